@@ -1,0 +1,119 @@
+//! One function per subcommand, and the outcome contract they share.
+//!
+//! Each command does all its work in memory, then writes once: output goes
+//! to the writer it is given (stdout in the binary), so nothing is printed
+//! half-way when an error stops it.
+
+mod check;
+mod envs;
+mod render;
+mod validate;
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use crate::cli::{Cli, Command};
+use crate::config::{Config, Environment};
+use crate::error::{Error, Result};
+use crate::stack::Stack;
+
+/// How a command that ran to completion ended; errors are `Err` (exit 2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// Exit 0.
+    Success,
+    /// Exit 1: `check` found drift, `diff` a difference, `lint` a finding at
+    /// the `--deny` level. The report is already written.
+    Failure,
+}
+
+impl Outcome {
+    pub fn exit_code(self) -> ExitCode {
+        match self {
+            Outcome::Success => ExitCode::SUCCESS,
+            Outcome::Failure => ExitCode::from(1),
+        }
+    }
+}
+
+impl Error {
+    /// True when the reader of stdout went away (`tfgen render | head -1`):
+    /// not an error worth reporting.
+    pub fn is_broken_pipe(&self) -> bool {
+        matches!(self, Error::Io { source, .. } if source.kind() == std::io::ErrorKind::BrokenPipe)
+    }
+}
+
+/// Runs a parsed command line, writing its report to stdout.
+pub fn run(cli: &Cli) -> Result<Outcome> {
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    run_with(cli, &mut out)
+}
+
+/// Runs a parsed command line, writing its report to `out`.
+pub fn run_with(cli: &Cli, out: &mut dyn Write) -> Result<Outcome> {
+    let config = || Config::load(cli.config.as_deref());
+    let text = match &cli.command {
+        Command::Render(args) => render::run(&config()?, args)?,
+        Command::Check(args) => check::run(&config()?, args, colour_enabled())?,
+        Command::Validate(args) => validate::run(&config()?, args)?,
+        Command::Envs => envs::run(&config()?),
+    };
+    out.write_all(text.report.as_bytes())
+        .and_then(|()| out.flush())
+        .map_err(|source| Error::io("write", "standard output", source))?;
+    Ok(text.outcome)
+}
+
+/// What a command produced: the report for stdout and the outcome.
+pub struct Report {
+    pub report: String,
+    pub outcome: Outcome,
+}
+
+impl Report {
+    fn success(report: String) -> Report {
+        Report {
+            report,
+            outcome: Outcome::Success,
+        }
+    }
+}
+
+/// The environments a command works on: one by name, or all of them.
+fn select<'a>(config: &'a Config, name: Option<&str>) -> Result<Vec<&'a Environment>> {
+    match name {
+        Some(name) => Ok(vec![config.environment(name)?]),
+        None => Ok(config.environments.iter().collect()),
+    }
+}
+
+/// Builds and validates the stack of each environment; every problem of
+/// every environment is reported together.
+fn build_valid<'a>(
+    config: &Config,
+    environments: Vec<&'a Environment>,
+) -> Result<Vec<(&'a Environment, Stack)>> {
+    let stacks: Vec<(&Environment, Stack)> = environments
+        .into_iter()
+        .map(|environment| (environment, Stack::build(environment)))
+        .collect();
+    let mut problems = Vec::new();
+    for (_, stack) in &stacks {
+        problems.extend(crate::validate::validate(stack));
+    }
+    problems.extend(crate::validate::validate_across(config, &stacks));
+    if problems.is_empty() {
+        Ok(stacks)
+    } else {
+        Err(Error::Invalid(problems))
+    }
+}
+
+/// Colour for terminals, never when piped or when `NO_COLOR` is set.
+fn colour_enabled() -> bool {
+    use std::io::IsTerminal;
+    std::env::var_os("NO_COLOR").is_none_or(|value| value.is_empty())
+        && std::io::stdout().is_terminal()
+}

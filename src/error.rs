@@ -1,0 +1,117 @@
+//! The library's one error type. Every variant carries the context a user
+//! needs to fix the problem (file, line and column, environment, field, the
+//! rule broken); the library never prints, `main` maps errors to exit code 2.
+
+use std::fmt;
+use std::path::PathBuf;
+
+/// Where a value came from: a place in a file, or tfgen's built-in defaults.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Origin {
+    File {
+        path: PathBuf,
+        line: usize,
+        column: usize,
+    },
+    BuiltIn(String),
+}
+
+impl fmt::Display for Origin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Origin::File { path, line, column } => write!(f, "{}:{line}:{column}", path.display()),
+            Origin::BuiltIn(what) => write!(f, "built-in default ({what})"),
+        }
+    }
+}
+
+/// One problem with the input: a bad `tfgen.hcl` or a value AWS would reject.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// A stable identifier of the rule, e.g. `s3-bucket-name-charset`.
+    pub rule: &'static str,
+    pub origin: Origin,
+    /// The environment, when the problem belongs to one.
+    pub environment: Option<String>,
+    /// The field, e.g. `aws_iam_role.tf_mlops_role.name`.
+    pub field: Option<String>,
+    /// What is wrong, with the offending value.
+    pub message: String,
+    /// How to fix it.
+    pub help: String,
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "error[{}]: {}", self.rule, self.origin)?;
+        if let Some(environment) = &self.environment {
+            write!(f, ": environment \"{environment}\"")?;
+        }
+        if let Some(field) = &self.field {
+            write!(f, ": {field}")?;
+        }
+        write!(f, ": {}", self.message)?;
+        if !self.help.is_empty() {
+            write!(f, "\n  help: {}", self.help)?;
+        }
+        Ok(())
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("cannot {action} {}: {source}", path.display())]
+    Io {
+        action: &'static str,
+        path: PathBuf,
+        source: std::io::Error,
+    },
+
+    /// One or more problems in the input, all reported together.
+    #[error("{}", render_diagnostics(.0))]
+    Invalid(Vec<Diagnostic>),
+
+    #[error(
+        "unknown environment \"{name}\" (defined in {source_name}: {known})\n  help: pick one with --env, or add `environment \"{name}\" {{ ... }}` to tfgen.hcl"
+    )]
+    UnknownEnvironment {
+        name: String,
+        known: String,
+        source_name: String,
+    },
+
+    #[error("{0}")]
+    Usage(String),
+
+    #[error("{}: cannot read rendered Terraform: {message}", path.display())]
+    Parse { path: PathBuf, message: String },
+
+    #[error("git {args}: {message}")]
+    Git { args: String, message: String },
+}
+
+fn render_diagnostics(diagnostics: &[Diagnostic]) -> String {
+    let mut text = String::new();
+    for (index, diagnostic) in diagnostics.iter().enumerate() {
+        if index > 0 {
+            text.push('\n');
+        }
+        text.push_str(&diagnostic.to_string());
+    }
+    if diagnostics.len() > 1 {
+        text.push_str(&format!("\n{} errors", diagnostics.len()));
+    }
+    text
+}
+
+impl Error {
+    pub fn io(action: &'static str, path: impl Into<PathBuf>, source: std::io::Error) -> Self {
+        Error::Io {
+            action,
+            path: path.into(),
+            source,
+        }
+    }
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -1,0 +1,18 @@
+//! The `tfgen` binary: parse arguments, run, map the outcome to an exit code.
+//! Everything else lives in the library.
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let cli = tfgen::cli::Cli::parse();
+    match tfgen::run(&cli) {
+        Ok(outcome) => outcome.exit_code(),
+        Err(error) if error.is_broken_pipe() => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("tfgen: {error}");
+            ExitCode::from(2)
+        }
+    }
+}

@@ -1,0 +1,426 @@
+//! The HCL printer: a [`Document`] as a `.tf` file that `terraform fmt`
+//! leaves alone, byte for byte.
+//!
+//! The layout follows `terraform fmt` (hclwrite): two-space indentation by
+//! bracket depth, `=` aligned across runs of consecutive one-line
+//! assignments (a multi-line value, a nested block, a comment line or a
+//! blank line ends a run), one blank line between top-level blocks and
+//! exactly one trailing newline. On top of that it chooses a layout made for
+//! review: objects are always one entry per line and a list stays on one line
+//! only when it fits in [`MAX_WIDTH`] columns, so adding an IAM action to a
+//! long list is a one-line diff.
+
+use crate::model::{Attribute, Block, Body, BodyItem, Document, Expr, TemplatePart};
+
+/// Lists wider than this are written one item per line.
+pub const MAX_WIDTH: usize = 100;
+
+const INDENT: usize = 2;
+
+pub fn render_hcl(document: &Document) -> String {
+    let mut printer = Printer::default();
+    for line in &document.header {
+        printer.comment(&format!(" {line}"), 0);
+    }
+    for (index, block) in document.blocks.iter().enumerate() {
+        if index > 0 || !document.header.is_empty() {
+            printer.out.push('\n');
+        }
+        printer.block(block, 0);
+    }
+    printer.out
+}
+
+/// One `key = value` line or group of lines inside a body or an object,
+/// with the comment lines that stand above it.
+struct Assignment<'a> {
+    key: String,
+    value: &'a Expr,
+    comments: Vec<&'a str>,
+}
+
+#[derive(Default)]
+struct Printer {
+    out: String,
+}
+
+impl Printer {
+    fn indent(&mut self, depth: usize) {
+        for _ in 0..depth {
+            self.out.push(' ');
+        }
+    }
+
+    /// `#` and the comment's text verbatim (trailing spaces trimmed, as
+    /// `terraform fmt` would). Line breaks inside become separate comments.
+    fn comment(&mut self, text: &str, depth: usize) {
+        for line in text.split('\n') {
+            self.indent(depth);
+            self.out.push('#');
+            self.out.push_str(line.trim_end());
+            self.out.push('\n');
+        }
+    }
+
+    fn block(&mut self, block: &Block, depth: usize) {
+        for line in &block.comments {
+            self.comment(line, depth);
+        }
+        self.indent(depth);
+        self.out.push_str(&block.kind);
+        for label in &block.labels {
+            self.out.push_str(" \"");
+            escape_into(&mut self.out, label);
+            self.out.push('"');
+        }
+        if block.body.items.is_empty() {
+            self.out.push_str(" {}\n");
+            return;
+        }
+        self.out.push_str(" {\n");
+        self.body(&block.body, depth + INDENT);
+        self.indent(depth);
+        self.out.push_str("}\n");
+    }
+
+    /// Attributes in runs, nested blocks set apart by blank lines.
+    fn body(&mut self, body: &Body, depth: usize) {
+        let mut run: Vec<Assignment> = Vec::new();
+        let mut pending_comments: Vec<&str> = Vec::new();
+        let mut previous_was_block = false;
+        for item in &body.items {
+            match item {
+                BodyItem::Comment(text) => pending_comments.push(text),
+                BodyItem::Attribute(Attribute { name, value }) => {
+                    if previous_was_block {
+                        self.out.push('\n');
+                        previous_was_block = false;
+                    }
+                    run.push(Assignment {
+                        key: name.clone(),
+                        value,
+                        comments: std::mem::take(&mut pending_comments),
+                    });
+                }
+                BodyItem::Block(block) => {
+                    let had_attributes = !run.is_empty();
+                    self.assignments(&std::mem::take(&mut run), depth);
+                    if had_attributes || previous_was_block {
+                        self.out.push('\n');
+                    }
+                    for text in pending_comments.drain(..) {
+                        self.comment(text, depth);
+                    }
+                    self.block(block, depth);
+                    previous_was_block = true;
+                }
+            }
+        }
+        self.assignments(&run, depth);
+        for text in pending_comments {
+            self.comment(text, depth);
+        }
+    }
+
+    /// Writes assignments, aligning `=` across each run of one-line values.
+    fn assignments(&mut self, assignments: &[Assignment], depth: usize) {
+        let layouts: Vec<Option<String>> = assignments
+            .iter()
+            .map(|assignment| {
+                let start = depth + assignment.key.len() + 3;
+                fits_inline(assignment.value, start, 0)
+            })
+            .collect();
+        let mut index = 0;
+        while index < assignments.len() {
+            if layouts[index].is_none() {
+                let assignment = &assignments[index];
+                for line in &assignment.comments {
+                    self.comment(line, depth);
+                }
+                self.indent(depth);
+                self.out.push_str(&assignment.key);
+                self.out.push_str(" = ");
+                self.expr(assignment.value, depth);
+                self.out.push('\n');
+                index += 1;
+                continue;
+            }
+            // A comment line ends a run, as it does for `terraform fmt`.
+            let end = (index + 1..assignments.len())
+                .find(|&position| {
+                    layouts[position].is_none() || !assignments[position].comments.is_empty()
+                })
+                .unwrap_or(assignments.len());
+            let width = assignments[index..end]
+                .iter()
+                .map(|assignment| assignment.key.len())
+                .max()
+                .unwrap_or(0);
+            for position in index..end {
+                let assignment = &assignments[position];
+                for line in &assignment.comments {
+                    self.comment(line, depth);
+                }
+                self.indent(depth);
+                self.out.push_str(&assignment.key);
+                for _ in assignment.key.len()..width {
+                    self.out.push(' ');
+                }
+                self.out.push_str(" = ");
+                self.out
+                    .push_str(layouts[position].as_deref().unwrap_or_default());
+                self.out.push('\n');
+            }
+            index = end;
+        }
+    }
+
+    /// Writes an expression that starts at the current column and whose
+    /// inner lines are indented from `depth`.
+    fn expr(&mut self, expr: &Expr, depth: usize) {
+        match expr {
+            Expr::Object(entries) if !entries.is_empty() => {
+                self.out.push_str("{\n");
+                let assignments: Vec<Assignment> = entries
+                    .iter()
+                    .map(|(key, value)| Assignment {
+                        key: object_key(key),
+                        value,
+                        comments: Vec::new(),
+                    })
+                    .collect();
+                self.assignments(&assignments, depth + INDENT);
+                self.indent(depth);
+                self.out.push('}');
+            }
+            Expr::List(items) if !items.is_empty() => {
+                self.out.push_str("[\n");
+                for item in items {
+                    self.indent(depth + INDENT);
+                    match fits_inline(item, depth + INDENT, 1) {
+                        Some(text) => self.out.push_str(&text),
+                        None => self.expr(item, depth + INDENT),
+                    }
+                    self.out.push_str(",\n");
+                }
+                self.indent(depth);
+                self.out.push(']');
+            }
+            Expr::Call(name, args) => {
+                self.out.push_str(name);
+                self.out.push('(');
+                for (index, arg) in args.iter().enumerate() {
+                    if index > 0 {
+                        self.out.push_str(", ");
+                    }
+                    match inline(arg) {
+                        Some(text) if !matches!(arg, Expr::List(_)) => self.out.push_str(&text),
+                        _ => self.expr(arg, depth),
+                    }
+                }
+                self.out.push(')');
+            }
+            _ => self.out.push_str(&inline(expr).unwrap_or_default()),
+        }
+    }
+}
+
+/// The one-line form of `expr` when it is allowed and fits: scalars always,
+/// lists and calls when they end before [`MAX_WIDTH`] (`trailing` counts a
+/// comma that follows), objects only when empty.
+fn fits_inline(expr: &Expr, column: usize, trailing: usize) -> Option<String> {
+    let text = inline(expr)?;
+    let scalar = !matches!(expr, Expr::List(_) | Expr::Call(..) | Expr::Object(_));
+    (scalar || column + text.chars().count() + trailing <= MAX_WIDTH).then_some(text)
+}
+
+/// The one-line spelling of `expr`, or `None` for a non-empty object, which
+/// is always written one entry per line.
+fn inline(expr: &Expr) -> Option<String> {
+    let mut out = String::new();
+    inline_into(&mut out, expr, false).then_some(out)
+}
+
+/// Any expression on one line, objects included (`{ a = 1, b = 2 }`): the
+/// form an interpolation inside a JSON string needs.
+pub(crate) fn one_line(expr: &Expr) -> String {
+    let mut out = String::new();
+    inline_into(&mut out, expr, true);
+    out
+}
+
+fn inline_into(out: &mut String, expr: &Expr, objects: bool) -> bool {
+    match expr {
+        Expr::Null => out.push_str("null"),
+        Expr::Bool(value) => out.push_str(if *value { "true" } else { "false" }),
+        Expr::Number(number) => out.push_str(&number.to_string()),
+        Expr::String(text) => {
+            out.push('"');
+            escape_into(out, text);
+            out.push('"');
+        }
+        Expr::Template(parts) => {
+            out.push('"');
+            for part in parts {
+                match part {
+                    TemplatePart::Literal(text) => escape_into(out, text),
+                    TemplatePart::Interpolation(inner) => {
+                        out.push_str("${");
+                        if !inline_into(out, inner, objects) {
+                            return false;
+                        }
+                        out.push('}');
+                    }
+                }
+            }
+            out.push('"');
+        }
+        Expr::Reference(path) => out.push_str(&path.join(".")),
+        Expr::Call(name, args) => {
+            out.push_str(name);
+            out.push('(');
+            for (index, arg) in args.iter().enumerate() {
+                if index > 0 {
+                    out.push_str(", ");
+                }
+                if !inline_into(out, arg, objects) {
+                    return false;
+                }
+            }
+            out.push(')');
+        }
+        Expr::List(items) => {
+            out.push('[');
+            for (index, item) in items.iter().enumerate() {
+                if index > 0 {
+                    out.push_str(", ");
+                }
+                if !inline_into(out, item, objects) {
+                    return false;
+                }
+            }
+            out.push(']');
+        }
+        Expr::Object(entries) if entries.is_empty() => out.push_str("{}"),
+        Expr::Object(entries) => {
+            if !objects {
+                return false;
+            }
+            out.push_str("{ ");
+            for (index, (key, value)) in entries.iter().enumerate() {
+                if index > 0 {
+                    out.push_str(", ");
+                }
+                out.push_str(&object_key(key));
+                out.push_str(" = ");
+                if !inline_into(out, value, objects) {
+                    return false;
+                }
+            }
+            out.push_str(" }");
+        }
+    }
+    true
+}
+
+/// An object key as HCL spells it: a bare identifier where one is allowed,
+/// a quoted string otherwise (`"iam:PassedToService"`). Keywords are quoted
+/// because HCL would read `true = 1` as a boolean key.
+fn object_key(key: &str) -> String {
+    if is_identifier(key) && !matches!(key, "true" | "false" | "null" | "for" | "in" | "if") {
+        key.to_string()
+    } else {
+        let mut out = String::with_capacity(key.len() + 2);
+        out.push('"');
+        escape_into(&mut out, key);
+        out.push('"');
+        out
+    }
+}
+
+pub(crate) fn is_identifier(text: &str) -> bool {
+    let mut chars = text.chars();
+    matches!(chars.next(), Some(first) if first.is_ascii_alphabetic() || first == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+}
+
+/// Escapes a literal for a quoted HCL string, as hclwrite does: quotes,
+/// backslashes and control characters, and the template introducers `${` and
+/// `%{` doubled so they stay text.
+fn escape_into(out: &mut String, text: &str) {
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '$' | '%' => {
+                out.push(c);
+                if chars.peek() == Some(&'{') {
+                    out.push(c);
+                }
+            }
+            c if c.is_control() => {
+                let code = c as u32;
+                if code < 0x10000 {
+                    out.push_str(&format!("\\u{code:04x}"));
+                } else {
+                    out.push_str(&format!("\\U{code:08x}"));
+                }
+            }
+            c => out.push(c),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_template_introducers_and_specials() {
+        let mut out = String::new();
+        escape_into(&mut out, "a${b} %{c} $${d} \"q\" \\ \n\t\u{1}é");
+        assert_eq!(out, "a$${b} %%{c} $$${d} \\\"q\\\" \\\\ \\n\\t\\u0001é");
+    }
+
+    #[test]
+    fn aligns_runs_and_breaks_them_at_multiline_values() {
+        let block = Block::new("resource", &["t", "n"])
+            .attr("a", "1")
+            .attr("long_name", "2")
+            .attr(
+                "policy",
+                Expr::jsonencode(Expr::object([("Version", Expr::from("2012-10-17"))])),
+            )
+            .attr("b", true);
+        let text = render_hcl(&Document::new(vec![block]));
+        assert_eq!(
+            text,
+            "resource \"t\" \"n\" {\n  a         = \"1\"\n  long_name = \"2\"\n  policy = jsonencode({\n    Version = \"2012-10-17\"\n  })\n  b = true\n}\n"
+        );
+    }
+
+    #[test]
+    fn long_lists_go_one_item_per_line() {
+        let short = Expr::list([Expr::from("a"), Expr::from("b")]);
+        let long = Expr::list((0..20).map(|i| Expr::from(format!("item-number-{i}"))));
+        let block = Block::new("locals", &[])
+            .attr("short", short)
+            .attr("long", long);
+        let text = render_hcl(&Document::new(vec![block]));
+        assert!(text.contains("  short = [\"a\", \"b\"]\n"));
+        assert!(text.contains("  long = [\n    \"item-number-0\",\n"));
+        assert!(text.ends_with("    \"item-number-19\",\n  ]\n}\n"));
+    }
+
+    #[test]
+    fn quotes_keys_that_are_not_identifiers() {
+        assert_eq!(object_key("Effect"), "Effect");
+        assert_eq!(object_key("iam:PassedToService"), "\"iam:PassedToService\"");
+        assert_eq!(object_key("true"), "\"true\"");
+    }
+}

@@ -1,0 +1,79 @@
+//! Printers: one module per output syntax behind one entry point.
+//!
+//! Printers read only [`crate::model`]; they know Terraform's two syntaxes and
+//! nothing about the stack they print.
+
+mod hcl;
+mod json;
+pub mod jsonencode;
+
+pub use hcl::{MAX_WIDTH, render_hcl};
+pub use json::render_json;
+
+use crate::model::Document;
+
+/// The two syntaxes Terraform reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, clap::ValueEnum)]
+pub enum Format {
+    /// Terraform's native syntax, `.tf`.
+    Hcl,
+    /// Terraform's JSON syntax, `.tf.json`.
+    Json,
+}
+
+impl Format {
+    pub const ALL: [Format; 2] = [Format::Hcl, Format::Json];
+
+    /// The file name suffix Terraform uses to pick the syntax.
+    pub fn extension(self) -> &'static str {
+        match self {
+            Format::Hcl => ".tf",
+            Format::Json => ".tf.json",
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Hcl => "hcl",
+            Format::Json => "json",
+        }
+    }
+
+    /// The syntax of a file, from its name.
+    pub fn of_path(path: &std::path::Path) -> Option<Format> {
+        let name = path.file_name()?.to_str()?;
+        if name.ends_with(".tf.json") {
+            Some(Format::Json)
+        } else if name.ends_with(".tf") {
+            Some(Format::Hcl)
+        } else {
+            None
+        }
+    }
+}
+
+impl std::fmt::Display for Format {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// Renders a document in the given syntax.
+pub fn render(document: &Document, format: Format) -> String {
+    match format {
+        Format::Hcl => render_hcl(document),
+        Format::Json => render_json(document),
+    }
+}
+
+/// Doubles the template introducers `${` and `%{` so a string template keeps
+/// them as text (`$${`, `%%{`), the escape both of Terraform's syntaxes use.
+pub(crate) fn escape_template_into(out: &mut String, text: &str) {
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        out.push(c);
+        if matches!(c, '$' | '%') && chars.peek() == Some(&'{') {
+            out.push(c);
+        }
+    }
+}

@@ -1,0 +1,218 @@
+//! The `seed` profile's data: the user's reference stack, exactly.
+//!
+//! Everything here is transcribed from `fixtures/reference/iam_roles.tf`,
+//! quirks included (the duplicated `arn:aws:s3:::*`, `arn:aws:logs:*`, the
+//! lowercase `statemachine`): `seed` must plan to the same values as the
+//! reference, and `lint` is what reports these defects. The golden tests
+//! compare this data with the fixture statement by statement.
+
+use crate::policy::{PolicyDocument, Statement, many, one};
+
+/// The service principals the reference role trusts, in its order.
+pub const TRUSTED_SERVICES: [&str; 11] = [
+    "firehose.amazonaws.com",
+    "glue.amazonaws.com",
+    "apigateway.amazonaws.com",
+    "lambda.amazonaws.com",
+    "events.amazonaws.com",
+    "states.amazonaws.com",
+    "sagemaker.amazonaws.com",
+    "cloudformation.amazonaws.com",
+    "codebuild.amazonaws.com",
+    "codepipeline.amazonaws.com",
+    "codecommit.amazonaws.com",
+];
+
+pub fn trust_policy() -> PolicyDocument {
+    PolicyDocument::new(vec![
+        Statement::allow()
+            .action(one("sts:AssumeRole"))
+            .principal("Service", many(TRUSTED_SERVICES)),
+    ])
+}
+
+pub fn service_policy() -> PolicyDocument {
+    PolicyDocument::new(vec![
+        Statement::allow()
+            .action(many([
+                "codecommit:GitPull",
+                "codecommit:UploadArchive",
+                "codecommit:GetBranch",
+                "codecommit:GetCommit",
+                "codecommit:GetUploadArchiveStatus",
+                "codecommit:CancelUploadArchive",
+            ]))
+            .resource(many(["arn:aws:codecommit:*:*:*"])),
+        Statement::allow().action(many(["iam:PassRole"])).resource(one("*")),
+        Statement::allow()
+            .action(many(["s3:*"]))
+            .resource(many(["arn:aws:s3:::*", "arn:aws:s3:::*"])),
+        Statement::allow()
+            .action(many([
+                "logs:CreateLogGroup",
+                "logs:CreateLogStream",
+                "logs:PutLogEvents",
+            ]))
+            .resource(one("arn:aws:logs:*")),
+        Statement::allow()
+            .action(many(["codepipeline:StartPipelineExecution"]))
+            .resource(one("arn:aws:codepipeline:*:*:*")),
+        Statement::allow()
+            .action(many([
+                "events:DeleteRule",
+                "events:DescribeRule",
+                "events:PutRule",
+                "events:PutTargets",
+                "events:RemoveTargets",
+            ]))
+            .resource(many(["arn:aws:events:*:*:rule/*"])),
+        Statement::allow().action(many(["sagemaker:*"])).not_resource(many([
+            "arn:aws:sagemaker:*:*:domain/*",
+            "arn:aws:sagemaker:*:*:user-profile/*",
+            "arn:aws:sagemaker:*:*:app/*",
+            "arn:aws:sagemaker:*:*:flow-definition/*",
+        ])),
+        Statement::allow()
+            .action(many([
+                "sagemaker:CreatePresignedDomainUrl",
+                "sagemaker:DescribeDomain",
+                "sagemaker:ListDomains",
+                "sagemaker:DescribeUserProfile",
+                "sagemaker:ListUserProfiles",
+                "sagemaker:*App",
+                "sagemaker:ListApps",
+            ]))
+            .resource(one("*")),
+        Statement::allow()
+            .action(one("sagemaker:*"))
+            .resource(many(["arn:aws:sagemaker:*:*:flow-definition/*"]))
+            .condition(
+                "StringEqualsIfExists",
+                "sagemaker:WorkteamType",
+                many(["private-crowd", "vendor-crowd"]),
+            ),
+        Statement::allow()
+            .action(many([
+                "cloudformation:CreateChangeSet",
+                "cloudformation:CreateStack",
+                "cloudformation:DescribeChangeSet",
+                "cloudformation:DeleteChangeSet",
+                "cloudformation:DeleteStack",
+                "cloudformation:DescribeStacks",
+                "cloudformation:ExecuteChangeSet",
+                "cloudformation:SetStackPolicy",
+                "cloudformation:UpdateStack",
+            ]))
+            .resource(one("arn:aws:cloudformation:*:*:stack/*")),
+        Statement::allow()
+            .action(many(["codebuild:BatchGetBuilds", "codebuild:StartBuild"]))
+            .resource(many([
+                "arn:aws:codebuild:*:*:project/*",
+                "arn:aws:codebuild:*:*:build/*",
+            ])),
+        Statement::allow()
+            .action(many([
+                "states:DescribeExecution",
+                "states:GetExecutionHistory",
+                "states:StartExecution",
+                "states:StopExecution",
+                "states:UpdateStateMachine",
+            ]))
+            .resource(many([
+                "arn:aws:states:*:*:statemachine:*sagemaker*",
+                "arn:aws:states:*:*:execution:*sagemaker*:*",
+            ])),
+        Statement::allow()
+            .action(many([
+                "secretsmanager:DescribeSecret",
+                "secretsmanager:GetSecretValue",
+                "secretsmanager:CreateSecret",
+            ]))
+            .resource(many(["arn:aws:secretsmanager:*:*:secret:AmazonSageMaker-*"])),
+        Statement::allow()
+            .action(many([
+                "secretsmanager:DescribeSecret",
+                "secretsmanager:GetSecretValue",
+            ]))
+            .resource(one("*"))
+            .condition(
+                "StringEquals",
+                "secretsmanager:ResourceTag/SageMaker",
+                one("true"),
+            ),
+        Statement::allow()
+            .action(many([
+                "s3:CreateBucket",
+                "s3:GetBucketLocation",
+                "s3:ListBucket",
+                "s3:ListAllMyBuckets",
+                "s3:GetBucketCors",
+                "s3:PutBucketCors",
+            ]))
+            .resource(one("*")),
+        Statement::allow()
+            .action(many(["s3:GetBucketAcl", "s3:PutObjectAcl"]))
+            .resource(many([
+                "arn:aws:s3:::*SageMaker*",
+                "arn:aws:s3:::*Sagemaker*",
+                "arn:aws:s3:::*sagemaker*",
+            ])),
+        Statement::allow()
+            .action(many([
+                "ecr:BatchCheckLayerAvailability",
+                "ecr:BatchGetImage",
+                "ecr:Describe*",
+                "ecr:GetAuthorizationToken",
+                "ecr:GetDownloadUrlForLayer",
+            ]))
+            .resource(one("*")),
+        Statement::allow()
+            .action(many([
+                "ecr:BatchDeleteImage",
+                "ecr:CompleteLayerUpload",
+                "ecr:CreateRepository",
+                "ecr:DeleteRepository",
+                "ecr:InitiateLayerUpload",
+                "ecr:PutImage",
+                "ecr:UploadLayerPart",
+            ]))
+            .resource(many(["arn:aws:ecr:*:*:repository/sagemaker-*"])),
+        Statement::allow()
+            .action(one("iam:CreateServiceLinkedRole"))
+            .resource(one(
+                "arn:aws:iam::*:role/aws-service-role/sagemaker.application-autoscaling.amazonaws.com/AWSServiceRoleForApplicationAutoScaling_SageMakerEndpoint",
+            ))
+            .condition(
+                "StringLike",
+                "iam:AWSServiceName",
+                one("sagemaker.application-autoscaling.amazonaws.com"),
+            ),
+        Statement::allow()
+            .action(one("iam:CreateServiceLinkedRole"))
+            .resource(one("*"))
+            .condition("StringEquals", "iam:AWSServiceName", one("robomaker.amazonaws.com")),
+        Statement::allow()
+            .action(many(["sns:Subscribe", "sns:CreateTopic"]))
+            .resource(many([
+                "arn:aws:sns:*:*:*SageMaker*",
+                "arn:aws:sns:*:*:*Sagemaker*",
+                "arn:aws:sns:*:*:*sagemaker*",
+            ])),
+        Statement::allow()
+            .action(many(["iam:PassRole"]))
+            .resource(one("arn:aws:iam::*:role/*AmazonSageMaker*"))
+            .condition(
+                "StringEquals",
+                "iam:PassedToService",
+                many([
+                    "glue.amazonaws.com",
+                    "robomaker.amazonaws.com",
+                    "states.amazonaws.com",
+                ]),
+            ),
+        Statement::allow()
+            .action(many(["iam:PassRole"]))
+            .resource(one("arn:aws:iam::*:role/*"))
+            .condition("StringEquals", "iam:PassedToService", one("sagemaker.amazonaws.com")),
+    ])
+}
