@@ -33,8 +33,12 @@ pub enum Command {
     Render(RenderArgs),
     /// Compare out/ with what the model renders now; exit 1 on drift
     Check(CheckArgs),
+    /// Semantic diff of two rendered stacks: resources and IAM permissions
+    Diff(DiffArgs),
     /// Check every name, limit and policy against AWS's rules, without rendering
     Validate(ValidateArgs),
+    /// Find risky or broken statements in the IAM policies
+    Lint(LintArgs),
     /// List the environments with their profile and where they are defined
     Envs,
 }
@@ -71,6 +75,35 @@ pub struct CheckArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The old side: a directory of rendered output (.tf or .tf.json)
+    #[arg(value_name = "OLD", required_unless_present = "base")]
+    pub old: Option<PathBuf>,
+
+    /// The new side: a directory of rendered output (.tf or .tf.json)
+    #[arg(value_name = "NEW", required_unless_present = "base")]
+    pub new: Option<PathBuf>,
+
+    /// Compare out/ at this git revision with what the model renders now
+    #[arg(long, value_name = "GITREV", conflicts_with_all = ["old", "new"])]
+    pub base: Option<String>,
+
+    /// The directory of committed output, for --base
+    #[arg(long, value_name = "DIR", default_value = "out", requires = "base")]
+    pub out: PathBuf,
+
+    /// Report format: text for a terminal, markdown for a pull-request comment
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: ReportFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ReportFormat {
+    Text,
+    Markdown,
+}
+
+#[derive(Debug, Args)]
 pub struct ValidateArgs {
     /// The environment to check [default: every environment]
     #[arg(long, value_name = "ENV", conflicts_with = "all")]
@@ -79,6 +112,31 @@ pub struct ValidateArgs {
     /// Check every environment (the default)
     #[arg(long)]
     pub all: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct LintArgs {
+    /// The environment to lint [default: every environment]
+    #[arg(long, value_name = "ENV", conflicts_with = "all")]
+    pub env: Option<String>,
+
+    /// Lint every environment (the default)
+    #[arg(long)]
+    pub all: bool,
+
+    /// Report format
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: LintFormat,
+
+    /// Exit 1 when a finding at or above this severity exists
+    #[arg(long, value_enum, value_name = "LEVEL", default_value = "error")]
+    pub deny: crate::lint::Severity,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LintFormat {
+    Text,
+    Json,
 }
 
 #[cfg(test)]

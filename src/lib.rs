@@ -11,6 +11,7 @@ mod commands;
 pub mod config;
 pub mod error;
 pub mod generated;
+pub mod lint;
 pub mod model;
 pub mod policy;
 pub mod render;

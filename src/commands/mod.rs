@@ -5,7 +5,9 @@
 //! half-way when an error stops it.
 
 mod check;
+mod diff;
 mod envs;
+mod lint;
 mod render;
 mod validate;
 
@@ -57,7 +59,9 @@ pub fn run_with(cli: &Cli, out: &mut dyn Write) -> Result<Outcome> {
     let text = match &cli.command {
         Command::Render(args) => render::run(&config()?, args)?,
         Command::Check(args) => check::run(&config()?, args, colour_enabled())?,
+        Command::Diff(args) => diff::run(cli.config.as_deref(), args)?,
         Command::Validate(args) => validate::run(&config()?, args)?,
+        Command::Lint(args) => lint::run(&config()?, args)?,
         Command::Envs => envs::run(&config()?),
     };
     out.write_all(text.report.as_bytes())
