@@ -8,7 +8,7 @@
 
 use crate::config::Config;
 use crate::config::Environment;
-use crate::error::{Diagnostic, Origin};
+use crate::error::{Diagnostic, Error, Origin, Result};
 use crate::model::Expr;
 use crate::policy::{PolicyDocument, PolicyKind, VERSION};
 use crate::render::jsonencode::jsonencode;
@@ -31,6 +31,29 @@ pub const BUCKET_POLICY_MAX: usize = 20480;
 
 const BUCKET_PREFIXES: [&str; 3] = ["xn--", "sthree-", "amzn-s3-demo-"];
 const BUCKET_SUFFIXES: [&str; 4] = ["-s3alias", "--ol-s3", ".mrap", "--x-s3"];
+
+/// Builds the stack of each environment and checks it; every problem of
+/// every environment is reported together, and nothing is returned unless
+/// all of them are valid.
+pub fn build_valid<'a>(
+    config: &Config,
+    environments: Vec<&'a Environment>,
+) -> Result<Vec<(&'a Environment, Stack)>> {
+    let stacks: Vec<(&Environment, Stack)> = environments
+        .into_iter()
+        .map(|environment| (environment, Stack::build(environment)))
+        .collect();
+    let mut problems = Vec::new();
+    for (_, stack) in &stacks {
+        problems.extend(validate(stack));
+    }
+    problems.extend(validate_across(config, &stacks));
+    if problems.is_empty() {
+        Ok(stacks)
+    } else {
+        Err(Error::Invalid(problems))
+    }
+}
 
 /// Checks one environment's stack.
 pub fn validate(stack: &Stack) -> Vec<Diagnostic> {

@@ -17,7 +17,7 @@ use std::process::ExitCode;
 use crate::cli::{Cli, Command};
 use crate::config::{Config, Environment};
 use crate::error::{Error, Result};
-use crate::stack::Stack;
+pub(crate) use crate::validate::build_valid;
 
 /// How a command that ran to completion ended; errors are `Err` (exit 2).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -90,28 +90,6 @@ fn select<'a>(config: &'a Config, name: Option<&str>) -> Result<Vec<&'a Environm
     match name {
         Some(name) => Ok(vec![config.environment(name)?]),
         None => Ok(config.environments.iter().collect()),
-    }
-}
-
-/// Builds and validates the stack of each environment; every problem of
-/// every environment is reported together.
-fn build_valid<'a>(
-    config: &Config,
-    environments: Vec<&'a Environment>,
-) -> Result<Vec<(&'a Environment, Stack)>> {
-    let stacks: Vec<(&Environment, Stack)> = environments
-        .into_iter()
-        .map(|environment| (environment, Stack::build(environment)))
-        .collect();
-    let mut problems = Vec::new();
-    for (_, stack) in &stacks {
-        problems.extend(crate::validate::validate(stack));
-    }
-    problems.extend(crate::validate::validate_across(config, &stacks));
-    if problems.is_empty() {
-        Ok(stacks)
-    } else {
-        Err(Error::Invalid(problems))
     }
 }
 

@@ -42,7 +42,8 @@ impl Expr {
     /// A string template written the way Terraform users write one:
     /// `"tf-mlops-role-${var.env}-1007"`. Interpolations may hold references
     /// only; `$${` stands for a literal `${`. A string without interpolation
-    /// becomes a plain literal, so `interpolated("a")` equals `Expr::from("a")`.
+    /// becomes a plain literal, so `interpolated("a")` equals `Expr::from("a")`,
+    /// and one that is a single interpolation becomes that reference.
     pub fn interpolated(text: &str) -> Expr {
         let mut parts = Vec::new();
         let mut literal = String::new();
@@ -72,6 +73,11 @@ impl Expr {
         }
         if !literal.is_empty() {
             parts.push(TemplatePart::Literal(literal));
+        }
+        // `"${aws_s3_bucket.b.arn}"` is written as the bare reference, the
+        // form `terraform fmt` users expect.
+        if let [TemplatePart::Interpolation(only)] = parts.as_slice() {
+            return only.clone();
         }
         Expr::Template(parts)
     }
