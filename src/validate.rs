@@ -397,8 +397,8 @@ pub fn bucket_name_problems(name: &str) -> Vec<(&'static str, String, &'static s
             "use lowercase letters, digits, '.' and '-' only",
         ));
     }
-    let alphanumeric =
-        |c: Option<char>| c.is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit());
+    // Case is the charset rule's business; this one is about punctuation.
+    let alphanumeric = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric());
     if !name.is_empty()
         && (!alphanumeric(name.chars().next()) || !alphanumeric(name.chars().last()))
     {

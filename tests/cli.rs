@@ -1,0 +1,472 @@
+//! CLI contract tests: arguments in; exit code, stdout and stderr out. Every
+//! error path is here with its exact message and exit code 2, and the
+//! `check` cases of the pull-request workflow.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+/// One run of the binary, built up like a test case.
+struct Run {
+    command: Command,
+}
+
+struct Output {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+fn tfgen(args: &[&str]) -> Run {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_tfgen"));
+    command
+        .args(args)
+        .env_remove("NO_COLOR")
+        .env("RUST_BACKTRACE", "1");
+    Run { command }
+}
+
+impl Run {
+    fn in_dir(mut self, directory: &Path) -> Run {
+        self.command.current_dir(directory);
+        self
+    }
+
+    fn run(mut self) -> Output {
+        let output = self
+            .command
+            .stdin(Stdio::null())
+            .output()
+            .expect("tfgen runs");
+        Output {
+            code: output.status.code().expect("tfgen exits, not killed"),
+            stdout: String::from_utf8(output.stdout).expect("stdout is UTF-8"),
+            stderr: String::from_utf8(output.stderr).expect("stderr is UTF-8"),
+        }
+    }
+}
+
+impl Output {
+    fn expect(self, code: i32) -> Output {
+        assert_eq!(
+            self.code, code,
+            "exit code\nstdout:\n{}\nstderr:\n{}",
+            self.stdout, self.stderr
+        );
+        assert!(!self.stderr.contains("panicked"), "{}", self.stderr);
+        assert!(!self.stderr.contains("backtrace"), "{}", self.stderr);
+        self
+    }
+
+    /// Exit 2, nothing on stdout, and exactly this on stderr.
+    fn expect_error(self, stderr: &str) {
+        let output = self.expect(2);
+        assert_eq!(output.stdout, "", "stdout must stay empty on error");
+        assert_eq!(output.stderr, stderr);
+    }
+}
+
+/// A scratch project: a temporary directory with the repository's tfgen.hcl.
+fn project() -> tempfile::TempDir {
+    let directory = tempfile::tempdir().unwrap();
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    std::fs::copy(root.join("tfgen.hcl"), directory.path().join("tfgen.hcl")).unwrap();
+    directory
+}
+
+fn write(path: &Path, text: &str) {
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, text).unwrap();
+}
+
+fn tree(root: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    let mut files = Vec::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(directory) = stack.pop() {
+        for entry in std::fs::read_dir(&directory).unwrap().flatten() {
+            if entry.path().is_dir() {
+                stack.push(entry.path());
+            } else {
+                files.push((entry.path(), std::fs::read(entry.path()).unwrap()));
+            }
+        }
+    }
+    files.sort();
+    files
+}
+
+#[test]
+fn help_documents_every_command_and_exit_codes() {
+    let output = tfgen(&["--help"]).run().expect(0);
+    for command in ["render", "check", "diff", "validate", "lint", "envs"] {
+        assert!(output.stdout.contains(command), "{}", output.stdout);
+    }
+    assert!(output.stdout.contains("Exit codes:"));
+    let render = tfgen(&["render", "--help"]).run().expect(0);
+    for flag in [
+        "--env",
+        "--all",
+        "--format",
+        "--profile",
+        "--config",
+        "--out",
+    ] {
+        assert!(render.stdout.contains(flag), "render --help lacks {flag}");
+    }
+}
+
+#[test]
+fn version_prints_the_package_version() {
+    let output = tfgen(&["--version"]).run().expect(0);
+    assert_eq!(
+        output.stdout,
+        format!("tfgen {}\n", env!("CARGO_PKG_VERSION"))
+    );
+}
+
+#[test]
+fn render_defaults_to_dev_as_terraform_json() {
+    let empty = tempfile::tempdir().unwrap();
+    let output = tfgen(&["render"]).in_dir(empty.path()).run().expect(0);
+    let document: serde_json::Value =
+        serde_json::from_str(&output.stdout).expect("stdout is one JSON document");
+    assert_eq!(document["variable"]["env"]["default"], "dev");
+    assert!(document["resource"]["aws_iam_policy"]["tf_mlops_policy"].is_object());
+    assert_eq!(output.stderr, "");
+}
+
+#[test]
+fn render_prod_is_a_complete_root_module() {
+    let project = project();
+    let output = tfgen(&["render", "--env", "prod"])
+        .in_dir(project.path())
+        .run()
+        .expect(0);
+    let document: serde_json::Value = serde_json::from_str(&output.stdout).unwrap();
+    for key in ["terraform", "provider", "variable", "resource", "output"] {
+        assert!(document.get(key).is_some(), "main.tf.json lacks {key}");
+    }
+    assert_eq!(document["variable"]["repository_branch"]["default"], "main");
+}
+
+#[test]
+fn render_out_writes_the_split_files() {
+    let project = project();
+    tfgen(&[
+        "render", "--env", "prod", "--format", "hcl", "--out", "module",
+    ])
+    .in_dir(project.path())
+    .run()
+    .expect(0);
+    let names: Vec<String> = tree(&project.path().join("module"))
+        .into_iter()
+        .map(|(path, _)| path.file_name().unwrap().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "iam_roles.tf",
+            "outputs.tf",
+            "provider.tf",
+            "s3.tf",
+            "variables.tf",
+            "versions.tf"
+        ]
+    );
+}
+
+#[test]
+fn envs_lists_profiles_and_definitions() {
+    let project = project();
+    let output = tfgen(&["envs"]).in_dir(project.path()).run().expect(0);
+    assert_eq!(
+        output.stdout,
+        "ENV   PROFILE   DEFINED AT\ndev   seed      tfgen.hcl:5:1\nprod  hardened  tfgen.hcl:9:1\n"
+    );
+    let empty = tempfile::tempdir().unwrap();
+    let output = tfgen(&["envs"]).in_dir(empty.path()).run().expect(0);
+    assert!(
+        output
+            .stdout
+            .contains("dev   seed      built-in default (environment \"dev\")"),
+        "{}",
+        output.stdout
+    );
+}
+
+#[test]
+fn unknown_environment_is_an_error() {
+    let project = project();
+    tfgen(&["render", "--env", "qa"]).in_dir(project.path()).run().expect_error(
+        "tfgen: unknown environment \"qa\" (defined in tfgen.hcl: dev, prod)\n  help: pick one with --env, or add `environment \"qa\" { ... }` to tfgen.hcl\n",
+    );
+}
+
+#[test]
+fn unknown_format_is_a_usage_error() {
+    let output = tfgen(&["render", "--format", "yaml"]).run().expect(2);
+    assert!(
+        output
+            .stderr
+            .contains("invalid value 'yaml' for '--format <FORMAT>'"),
+        "{}",
+        output.stderr
+    );
+    assert_eq!(output.stdout, "");
+}
+
+#[test]
+fn missing_config_file_is_an_error() {
+    let empty = tempfile::tempdir().unwrap();
+    tfgen(&["render", "--config", "nope.hcl"])
+        .in_dir(empty.path())
+        .run()
+        .expect_error("tfgen: cannot read nope.hcl: No such file or directory (os error 2)\n");
+}
+
+#[test]
+fn syntax_error_in_config_points_at_line_and_column() {
+    let project = project();
+    write(
+        &project.path().join("tfgen.hcl"),
+        "environment \"dev\" {\n  profile = \"seed\"\n  variables = {\n",
+    );
+    let output = tfgen(&["render"]).in_dir(project.path()).run().expect(2);
+    assert!(
+        output
+            .stderr
+            .starts_with("tfgen: error[config-syntax]: tfgen.hcl:3:3: syntax error"),
+        "{}",
+        output.stderr
+    );
+}
+
+#[test]
+fn invalid_values_are_all_reported_and_nothing_is_written() {
+    let project = project();
+    write(
+        &project.path().join("tfgen.hcl"),
+        "environment \"dev\" {\n  variables = {\n    artifacts_bucket_name = \"Bad_Bucket\"\n  }\n}\n",
+    );
+    let output = tfgen(&["render", "--out", "module"])
+        .in_dir(project.path())
+        .run()
+        .expect(2);
+    assert_eq!(output.stdout, "");
+    assert_eq!(
+        output.stderr,
+        "tfgen: error[s3-bucket-name-charset]: tfgen.hcl:3:29: environment \"dev\": aws_s3_bucket.artifacts_bucket.bucket: bucket name \"Bad_Bucket\" contains 'B'; only lowercase letters, digits, '.' and '-' are allowed\n  help: use lowercase letters, digits, '.' and '-' only\n"
+    );
+    assert!(
+        !project.path().join("module").exists(),
+        "nothing may be written on error"
+    );
+}
+
+#[test]
+fn an_error_leaves_existing_output_untouched() {
+    let project = project();
+    tfgen(&["render", "--all"])
+        .in_dir(project.path())
+        .run()
+        .expect(0);
+    let before = tree(&project.path().join("out"));
+    write(
+        &project.path().join("tfgen.hcl"),
+        "environment \"dev\" {}\nenvironment \"prod\" {\n  variables = { env = \"x\", artifacts_bucket_name = \"sagemaker-artifacts-pipeline-18345\" }\n}\n",
+    );
+    let output = tfgen(&["render", "--all"])
+        .in_dir(project.path())
+        .run()
+        .expect(2);
+    assert!(
+        output.stderr.contains("error[s3-bucket-name-unique]"),
+        "{}",
+        output.stderr
+    );
+    assert_eq!(tree(&project.path().join("out")), before);
+}
+
+#[test]
+fn closed_stdout_ends_quietly() {
+    let empty = tempfile::tempdir().unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_tfgen"))
+        .args(["render", "--format", "hcl"])
+        .current_dir(empty.path())
+        .env("RUST_BACKTRACE", "1")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Close the reading end before tfgen writes: like `tfgen render | head -0`.
+    drop(child.stdout.take());
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(String::from_utf8_lossy(&output.stderr), "");
+    assert_eq!(output.status.code(), Some(0));
+}
+
+#[test]
+fn render_all_writes_every_environment_in_both_formats() {
+    let project = project();
+    tfgen(&["render", "--all"])
+        .in_dir(project.path())
+        .run()
+        .expect(0);
+    let files = tree(&project.path().join("out"));
+    assert_eq!(files.len(), 2 * 2 * 6);
+    for (path, bytes) in &files {
+        let text = String::from_utf8_lossy(bytes);
+        assert!(
+            text.starts_with("# Generated by tfgen")
+                || text.starts_with("{\n  \"//\": \"Generated by tfgen"),
+            "{} lacks the header",
+            path.display()
+        );
+        assert!(
+            text.contains("tfgen render --all"),
+            "{} does not say how to regenerate",
+            path.display()
+        );
+    }
+}
+
+#[test]
+fn render_all_removes_stale_generated_files_and_keeps_foreign_ones() {
+    let project = project();
+    let out = project.path().join("out");
+    tfgen(&["render", "--all"])
+        .in_dir(project.path())
+        .run()
+        .expect(0);
+    write(&out.join("README.md"), "notes\n");
+    write(&out.join("prod/hcl/backend.tf"), "terraform {}\n");
+    // Drop prod: its generated files go, the foreign ones stay.
+    write(
+        &project.path().join("tfgen.hcl"),
+        "environment \"dev\" {}\n",
+    );
+    tfgen(&["render", "--all"])
+        .in_dir(project.path())
+        .run()
+        .expect(0);
+    assert!(out.join("dev/hcl/s3.tf").is_file());
+    assert!(!out.join("prod/json").exists());
+    assert!(!out.join("prod/hcl/s3.tf").exists());
+    assert!(out.join("prod/hcl/backend.tf").is_file());
+    assert!(out.join("README.md").is_file());
+}
+
+#[test]
+fn check_is_quiet_on_a_clean_tree() {
+    let project = project();
+    tfgen(&["render", "--all"])
+        .in_dir(project.path())
+        .run()
+        .expect(0);
+    let output = tfgen(&["check"]).in_dir(project.path()).run().expect(0);
+    assert_eq!(output.stdout, "");
+}
+
+#[test]
+fn check_shows_a_hand_edit_as_a_diff() {
+    let project = project();
+    tfgen(&["render", "--all"])
+        .in_dir(project.path())
+        .run()
+        .expect(0);
+    let path = project.path().join("out/dev/hcl/s3.tf");
+    let text = std::fs::read_to_string(&path)
+        .unwrap()
+        .replace("force_destroy = true", "force_destroy = false");
+    write(&path, &text);
+    let output = tfgen(&["check"])
+        .in_dir(project.path())
+        .env_no_color()
+        .run()
+        .expect(1);
+    assert!(
+        output
+            .stdout
+            .contains("--- out/dev/hcl/s3.tf\n+++ out/dev/hcl/s3.tf (model)\n"),
+        "{}",
+        output.stdout
+    );
+    assert!(
+        output
+            .stdout
+            .contains("\n-  force_destroy = false\n+  force_destroy = true\n"),
+        "{}",
+        output.stdout
+    );
+    assert!(output.stdout.ends_with(
+        "out is out of date: 1 file(s) drifted from the model; run `tfgen render --all` and commit the result\n"
+    ));
+    assert!(!output.stdout.contains('\x1b'), "no colour when piped");
+}
+
+#[test]
+fn check_reports_a_changed_config() {
+    let project = project();
+    tfgen(&["render", "--all"])
+        .in_dir(project.path())
+        .run()
+        .expect(0);
+    let config = std::fs::read_to_string(project.path().join("tfgen.hcl"))
+        .unwrap()
+        .replace("\"main\"", "\"release\"");
+    write(&project.path().join("tfgen.hcl"), &config);
+    let output = tfgen(&["check"]).in_dir(project.path()).run().expect(1);
+    assert!(
+        output.stdout.contains("+  default     = \"release\""),
+        "{}",
+        output.stdout
+    );
+    assert!(
+        output.stdout.contains("2 file(s) drifted"),
+        "{}",
+        output.stdout
+    );
+}
+
+#[test]
+fn check_reports_missing_and_extra_files() {
+    let project = project();
+    tfgen(&["render", "--all"])
+        .in_dir(project.path())
+        .run()
+        .expect(0);
+    std::fs::remove_file(project.path().join("out/prod/json/s3.tf.json")).unwrap();
+    write(&project.path().join("out/dev/hcl/extra.tf"), "locals {}\n");
+    let output = tfgen(&["check"]).in_dir(project.path()).run().expect(1);
+    assert!(
+        output
+            .stdout
+            .contains("missing: out/prod/json/s3.tf.json\n"),
+        "{}",
+        output.stdout
+    );
+    assert!(
+        output
+            .stdout
+            .contains("extra: out/dev/hcl/extra.tf (no environment generates it)\n"),
+        "{}",
+        output.stdout
+    );
+}
+
+#[test]
+fn check_of_the_repository_is_clean() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let output = tfgen(&["check"]).in_dir(&root).run().expect(0);
+    assert_eq!(output.stdout, "");
+}
+
+trait NoColor {
+    fn env_no_color(self) -> Self;
+}
+
+impl NoColor for Run {
+    fn env_no_color(mut self) -> Run {
+        self.command.env("NO_COLOR", "1");
+        self
+    }
+}
