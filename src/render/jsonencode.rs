@@ -37,7 +37,7 @@ fn encode(out: &mut String, expr: &Expr) -> bool {
             let mut sorted: Vec<&(String, Expr)> = entries.iter().collect();
             sorted.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
             // An object constructor with a repeated key is an error in
-            // Terraform; the last one wins here and never reaches output.
+            // Terraform; the first one is kept here and never reaches output.
             sorted.dedup_by(|later, earlier| later.0 == earlier.0);
             out.push('{');
             for (index, (key, value)) in sorted.iter().enumerate() {

@@ -452,3 +452,6 @@ fn looks_like_ipv4(name: &str) -> bool {
             .iter()
             .all(|part| (1..=3).contains(&part.len()) && part.bytes().all(|b| b.is_ascii_digit()))
 }
+
+#[cfg(test)]
+mod tests;

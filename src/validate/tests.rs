@@ -1,0 +1,377 @@
+//! One test per rule: a single violating value and the exact error text.
+
+use super::*;
+use crate::config::{Config, Setting};
+use crate::model::Expr;
+use crate::policy::{Statement, one};
+
+fn environment(settings: &[(&str, &str)]) -> Environment {
+    let mut environment = Config::built_in().environment("dev").unwrap().clone();
+    environment.settings = settings
+        .iter()
+        .map(|(name, value)| Setting {
+            name: name.to_string(),
+            value: value.to_string(),
+            origin: Origin::File {
+                path: "tfgen.hcl".into(),
+                line: 3,
+                column: 7,
+            },
+        })
+        .collect();
+    environment
+}
+
+fn stack(settings: &[(&str, &str)]) -> Stack {
+    Stack::build(&environment(settings))
+}
+
+fn messages(stack: &Stack) -> Vec<String> {
+    validate(stack).iter().map(ToString::to_string).collect()
+}
+
+fn bucket(name: &str) -> Vec<String> {
+    messages(&stack(&[("artifacts_bucket_name", name)]))
+}
+
+const BUCKET: &str =
+    "error[{rule}]: tfgen.hcl:3:7: environment \"dev\": aws_s3_bucket.artifacts_bucket.bucket: ";
+
+fn bucket_error(rule: &str, message: &str, help: &str) -> String {
+    format!(
+        "{}{message}\n  help: {help}",
+        BUCKET.replace("{rule}", rule)
+    )
+}
+
+#[test]
+fn the_built_in_environments_are_valid() {
+    let config = Config::built_in();
+    assert!(build_valid(&config, config.environments.iter().collect()).is_ok());
+}
+
+#[test]
+fn bucket_name_length() {
+    assert_eq!(
+        bucket("ab"),
+        [bucket_error(
+            "s3-bucket-name-length",
+            "bucket name \"ab\" is 2 characters long; S3 allows 3 to 63",
+            "choose a name of 3 to 63 characters"
+        )]
+    );
+    assert_eq!(bucket(&"a".repeat(64)).len(), 1);
+    assert!(bucket(&"a".repeat(63)).is_empty());
+}
+
+#[test]
+fn bucket_name_charset() {
+    assert_eq!(
+        bucket("my_bucket"),
+        [bucket_error(
+            "s3-bucket-name-charset",
+            "bucket name \"my_bucket\" contains '_'; only lowercase letters, digits, '.' and '-' are allowed",
+            "use lowercase letters, digits, '.' and '-' only"
+        )]
+    );
+}
+
+#[test]
+fn bucket_name_edges() {
+    assert_eq!(
+        bucket("bucket-"),
+        [bucket_error(
+            "s3-bucket-name-edges",
+            "bucket name \"bucket-\" must begin and end with a lowercase letter or a digit",
+            "remove the leading or trailing '.' or '-'"
+        )]
+    );
+}
+
+#[test]
+fn bucket_name_dots() {
+    assert_eq!(
+        bucket("my..bucket"),
+        [bucket_error(
+            "s3-bucket-name-dots",
+            "bucket name \"my..bucket\" contains two adjacent periods",
+            "remove one of the periods"
+        )]
+    );
+}
+
+#[test]
+fn bucket_name_ip() {
+    assert_eq!(
+        bucket("192.168.5.4"),
+        [bucket_error(
+            "s3-bucket-name-ip",
+            "bucket name \"192.168.5.4\" is formatted like an IP address",
+            "add letters to the name"
+        )]
+    );
+}
+
+#[test]
+fn bucket_name_prefix() {
+    for prefix in ["xn--", "sthree-", "amzn-s3-demo-"] {
+        let name = format!("{prefix}bucket");
+        assert_eq!(
+            bucket(&name),
+            [bucket_error(
+                "s3-bucket-name-prefix",
+                &format!("bucket name \"{name}\" starts with the reserved prefix \"{prefix}\""),
+                "names may not start with xn--, sthree- or amzn-s3-demo-"
+            )]
+        );
+    }
+}
+
+#[test]
+fn bucket_name_suffix() {
+    for suffix in ["-s3alias", "--ol-s3", ".mrap", "--x-s3"] {
+        let name = format!("bucket{suffix}");
+        assert_eq!(
+            bucket(&name),
+            [bucket_error(
+                "s3-bucket-name-suffix",
+                &format!("bucket name \"{name}\" ends with the reserved suffix \"{suffix}\""),
+                "names may not end with -s3alias, --ol-s3, .mrap or --x-s3"
+            )]
+        );
+    }
+}
+
+#[test]
+fn bucket_name_unique_across_environments() {
+    let config = Config::built_in();
+    let dev = environment(&[]);
+    let mut qa = environment(&[]);
+    qa.name = "qa".into();
+    let stacks = vec![(&dev, Stack::build(&dev)), (&qa, Stack::build(&qa))];
+    let found: Vec<String> = validate_across(&config, &stacks)
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    assert_eq!(
+        found,
+        [
+            "error[s3-bucket-name-unique]: built-in default (reference default of variable artifacts_bucket_name): environment \"qa\": aws_s3_bucket.artifacts_bucket.bucket: bucket name \"sagemaker-artifacts-pipeline-18345\" is also used by environment \"dev\"\n  help: S3 bucket names are global: give each environment its own artifacts_bucket_name"
+        ]
+    );
+}
+
+#[test]
+fn role_name_length_uses_the_concrete_name() {
+    let env = "e".repeat(50);
+    assert_eq!(
+        messages(&stack(&[("env", &env)])),
+        [format!(
+            "error[iam-role-name-length]: tfgen.hcl:3:7: environment \"dev\": aws_iam_role.tf_mlops_role.name: name \"tf-mlops-role-{env}-1007\" is 69 characters long; IAM allows 1 to 64\n  help: shorten the environment name or the variables the name is built from"
+        )]
+    );
+}
+
+#[test]
+fn policy_name_length() {
+    let mut stack = stack(&[]);
+    stack.policy.name = Expr::from("p".repeat(129));
+    assert_eq!(
+        messages(&stack),
+        [format!(
+            "error[iam-policy-name-length]: built-in default (profile seed): environment \"dev\": aws_iam_policy.tf_mlops_policy.name: name \"{}\" is 129 characters long; IAM allows 1 to 128\n  help: shorten the environment name or the variables the name is built from",
+            "p".repeat(129)
+        )]
+    );
+}
+
+#[test]
+fn iam_name_charset() {
+    let found = messages(&stack(&[("env", "dev/1")]));
+    assert_eq!(found.len(), 2, "{found:?}");
+    assert_eq!(
+        found[0],
+        "error[iam-name-charset]: tfgen.hcl:3:7: environment \"dev\": aws_iam_role.tf_mlops_role.name: name \"tf-mlops-role-dev/1-1007\" contains '/'; IAM names allow only A-Z a-z 0-9 and + = , . @ _ -\n  help: remove the character from the values the name is built from"
+    );
+    assert!(
+        found[1]
+            .contains("aws_iam_policy.tf_mlops_policy.name: name \"tf-mlops-policy-dev/1-1007\"")
+    );
+}
+
+#[test]
+fn iam_path() {
+    let mut stack = stack(&[]);
+    stack.role.path = "service-role/".into();
+    assert_eq!(
+        messages(&stack),
+        [
+            "error[iam-path]: built-in default (profile seed): environment \"dev\": aws_iam_role.tf_mlops_role.path: path \"service-role/\" must be 1 to 512 printable ASCII characters that begin and end with '/'\n  help: use \"/\" or a path such as \"/service-role/\""
+        ]
+    );
+    stack.role.path = format!("/{}/", "a".repeat(511));
+    assert_eq!(messages(&stack).len(), 1);
+}
+
+#[test]
+fn max_session_duration() {
+    let mut stack = stack(&[]);
+    stack.role.max_session_duration = 43201;
+    assert_eq!(
+        messages(&stack),
+        [
+            "error[iam-max-session-duration]: built-in default (profile seed): environment \"dev\": aws_iam_role.tf_mlops_role.max_session_duration: max_session_duration 43201 is outside 3600 to 43200 seconds\n  help: use a duration from 1 hour (3600) to 12 hours (43200)"
+        ]
+    );
+    stack.role.max_session_duration = 3599;
+    assert_eq!(messages(&stack).len(), 1);
+}
+
+#[test]
+fn policy_description_length() {
+    let mut stack = stack(&[]);
+    stack.policy.description = Expr::from("d".repeat(1001));
+    assert_eq!(
+        messages(&stack),
+        [
+            "error[iam-policy-description-length]: built-in default (profile seed): environment \"dev\": aws_iam_policy.tf_mlops_policy.description: the description is 1001 characters long; the limit is 1000\n  help: shorten the description"
+        ]
+    );
+}
+
+#[test]
+fn managed_policy_size_counts_without_whitespace() {
+    let mut stack = stack(&[]);
+    // The reference policy is 4,362 characters; 2,000 more resource
+    // characters take it over 6,144.
+    let long = format!("arn:aws:s3:::{}", "b".repeat(2000));
+    stack.policy.document.statements.push(
+        Statement::allow()
+            .action(one("s3:GetObject"))
+            .resource(one(&long)),
+    );
+    let found = messages(&stack);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(
+        found[0].starts_with("error[iam-policy-size]: built-in default (profile seed): environment \"dev\": aws_iam_policy.tf_mlops_policy.policy: the document is 6432 characters (whitespace not counted); a managed policy allows 6144"),
+        "{}",
+        found[0]
+    );
+    // Spaces inside values do not count.
+    stack.policy.document.statements.pop();
+    let spaced = format!("arn:aws:s3:::{}", " ".repeat(2000));
+    stack.policy.document.statements.push(
+        Statement::allow()
+            .action(one("s3:GetObject"))
+            .resource(one(&spaced)),
+    );
+    assert!(messages(&stack).is_empty());
+}
+
+#[test]
+fn trust_policy_size() {
+    let mut stack = stack(&[]);
+    let service = format!("{}.amazonaws.com", "s".repeat(2000));
+    stack.role.trust_policy.statements[0].principal = None;
+    stack.role.trust_policy.statements[0] = stack.role.trust_policy.statements[0]
+        .clone()
+        .principal("Service", one(&service));
+    let found = messages(&stack);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(
+        found[0].contains("aws_iam_role.tf_mlops_role.assume_role_policy: the document is"),
+        "{}",
+        found[0]
+    );
+    assert!(
+        found[0].contains("a role trust policy allows 2048"),
+        "{}",
+        found[0]
+    );
+}
+
+#[test]
+fn policy_charset() {
+    let mut stack = stack(&[]);
+    stack.policy.document.statements[1] = Statement::allow()
+        .action(one("iam:PassRole"))
+        .resource(one("arn:aws:iam::*:role/\u{2603}"));
+    assert_eq!(
+        messages(&stack),
+        [
+            "error[iam-policy-charset]: built-in default (profile seed): environment \"dev\": aws_iam_policy.tf_mlops_policy.policy: the document contains '☃' (U+2603); IAM accepts only tab, LF, CR and U+0020 to U+00FF\n  help: remove the character from the policy's values"
+        ]
+    );
+}
+
+#[test]
+fn policy_version() {
+    let mut stack = stack(&[]);
+    stack.policy.document.version = Some("2008-10-17".into());
+    assert_eq!(
+        messages(&stack),
+        [
+            "error[iam-policy-version]: built-in default (profile seed): environment \"dev\": aws_iam_policy.tf_mlops_policy.policy: the document has Version \"2008-10-17\"\n  help: set Version = \"2012-10-17\""
+        ]
+    );
+}
+
+#[test]
+fn statement_effect() {
+    let mut stack = stack(&[]);
+    stack.policy.document.statements[0].effect = None;
+    assert_eq!(
+        messages(&stack),
+        [
+            "error[iam-statement-effect]: built-in default (profile seed): environment \"dev\": aws_iam_policy.tf_mlops_policy.policy: statement 1 has no Effect\n  help: add Effect = \"Allow\" or \"Deny\""
+        ]
+    );
+}
+
+#[test]
+fn statement_action() {
+    let mut stack = stack(&[]);
+    stack.policy.document.statements[3].action = None;
+    assert_eq!(
+        messages(&stack),
+        [
+            "error[iam-statement-action]: built-in default (profile seed): environment \"dev\": aws_iam_policy.tf_mlops_policy.policy: statement 4 has neither Action nor NotAction\n  help: add exactly one of Action or NotAction"
+        ]
+    );
+}
+
+#[test]
+fn statement_resource_in_identity_policies_only() {
+    let mut stack = stack(&[]);
+    stack.policy.document.statements[0].sid = Some("Pull".into());
+    stack.policy.document.statements[0].resource = None;
+    assert_eq!(
+        messages(&stack),
+        [
+            "error[iam-statement-resource]: built-in default (profile seed): environment \"dev\": aws_iam_policy.tf_mlops_policy.policy: statement 1 (Sid Pull) has neither Resource nor NotResource\n  help: add exactly one of Resource or NotResource (identity policies need one)"
+        ]
+    );
+    // A trust policy has no Resource, and that is right.
+    assert!(stack.role.trust_policy.statements[0].resource.is_none());
+}
+
+#[test]
+fn every_problem_is_reported() {
+    let found = messages(&stack(&[
+        ("artifacts_bucket_name", "-Bad..Name-"),
+        ("env", &"x".repeat(60)),
+    ]));
+    let rules: Vec<&str> = found
+        .iter()
+        .map(|line| line.split(']').next().unwrap())
+        .collect();
+    assert_eq!(
+        rules,
+        [
+            "error[s3-bucket-name-charset",
+            "error[s3-bucket-name-edges",
+            "error[s3-bucket-name-dots",
+            "error[iam-role-name-length"
+        ]
+    );
+}
