@@ -232,3 +232,74 @@ fn same_input_gives_the_same_bytes() {
         );
     }
 }
+
+/// Lines removed and added between two texts.
+fn changed_lines(old: &str, new: &str) -> (usize, usize) {
+    let diff = TextDiff::from_lines(old, new);
+    let mut removed = 0;
+    let mut added = 0;
+    for change in diff.iter_all_changes() {
+        match change.tag() {
+            similar::ChangeTag::Delete => removed += 1,
+            similar::ChangeTag::Insert => added += 1,
+            similar::ChangeTag::Equal => {}
+        }
+    }
+    (removed, added)
+}
+
+#[test]
+fn a_one_action_change_is_a_one_line_diff() {
+    use tfgen::model::Expr;
+    use tfgen::policy::Values;
+    let before = dev_seed();
+    let old = render(&before.document(), Format::Hcl);
+    let edit = |index: usize, change: &dyn Fn(&mut Vec<Expr>)| {
+        let mut stack = before.clone();
+        let action = stack.policy.document.statements[index]
+            .action
+            .as_mut()
+            .unwrap();
+        match &mut action.values {
+            Values::Many(items) => change(items),
+            Values::One(_) => panic!("statement {index} has a single action"),
+        }
+        render(&stack.document(), Format::Hcl)
+    };
+    // Long lists are one item per line: adding, removing or renaming an
+    // action touches exactly one line.
+    let added = edit(0, &|items| {
+        items.push(Expr::from("codecommit:GetRepository"))
+    });
+    assert_eq!(changed_lines(&old, &added), (0, 1), "{added}");
+    let removed = edit(0, &|items| {
+        items.remove(2);
+    });
+    assert_eq!(changed_lines(&old, &removed), (1, 0));
+    let renamed = edit(9, &|items| {
+        items[0] = Expr::from("cloudformation:CreateUploadBucket")
+    });
+    assert_eq!(changed_lines(&old, &renamed), (1, 1));
+    // A short list that still fits on its line changes that one line.
+    let short = edit(1, &|items| items.push(Expr::from("iam:GetRole")));
+    assert_eq!(changed_lines(&old, &short), (1, 1));
+    assert!(
+        short.contains("        Action   = [\"iam:PassRole\", \"iam:GetRole\"]\n"),
+        "{short}"
+    );
+}
+
+#[test]
+fn template_introducers_in_values_stay_text() {
+    let config = Config::parse(
+        Path::new("tfgen.hcl"),
+        b"environment \"dev\" {\n  variables = { project_name = \"a$${b}%%{c}\" }\n}\n",
+    )
+    .unwrap();
+    let stack = Stack::build(config.environment("dev").unwrap());
+    let hcl = render(&stack.document(), Format::Hcl);
+    assert!(hcl.contains("default     = \"a$${b}%%{c}\""), "{hcl}");
+    let json: Value = serde_json::from_str(&render(&stack.document(), Format::Json)).unwrap();
+    // A variable default is literal in Terraform's JSON syntax.
+    assert_eq!(json["variable"]["project_name"]["default"], "a${b}%{c}");
+}
