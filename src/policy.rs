@@ -138,6 +138,14 @@ pub fn many<const N: usize>(values: [&str; N]) -> Values {
     )
 }
 
+/// How messages name a statement: `statement 3`, or `statement 3 (Sid X)`.
+pub fn statement_label(position: usize, sid: Option<&str>) -> String {
+    match sid {
+        Some(sid) => format!("statement {position} (Sid {sid})"),
+        None => format!("statement {position}"),
+    }
+}
+
 impl Statement {
     fn with_effect(effect: Effect) -> Self {
         Statement {
@@ -231,12 +239,9 @@ impl Statement {
         self
     }
 
-    /// A short name for messages: the Sid, or the 1-based position.
+    /// A short name for messages: the 1-based position and the Sid.
     pub fn label(&self, index: usize) -> String {
-        match &self.sid {
-            Some(sid) => format!("statement {} (Sid {sid})", index + 1),
-            None => format!("statement {}", index + 1),
-        }
+        statement_label(index + 1, self.sid.as_deref())
     }
 
     fn to_expr(&self) -> Expr {

@@ -44,7 +44,11 @@ fn built_in_has_dev_with_reference_defaults_and_a_distinct_prod() {
     assert_eq!(config.names(), ["dev", "prod"]);
     assert!(config.environment("dev").unwrap().settings.is_empty());
     let prod = config.environment("prod").unwrap();
-    let bucket = prod.settings.iter().find(|s| s.name == "artifacts_bucket_name").unwrap();
+    let bucket = prod
+        .settings
+        .iter()
+        .find(|s| s.name == "artifacts_bucket_name")
+        .unwrap();
     assert_ne!(bucket.value, "sagemaker-artifacts-pipeline-18345");
 }
 
@@ -72,7 +76,9 @@ fn invalid_utf8_is_reported_with_its_position() {
 fn unknown_variable_is_an_error() {
     assert_eq!(
         problems("environment \"dev\" {\n  variables = {\n    bucket = \"x\"\n  }\n}\n"),
-        ["error[config-unknown-variable]: tfgen.hcl:3:5: environment \"dev\": variables.bucket: unknown variable `bucket`\n  help: the variables are: repository_branch, env, region, build_repository_name, deploy_repository_name, artifacts_bucket_name, project_name, project_id"]
+        [
+            "error[config-unknown-variable]: tfgen.hcl:3:5: environment \"dev\": variables.bucket: unknown variable `bucket`\n  help: the variables are: repository_branch, env, region, build_repository_name, deploy_repository_name, artifacts_bucket_name, project_name, project_id"
+        ]
     );
 }
 
@@ -80,7 +86,9 @@ fn unknown_variable_is_an_error() {
 fn unknown_key_is_an_error() {
     assert_eq!(
         problems("environment \"dev\" {\n  region = \"eu-west-1\"\n}\n"),
-        ["error[config-unknown-key]: tfgen.hcl:2:3: environment \"dev\": region: unknown key `region` in an environment\n  help: an environment takes `profile = \"...\"` and `variables = { ... }`"]
+        [
+            "error[config-unknown-key]: tfgen.hcl:2:3: environment \"dev\": region: unknown key `region` in an environment\n  help: an environment takes `profile = \"...\"` and `variables = { ... }`"
+        ]
     );
 }
 
@@ -88,7 +96,9 @@ fn unknown_key_is_an_error() {
 fn unknown_top_level_block_is_an_error() {
     assert_eq!(
         problems("env \"dev\" {}\n"),
-        ["error[config-unknown-block]: tfgen.hcl:1:1: unknown block `env`\n  help: tfgen.hcl holds only `environment \"NAME\" { ... }` blocks"]
+        [
+            "error[config-unknown-block]: tfgen.hcl:1:1: unknown block `env`\n  help: tfgen.hcl holds only `environment \"NAME\" { ... }` blocks"
+        ]
     );
 }
 
@@ -96,11 +106,15 @@ fn unknown_top_level_block_is_an_error() {
 fn wrong_value_type_is_an_error() {
     assert_eq!(
         problems("environment \"dev\" {\n  variables = {\n    project_id = 10072022\n  }\n}\n"),
-        ["error[config-type]: tfgen.hcl:3:18: environment \"dev\": variables.project_id: variable `project_id` must be a string, found a number\n  help: quote the value: every variable of the stack is a string"]
+        [
+            "error[config-type]: tfgen.hcl:3:18: environment \"dev\": variables.project_id: variable `project_id` must be a string, found a number\n  help: quote the value: every variable of the stack is a string"
+        ]
     );
     assert_eq!(
         problems("environment \"dev\" {\n  profile = seed\n}\n"),
-        ["error[config-type]: tfgen.hcl:2:13: environment \"dev\": profile: profile must be a string, found a reference\n  help: write one of: profile = \"seed\", \"hardened\""]
+        [
+            "error[config-type]: tfgen.hcl:2:13: environment \"dev\": profile: profile must be a string, found a reference\n  help: write one of: profile = \"seed\", \"hardened\""
+        ]
     );
 }
 
@@ -108,7 +122,9 @@ fn wrong_value_type_is_an_error() {
 fn unknown_profile_is_an_error() {
     assert_eq!(
         problems("environment \"dev\" {\n  profile = \"strict\"\n}\n"),
-        ["error[config-unknown-profile]: tfgen.hcl:2:13: environment \"dev\": profile: unknown profile \"strict\"\n  help: the profiles are: seed, hardened"]
+        [
+            "error[config-unknown-profile]: tfgen.hcl:2:13: environment \"dev\": profile: unknown profile \"strict\"\n  help: the profiles are: seed, hardened"
+        ]
     );
 }
 
@@ -116,7 +132,9 @@ fn unknown_profile_is_an_error() {
 fn duplicate_environment_is_an_error() {
     assert_eq!(
         problems("environment \"dev\" {}\nenvironment \"dev\" {}\n"),
-        ["error[config-duplicate-environment]: tfgen.hcl:2:13: environment \"dev\": environment \"dev\" is defined twice (first at tfgen.hcl:1:1)\n  help: merge the two blocks or rename one"]
+        [
+            "error[config-duplicate-environment]: tfgen.hcl:2:13: environment \"dev\": environment \"dev\" is defined twice (first at tfgen.hcl:1:1)\n  help: merge the two blocks or rename one"
+        ]
     );
 }
 
@@ -124,15 +142,23 @@ fn duplicate_environment_is_an_error() {
 fn duplicate_variable_is_an_error() {
     // hcl-edit refuses a repeated key itself; the spelling variant gets
     // tfgen's own rule.
-    let found = problems("environment \"dev\" {\n  variables = {\n    env = \"a\"\n    env = \"b\"\n  }\n}\n");
-    assert_eq!(
-        found,
-        ["error[config-syntax]: tfgen.hcl:4:5: syntax error: invalid object item; expected unique object key; found redefined object key\n  help: fix the HCL syntax at this position"]
+    let found = problems(
+        "environment \"dev\" {\n  variables = {\n    env = \"a\"\n    env = \"b\"\n  }\n}\n",
     );
-    let found = problems("environment \"dev\" {\n  variables = {\n    env = \"a\"\n    \"env\" = \"b\"\n  }\n}\n");
     assert_eq!(
         found,
-        ["error[config-duplicate-key]: tfgen.hcl:4:5: environment \"dev\": variables.env: variable `env` is set twice (first at tfgen.hcl:3:11)\n  help: keep one"]
+        [
+            "error[config-syntax]: tfgen.hcl:4:5: syntax error: invalid object item; expected unique object key; found redefined object key\n  help: fix the HCL syntax at this position"
+        ]
+    );
+    let found = problems(
+        "environment \"dev\" {\n  variables = {\n    env = \"a\"\n    \"env\" = \"b\"\n  }\n}\n",
+    );
+    assert_eq!(
+        found,
+        [
+            "error[config-duplicate-key]: tfgen.hcl:4:5: environment \"dev\": variables.env: variable `env` is set twice (first at tfgen.hcl:3:11)\n  help: keep one"
+        ]
     );
 }
 
@@ -147,7 +173,9 @@ fn duplicate_key_is_an_error() {
 fn environment_name_must_match_the_pattern() {
     assert_eq!(
         problems("environment \"Prod_1\" {}\n"),
-        ["error[config-environment-name]: tfgen.hcl:1:13: environment \"Prod_1\": environment name \"Prod_1\" does not match [a-z][a-z0-9-]* (lowercase letters, digits and '-', starting with a letter, not ending with '-')\n  help: rename the environment, e.g. `dev`, `staging`, `prod-eu`"]
+        [
+            "error[config-environment-name]: tfgen.hcl:1:13: environment \"Prod_1\": environment name \"Prod_1\" does not match [a-z][a-z0-9-]* (lowercase letters, digits and '-', starting with a letter, not ending with '-')\n  help: rename the environment, e.g. `dev`, `staging`, `prod-eu`"
+        ]
     );
     assert!(environment_name_problem(&"a".repeat(33)).is_some());
     assert!(environment_name_problem("prod-eu-1").is_none());
@@ -165,6 +193,8 @@ fn every_problem_is_reported_at_once() {
 fn an_empty_file_is_an_error() {
     assert_eq!(
         problems("# nothing here\n"),
-        ["error[config-no-environment]: tfgen.hcl:1:1: no environment is defined\n  help: add at least one `environment \"NAME\" { profile = \"seed\" }` block"]
+        [
+            "error[config-no-environment]: tfgen.hcl:1:1: no environment is defined\n  help: add at least one `environment \"NAME\" { profile = \"seed\" }` block"
+        ]
     );
 }
