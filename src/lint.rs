@@ -746,8 +746,10 @@ enum ActionClass {
     PermissionsManagement,
 }
 
-/// Name prefixes of read actions (compared case-insensitively).
-const READ_VERBS: [&str; 7] = [
+/// Name prefixes of read actions (compared case-insensitively). `Query`
+/// and `Validate` read too (`sagemaker:QueryLineage`,
+/// `cloudformation:ValidateTemplate` change nothing).
+const READ_VERBS: [&str; 9] = [
     "get",
     "list",
     "describe",
@@ -755,6 +757,8 @@ const READ_VERBS: [&str; 7] = [
     "batchcheck",
     "search",
     "gitpull",
+    "query",
+    "validate",
 ];
 
 /// Words in a write action's name that make it permissions management.

@@ -256,7 +256,7 @@ fn a_one_action_change_is_a_one_line_diff() {
     let old = render(&before.document(), Format::Hcl);
     let edit = |index: usize, change: &dyn Fn(&mut Vec<Expr>)| {
         let mut stack = before.clone();
-        let action = stack.policy.document.statements[index]
+        let action = stack.policies[0].document.statements[index]
             .action
             .as_mut()
             .unwrap();

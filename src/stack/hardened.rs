@@ -1,31 +1,36 @@
 //! The `hardened` profile's data: the reference stack made safe.
 //!
-//! Same resources and names as `seed`, plus the bucket protections checkov
-//! expects, a trust policy limited to the services the pipeline runs, and a
-//! least-privilege service policy: S3 only on the artifacts bucket,
-//! `iam:PassRole` only on the role itself and only to the pipeline's
-//! services, region-scoped well-formed ARNs, no `NotResource`, and `*` kept
-//! only for the read and list actions that AWS does not scope by resource.
+//! Same role, bucket and names as `seed`, plus the bucket protections checkov
+//! expects and a least-privilege policy: S3 only on the artifacts bucket and
+//! its objects, `iam:PassRole` only on the role itself and only to the
+//! services that trust it, ARNs scoped to this account and region (with the
+//! reference's malformed and mis-cased ones fixed), no `NotResource`, and `*`
+//! kept only for the few read and list actions AWS does not scope by
+//! resource. The permissions do not fit IAM's 6,144-character limit for one
+//! managed policy, so SageMaker's get their own policy. The reasoning for
+//! every statement is in `docs/hardened.md`.
 
-use super::resources::BucketHardening;
+use super::resources::{BucketHardening, ManagedPolicy};
+use crate::model::Expr;
 use crate::policy::{PolicyDocument, Statement, many, one};
 
-/// The services that assume the role: the pipeline's own build, deploy and
-/// orchestration services. The reference's firehose, glue, apigateway,
-/// lambda and codecommit principals run nothing of this stack.
-pub const TRUSTED_SERVICES: [&str; 6] = [
-    "sagemaker.amazonaws.com",
+/// The services that assume the role: CodePipeline and CodeBuild run the
+/// pipeline, CloudFormation deploys with it, SageMaker runs its jobs, and an
+/// EventBridge rule that starts the pipeline needs it. The reference's
+/// firehose, glue, apigateway, lambda, states and codecommit principals run
+/// nothing of this stack.
+pub const TRUSTED_SERVICES: [&str; 5] = [
+    "cloudformation.amazonaws.com",
     "codebuild.amazonaws.com",
     "codepipeline.amazonaws.com",
-    "cloudformation.amazonaws.com",
     "events.amazonaws.com",
-    "states.amazonaws.com",
+    "sagemaker.amazonaws.com",
 ];
 
 pub fn trust_policy() -> PolicyDocument {
     PolicyDocument::new(vec![
         Statement::allow()
-            .sid("PipelineServicesAssumeRole")
+            .sid("TrustPipelineServices")
             .action(one("sts:AssumeRole"))
             .principal("Service", many(TRUSTED_SERVICES)),
     ])
@@ -33,15 +38,18 @@ pub fn trust_policy() -> PolicyDocument {
 
 pub fn bucket_hardening() -> BucketHardening {
     BucketHardening {
+        // The AWS-managed key (aws/s3): KMS encryption with no key policy to own.
         sse_algorithm: "aws:kms".into(),
         bucket_policy: PolicyDocument::new(vec![
             Statement::deny()
                 .sid("DenyInsecureTransport")
                 .any_principal()
                 .action(one("s3:*"))
+                // checkov 3.3.30 evaluates the policy only when the
+                // interpolated form comes before the bare reference.
                 .resource(many([
-                    "${aws_s3_bucket.artifacts_bucket.arn}",
                     "${aws_s3_bucket.artifacts_bucket.arn}/*",
+                    "${aws_s3_bucket.artifacts_bucket.arn}",
                 ]))
                 .condition("Bool", "aws:SecureTransport", one("false")),
         ]),
@@ -49,64 +57,60 @@ pub fn bucket_hardening() -> BucketHardening {
         abort_incomplete_multipart_days: 7,
         checkov_skips: vec![
             (
-                "CKV_AWS_144",
-                "pipeline artifacts are rebuilt from source; cross-region replication buys nothing",
+                "CKV_AWS_18",
+                "access logs belong in a central, account-level log bucket outside this stack",
             ),
             (
-                "CKV_AWS_18",
-                "access logging needs a second, log-only bucket that this foundation does not own",
+                "CKV_AWS_144",
+                "artifacts are rebuilt from the source repositories and kept by versioning; replication needs a second region",
             ),
             (
                 "CKV2_AWS_62",
-                "no consumer of bucket event notifications exists in this stack",
+                "nothing in this stack consumes bucket events; the pipeline is started by its source, not by S3",
             ),
         ],
     }
 }
 
+/// The service policy and the SageMaker policy, both attached to the role.
+pub fn managed_policies() -> Vec<ManagedPolicy> {
+    let service = ManagedPolicy::reference(service_policy());
+    let sagemaker = ManagedPolicy {
+        label: "tf_mlops_sagemaker_policy",
+        name: Expr::interpolated("tf-mlops-sagemaker-policy-${var.env}-1007"),
+        description: Expr::interpolated(
+            "SageMaker permissions of the MLOps pipeline role (${var.env})",
+        ),
+        document: sagemaker_policy(),
+        ..ManagedPolicy::reference(PolicyDocument::new(Vec::new()))
+    };
+    vec![service, sagemaker]
+}
+
 pub fn service_policy() -> PolicyDocument {
     PolicyDocument::new(vec![
         Statement::allow()
-            .sid("CodeCommitPullSources")
+            .sid("CodeCommitSourcePull")
             .action(many([
-                "codecommit:GitPull",
-                "codecommit:UploadArchive",
+                "codecommit:CancelUploadArchive",
                 "codecommit:GetBranch",
                 "codecommit:GetCommit",
+                "codecommit:GetRepository",
                 "codecommit:GetUploadArchiveStatus",
-                "codecommit:CancelUploadArchive",
+                "codecommit:GitPull",
+                "codecommit:UploadArchive",
             ]))
             .resource(many([
-                "arn:aws:codecommit:${var.region}:*:${var.build_repository_name}",
-                "arn:aws:codecommit:${var.region}:*:${var.deploy_repository_name}",
+                "arn:aws:codecommit:${var.region}:${local.account_id}:${var.build_repository_name}",
+                "arn:aws:codecommit:${var.region}:${local.account_id}:${var.deploy_repository_name}",
             ])),
         Statement::allow()
             .sid("PassOwnRoleToPipelineServices")
             .action(one("iam:PassRole"))
             .resource(one("${aws_iam_role.tf_mlops_role.arn}"))
-            .condition(
-                "StringEquals",
-                "iam:PassedToService",
-                many([
-                    "sagemaker.amazonaws.com",
-                    "codebuild.amazonaws.com",
-                    "codepipeline.amazonaws.com",
-                    "cloudformation.amazonaws.com",
-                    "events.amazonaws.com",
-                    "states.amazonaws.com",
-                ]),
-            ),
+            .condition("StringEquals", "iam:PassedToService", many(TRUSTED_SERVICES)),
         Statement::allow()
-            .sid("ArtifactsBucket")
-            .action(many([
-                "s3:GetBucketLocation",
-                "s3:GetBucketVersioning",
-                "s3:ListBucket",
-                "s3:ListBucketVersions",
-            ]))
-            .resource(one("${aws_s3_bucket.artifacts_bucket.arn}")),
-        Statement::allow()
-            .sid("ArtifactsObjects")
+            .sid("ArtifactsObjectLevel")
             .action(many([
                 "s3:AbortMultipartUpload",
                 "s3:DeleteObject",
@@ -114,27 +118,40 @@ pub fn service_policy() -> PolicyDocument {
                 "s3:GetObjectVersion",
                 "s3:ListMultipartUploadParts",
                 "s3:PutObject",
+                "s3:PutObjectAcl",
             ]))
             .resource(one("${aws_s3_bucket.artifacts_bucket.arn}/*")),
         Statement::allow()
-            .sid("WriteOwnLogs")
+            .sid("ArtifactsBucketLevel")
+            .action(many([
+                "s3:GetBucketAcl",
+                "s3:GetBucketLocation",
+                "s3:GetBucketVersioning",
+                "s3:ListBucket",
+                "s3:ListBucketMultipartUploads",
+            ]))
+            .resource(one("${aws_s3_bucket.artifacts_bucket.arn}")),
+        Statement::allow()
+            .sid("CloudWatchLogsForBuildsAndJobs")
             .action(many([
                 "logs:CreateLogGroup",
                 "logs:CreateLogStream",
+                "logs:DescribeLogStreams",
+                "logs:GetLogEvents",
                 "logs:PutLogEvents",
             ]))
             .resource(many([
-                "arn:aws:logs:${var.region}:*:log-group:/aws/codebuild/*",
-                "arn:aws:logs:${var.region}:*:log-group:/aws/codebuild/*:log-stream:*",
-                "arn:aws:logs:${var.region}:*:log-group:/aws/sagemaker/*",
-                "arn:aws:logs:${var.region}:*:log-group:/aws/sagemaker/*:log-stream:*",
+                "arn:aws:logs:${var.region}:${local.account_id}:log-group:/aws/codebuild/*",
+                "arn:aws:logs:${var.region}:${local.account_id}:log-group:/aws/codebuild/*:*",
+                "arn:aws:logs:${var.region}:${local.account_id}:log-group:/aws/sagemaker/*",
+                "arn:aws:logs:${var.region}:${local.account_id}:log-group:/aws/sagemaker/*:*",
             ])),
         Statement::allow()
-            .sid("StartProjectPipelines")
+            .sid("CodePipelineStart")
             .action(one("codepipeline:StartPipelineExecution"))
-            .resource(one("arn:aws:codepipeline:${var.region}:*:${var.project_name}-*")),
+            .resource(one("arn:aws:codepipeline:${var.region}:${local.account_id}:sagemaker-*")),
         Statement::allow()
-            .sid("ManageProjectEventRules")
+            .sid("EventBridgeSageMakerRules")
             .action(many([
                 "events:DeleteRule",
                 "events:DescribeRule",
@@ -142,62 +159,13 @@ pub fn service_policy() -> PolicyDocument {
                 "events:PutTargets",
                 "events:RemoveTargets",
             ]))
-            .resource(one("arn:aws:events:${var.region}:*:rule/${var.project_name}-*")),
+            .resource(one("arn:aws:events:${var.region}:${local.account_id}:rule/sagemaker-*")),
         Statement::allow()
-            .sid("SageMakerProjectResources")
-            .action(many([
-                "sagemaker:AddTags",
-                "sagemaker:CreateEndpoint",
-                "sagemaker:CreateEndpointConfig",
-                "sagemaker:CreateModel",
-                "sagemaker:CreateModelPackage",
-                "sagemaker:CreateModelPackageGroup",
-                "sagemaker:CreatePipeline",
-                "sagemaker:CreateProcessingJob",
-                "sagemaker:CreateTrainingJob",
-                "sagemaker:DeleteEndpoint",
-                "sagemaker:DeleteEndpointConfig",
-                "sagemaker:DeleteModel",
-                "sagemaker:DeletePipeline",
-                "sagemaker:DescribeEndpoint",
-                "sagemaker:DescribeEndpointConfig",
-                "sagemaker:DescribeModel",
-                "sagemaker:DescribeModelPackage",
-                "sagemaker:DescribeModelPackageGroup",
-                "sagemaker:DescribePipeline",
-                "sagemaker:DescribePipelineExecution",
-                "sagemaker:DescribeProcessingJob",
-                "sagemaker:DescribeTrainingJob",
-                "sagemaker:ListPipelineExecutionSteps",
-                "sagemaker:StartPipelineExecution",
-                "sagemaker:StopPipelineExecution",
-                "sagemaker:UpdateEndpoint",
-                "sagemaker:UpdateModelPackage",
-                "sagemaker:UpdatePipeline",
-            ]))
-            .resource(many([
-                "arn:aws:sagemaker:${var.region}:*:endpoint/${var.project_name}-*",
-                "arn:aws:sagemaker:${var.region}:*:endpoint-config/${var.project_name}-*",
-                "arn:aws:sagemaker:${var.region}:*:model/${var.project_name}-*",
-                "arn:aws:sagemaker:${var.region}:*:model-package/${var.project_name}-*",
-                "arn:aws:sagemaker:${var.region}:*:model-package-group/${var.project_name}-*",
-                "arn:aws:sagemaker:${var.region}:*:pipeline/${var.project_name}-*",
-                "arn:aws:sagemaker:${var.region}:*:pipeline/${var.project_name}-*/execution/*",
-                "arn:aws:sagemaker:${var.region}:*:processing-job/${var.project_name}-*",
-                "arn:aws:sagemaker:${var.region}:*:training-job/${var.project_name}-*",
-            ])),
+            .sid("CodeBuildRunProjects")
+            .action(many(["codebuild:BatchGetBuilds", "codebuild:StartBuild"]))
+            .resource(one("arn:aws:codebuild:${var.region}:${local.account_id}:project/sagemaker-*")),
         Statement::allow()
-            .sid("SageMakerReadOnlyListing")
-            .action(many([
-                "sagemaker:ListEndpoints",
-                "sagemaker:ListModelPackageGroups",
-                "sagemaker:ListModelPackages",
-                "sagemaker:ListModels",
-                "sagemaker:ListPipelines",
-            ]))
-            .resource(one("*")),
-        Statement::allow()
-            .sid("DeployProjectStacks")
+            .sid("CloudFormationDeployStacks")
             .action(many([
                 "cloudformation:CreateChangeSet",
                 "cloudformation:CreateStack",
@@ -209,16 +177,9 @@ pub fn service_policy() -> PolicyDocument {
                 "cloudformation:SetStackPolicy",
                 "cloudformation:UpdateStack",
             ]))
-            .resource(one("arn:aws:cloudformation:${var.region}:*:stack/${var.project_name}-*/*")),
+            .resource(one("arn:aws:cloudformation:${var.region}:${local.account_id}:stack/sagemaker-*/*")),
         Statement::allow()
-            .sid("RunProjectBuilds")
-            .action(many(["codebuild:BatchGetBuilds", "codebuild:StartBuild"]))
-            .resource(many([
-                "arn:aws:codebuild:${var.region}:*:project/${var.project_name}-*",
-                "arn:aws:codebuild:${var.region}:*:build/${var.project_name}-*",
-            ])),
-        Statement::allow()
-            .sid("RunSageMakerStateMachines")
+            .sid("StepFunctionsSageMakerWorkflows")
             .action(many([
                 "states:DescribeExecution",
                 "states:GetExecutionHistory",
@@ -227,52 +188,196 @@ pub fn service_policy() -> PolicyDocument {
                 "states:UpdateStateMachine",
             ]))
             .resource(many([
-                "arn:aws:states:${var.region}:*:stateMachine:*sagemaker*",
-                "arn:aws:states:${var.region}:*:execution:*sagemaker*:*",
+                "arn:aws:states:${var.region}:${local.account_id}:stateMachine:*sagemaker*",
+                "arn:aws:states:${var.region}:${local.account_id}:execution:*sagemaker*:*",
             ])),
         Statement::allow()
-            .sid("ReadSageMakerSecrets")
+            .sid("SecretsManagerSageMakerPrefixed")
+            .action(many([
+                "secretsmanager:CreateSecret",
+                "secretsmanager:DescribeSecret",
+                "secretsmanager:GetSecretValue",
+            ]))
+            .resource(one("arn:aws:secretsmanager:${var.region}:${local.account_id}:secret:AmazonSageMaker-*")),
+        Statement::allow()
+            .sid("SecretsManagerSageMakerTagged")
             .action(many([
                 "secretsmanager:DescribeSecret",
                 "secretsmanager:GetSecretValue",
             ]))
-            .resource(one("arn:aws:secretsmanager:${var.region}:*:secret:AmazonSageMaker-*")),
+            .resource(one("arn:aws:secretsmanager:${var.region}:${local.account_id}:secret:*"))
+            .condition("StringEquals", "secretsmanager:ResourceTag/SageMaker", one("true")),
         Statement::allow()
-            .sid("PullImages")
+            .sid("EcrPullImages")
             .action(many([
                 "ecr:BatchCheckLayerAvailability",
                 "ecr:BatchGetImage",
                 "ecr:DescribeImages",
+                "ecr:DescribeRepositories",
                 "ecr:GetDownloadUrlForLayer",
             ]))
-            .resource(one("arn:aws:ecr:${var.region}:*:repository/sagemaker-*")),
+            .resource(one("arn:aws:ecr:${var.region}:*:repository/*")),
         Statement::allow()
-            .sid("EcrLogin")
-            .action(one("ecr:GetAuthorizationToken"))
-            .resource(one("*")),
-        Statement::allow()
-            .sid("PushProjectImages")
+            .sid("EcrPushSageMakerRepositories")
             .action(many([
+                "ecr:BatchDeleteImage",
                 "ecr:CompleteLayerUpload",
+                "ecr:CreateRepository",
+                "ecr:DeleteRepository",
                 "ecr:InitiateLayerUpload",
                 "ecr:PutImage",
                 "ecr:UploadLayerPart",
             ]))
-            .resource(one("arn:aws:ecr:${var.region}:*:repository/sagemaker-*")),
+            .resource(one("arn:aws:ecr:${var.region}:${local.account_id}:repository/sagemaker-*")),
         Statement::allow()
-            .sid("EndpointAutoScalingRole")
+            .sid("SageMakerEndpointAutoscalingServiceLinkedRole")
             .action(one("iam:CreateServiceLinkedRole"))
             .resource(one(
-                "arn:aws:iam::*:role/aws-service-role/sagemaker.application-autoscaling.amazonaws.com/AWSServiceRoleForApplicationAutoScaling_SageMakerEndpoint",
+                "arn:aws:iam::${local.account_id}:role/aws-service-role/sagemaker.application-autoscaling.amazonaws.com/AWSServiceRoleForApplicationAutoScaling_SageMakerEndpoint",
             ))
             .condition(
-                "StringEquals",
+                "StringLike",
                 "iam:AWSServiceName",
                 one("sagemaker.application-autoscaling.amazonaws.com"),
             ),
         Statement::allow()
-            .sid("NotifySageMakerTopics")
+            .sid("SnsSageMakerTopics")
             .action(many(["sns:CreateTopic", "sns:Subscribe"]))
-            .resource(one("arn:aws:sns:${var.region}:*:*sagemaker*")),
+            .resource(many([
+                "arn:aws:sns:${var.region}:${local.account_id}:*SageMaker*",
+                "arn:aws:sns:${var.region}:${local.account_id}:*Sagemaker*",
+                "arn:aws:sns:${var.region}:${local.account_id}:*sagemaker*",
+            ])),
+        Statement::allow()
+            .sid("UnscopableReadAndList")
+            .action(many([
+                "cloudformation:ValidateTemplate",
+                "ecr:GetAuthorizationToken",
+                "s3:ListAllMyBuckets",
+            ]))
+            .resource(one("*")),
+    ])
+}
+
+pub fn sagemaker_policy() -> PolicyDocument {
+    PolicyDocument::new(vec![
+        Statement::allow()
+            .sid("SageMakerPipelines")
+            .action(many([
+                "sagemaker:AddTags",
+                "sagemaker:CreatePipeline",
+                "sagemaker:DescribePipeline",
+                "sagemaker:DescribePipelineDefinitionForExecution",
+                "sagemaker:DescribePipelineExecution",
+                "sagemaker:ListPipelineExecutionSteps",
+                "sagemaker:ListPipelineExecutions",
+                "sagemaker:ListPipelineParametersForExecution",
+                "sagemaker:ListTags",
+                "sagemaker:RetryPipelineExecution",
+                "sagemaker:StartPipelineExecution",
+                "sagemaker:StopPipelineExecution",
+                "sagemaker:UpdatePipeline",
+            ]))
+            .resource(many([
+                "arn:aws:sagemaker:${var.region}:${local.account_id}:pipeline/*",
+            ])),
+        Statement::allow()
+            .sid("SageMakerJobs")
+            .action(many([
+                "sagemaker:AddTags",
+                "sagemaker:CreateProcessingJob",
+                "sagemaker:CreateTrainingJob",
+                "sagemaker:CreateTransformJob",
+                "sagemaker:DescribeProcessingJob",
+                "sagemaker:DescribeTrainingJob",
+                "sagemaker:DescribeTransformJob",
+                "sagemaker:ListTags",
+                "sagemaker:StopProcessingJob",
+                "sagemaker:StopTrainingJob",
+                "sagemaker:StopTransformJob",
+            ]))
+            .resource(many([
+                "arn:aws:sagemaker:${var.region}:${local.account_id}:processing-job/*",
+                "arn:aws:sagemaker:${var.region}:${local.account_id}:training-job/*",
+                "arn:aws:sagemaker:${var.region}:${local.account_id}:transform-job/*",
+            ])),
+        Statement::allow()
+            .sid("SageMakerModelRegistry")
+            .action(many([
+                "sagemaker:AddTags",
+                "sagemaker:CreateModelPackage",
+                "sagemaker:CreateModelPackageGroup",
+                "sagemaker:DescribeModelPackage",
+                "sagemaker:DescribeModelPackageGroup",
+                "sagemaker:ListModelPackages",
+                "sagemaker:ListTags",
+                "sagemaker:UpdateModelPackage",
+            ]))
+            .resource(many([
+                "arn:aws:sagemaker:${var.region}:${local.account_id}:model-package/*",
+                "arn:aws:sagemaker:${var.region}:${local.account_id}:model-package-group/*",
+            ])),
+        Statement::allow()
+            .sid("SageMakerHosting")
+            .action(many([
+                "sagemaker:AddTags",
+                "sagemaker:CreateEndpoint",
+                "sagemaker:CreateEndpointConfig",
+                "sagemaker:CreateModel",
+                "sagemaker:DeleteEndpoint",
+                "sagemaker:DeleteEndpointConfig",
+                "sagemaker:DeleteModel",
+                "sagemaker:DeleteTags",
+                "sagemaker:DescribeEndpoint",
+                "sagemaker:DescribeEndpointConfig",
+                "sagemaker:DescribeModel",
+                "sagemaker:InvokeEndpoint",
+                "sagemaker:ListTags",
+                "sagemaker:UpdateEndpoint",
+                "sagemaker:UpdateEndpointWeightsAndCapacities",
+            ]))
+            .resource(many([
+                "arn:aws:sagemaker:${var.region}:${local.account_id}:endpoint/*",
+                "arn:aws:sagemaker:${var.region}:${local.account_id}:endpoint-config/*",
+                "arn:aws:sagemaker:${var.region}:${local.account_id}:model/*",
+            ])),
+        Statement::allow()
+            .sid("SageMakerExperimentsAndLineage")
+            .action(many([
+                "sagemaker:AddAssociation",
+                "sagemaker:AddTags",
+                "sagemaker:AssociateTrialComponent",
+                "sagemaker:CreateAction",
+                "sagemaker:CreateArtifact",
+                "sagemaker:CreateContext",
+                "sagemaker:CreateExperiment",
+                "sagemaker:CreateTrial",
+                "sagemaker:CreateTrialComponent",
+                "sagemaker:DescribeAction",
+                "sagemaker:DescribeArtifact",
+                "sagemaker:DescribeContext",
+                "sagemaker:DescribeExperiment",
+                "sagemaker:DescribeTrial",
+                "sagemaker:DescribeTrialComponent",
+                "sagemaker:UpdateTrialComponent",
+            ]))
+            .resource(many([
+                "arn:aws:sagemaker:${var.region}:${local.account_id}:action/*",
+                "arn:aws:sagemaker:${var.region}:${local.account_id}:artifact/*",
+                "arn:aws:sagemaker:${var.region}:${local.account_id}:context/*",
+                "arn:aws:sagemaker:${var.region}:${local.account_id}:experiment/*",
+                "arn:aws:sagemaker:${var.region}:${local.account_id}:experiment-trial/*",
+                "arn:aws:sagemaker:${var.region}:${local.account_id}:experiment-trial-component/*",
+            ])),
+        Statement::allow()
+            .sid("SageMakerUnscopableList")
+            .action(many([
+                "sagemaker:ListEndpoints",
+                "sagemaker:ListModelPackageGroups",
+                "sagemaker:ListPipelines",
+                "sagemaker:QueryLineage",
+                "sagemaker:Search",
+            ]))
+            .resource(one("*")),
     ])
 }

@@ -12,9 +12,7 @@ mod seed;
 
 use std::str::FromStr;
 
-pub use resources::{
-    ArtifactsBucket, BucketHardening, ManagedPolicy, Output, PolicyAttachment, ServiceRole,
-};
+pub use resources::{ArtifactsBucket, BucketHardening, ManagedPolicy, Output, ServiceRole};
 
 use crate::config::Environment;
 use crate::error::Origin;
@@ -180,8 +178,11 @@ pub struct Stack {
     pub variables: Vec<Variable>,
     pub artifacts_bucket: ArtifactsBucket,
     pub role: ServiceRole,
-    pub policy: ManagedPolicy,
-    pub attachment: PolicyAttachment,
+    /// The managed policies attached to the role, each with its attachment.
+    pub policies: Vec<ManagedPolicy>,
+    /// Whether ARNs name the account (`local.account_id`, looked up with
+    /// `data.aws_caller_identity`) instead of `*`.
+    pub account_scoped: bool,
     pub outputs: Vec<Output>,
 }
 
@@ -224,11 +225,12 @@ impl Stack {
                 }
             })
             .collect();
-        let (artifacts_bucket, role, policy) = match environment.profile {
+        let (artifacts_bucket, role, policies, account_scoped) = match environment.profile {
             Profile::Seed => (
                 ArtifactsBucket::reference(),
                 ServiceRole::reference(seed::trust_policy()),
-                ManagedPolicy::reference(seed::service_policy()),
+                vec![ManagedPolicy::reference(seed::service_policy())],
+                false,
             ),
             Profile::Hardened => (
                 ArtifactsBucket {
@@ -236,7 +238,8 @@ impl Stack {
                     ..ArtifactsBucket::reference()
                 },
                 ServiceRole::reference(hardened::trust_policy()),
-                ManagedPolicy::reference(hardened::service_policy()),
+                hardened::managed_policies(),
+                true,
             ),
         };
         Stack {
@@ -245,9 +248,9 @@ impl Stack {
             variables,
             artifacts_bucket,
             role,
-            policy,
-            attachment: PolicyAttachment::reference(),
-            outputs: Output::reference(),
+            outputs: Output::for_stack(&policies),
+            policies,
+            account_scoped,
         }
     }
 
@@ -262,15 +265,28 @@ impl Stack {
         match file {
             StackFile::Versions => vec![versions_block()],
             StackFile::Provider => {
-                vec![Block::new("provider", &["aws"]).attr("region", Expr::reference("var.region"))]
+                let mut blocks = vec![
+                    Block::new("provider", &["aws"]).attr("region", Expr::reference("var.region")),
+                ];
+                if self.account_scoped {
+                    blocks.push(Block::new("data", &["aws_caller_identity", "current"]));
+                    blocks.push(Block::new("locals", &[]).attr(
+                        "account_id",
+                        Expr::reference("data.aws_caller_identity.current.account_id"),
+                    ));
+                }
+                blocks
             }
             StackFile::Variables => self.variables.iter().map(variable_block).collect(),
             StackFile::S3 => self.artifacts_bucket.blocks(),
-            StackFile::IamRoles => vec![
-                self.role.block(),
-                self.policy.block(),
-                self.attachment.block(),
-            ],
+            StackFile::IamRoles => {
+                let policies = self.policies.iter().map(ManagedPolicy::block);
+                let attachments = self.policies.iter().map(ManagedPolicy::attachment_block);
+                std::iter::once(self.role.block())
+                    .chain(policies)
+                    .chain(attachments)
+                    .collect()
+            }
             StackFile::Outputs => self.outputs.iter().map(Output::block).collect(),
         }
     }
@@ -295,18 +311,18 @@ impl Stack {
 
     /// Every policy document, for `validate` and `lint`.
     pub fn policies(&self) -> Vec<PolicyRef<'_>> {
-        let mut policies = vec![
-            PolicyRef {
-                field: format!("{}.assume_role_policy", ServiceRole::ADDRESS),
-                kind: PolicyKind::Trust,
-                document: &self.role.trust_policy,
-            },
-            PolicyRef {
-                field: format!("{}.policy", ManagedPolicy::ADDRESS),
+        let mut policies = vec![PolicyRef {
+            field: format!("{}.assume_role_policy", ServiceRole::ADDRESS),
+            kind: PolicyKind::Trust,
+            document: &self.role.trust_policy,
+        }];
+        for policy in &self.policies {
+            policies.push(PolicyRef {
+                field: format!("{}.policy", policy.address()),
                 kind: PolicyKind::Identity,
-                document: &self.policy.document,
-            },
-        ];
+                document: &policy.document,
+            });
+        }
         if let Some(hardening) = &self.artifacts_bucket.hardening {
             policies.push(PolicyRef {
                 field: format!("{}.policy", BucketHardening::POLICY_ADDRESS),
@@ -338,12 +354,22 @@ impl Stack {
                 self.role.path,
                 evaluate(&self.role.name)?
             )),
-            ["aws_iam_policy", "tf_mlops_policy", "name"] => evaluate(&self.policy.name),
-            ["aws_iam_policy", "tf_mlops_policy", "arn"] => Some(format!(
-                "arn:aws:iam::{PLACEHOLDER_ACCOUNT}:policy{}{}",
-                self.policy.path,
-                evaluate(&self.policy.name)?
-            )),
+            ["aws_iam_policy", label, attribute @ ("name" | "arn")] => {
+                let policy = self.policies.iter().find(|policy| policy.label == *label)?;
+                let name = evaluate(&policy.name)?;
+                Some(match *attribute {
+                    "name" => name,
+                    _ => format!(
+                        "arn:aws:iam::{PLACEHOLDER_ACCOUNT}:policy{}{name}",
+                        policy.path
+                    ),
+                })
+            }
+            ["local", "account_id"] | ["data", "aws_caller_identity", "current", "account_id"]
+                if self.account_scoped =>
+            {
+                Some(PLACEHOLDER_ACCOUNT.to_string())
+            }
             _ => None,
         }
     }

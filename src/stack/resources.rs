@@ -92,20 +92,25 @@ impl BucketHardening {
                         "aws_s3_bucket_public_access_block.artifacts_bucket",
                     )]),
                 ),
-            resource("aws_s3_bucket_lifecycle_configuration").block(
-                Block::new("rule", &[])
-                    .attr("id", "expire-noncurrent-versions")
-                    .attr("status", "Enabled")
-                    .block(Block::new("filter", &[]))
-                    .block(
-                        Block::new("noncurrent_version_expiration", &[])
-                            .attr("noncurrent_days", self.noncurrent_version_expiration_days),
-                    )
-                    .block(Block::new("abort_incomplete_multipart_upload", &[]).attr(
-                        "days_after_initiation",
-                        self.abort_incomplete_multipart_days,
-                    )),
-            ),
+            resource("aws_s3_bucket_lifecycle_configuration")
+                .block(
+                    Block::new("rule", &[])
+                        .attr("id", "noncurrent-versions-and-incomplete-uploads")
+                        .attr("status", "Enabled")
+                        .block(Block::new("filter", &[]))
+                        .block(
+                            Block::new("noncurrent_version_expiration", &[])
+                                .attr("noncurrent_days", self.noncurrent_version_expiration_days),
+                        )
+                        .block(Block::new("abort_incomplete_multipart_upload", &[]).attr(
+                            "days_after_initiation",
+                            self.abort_incomplete_multipart_days,
+                        )),
+                )
+                .attr(
+                    "depends_on",
+                    Expr::list([Expr::reference("aws_s3_bucket_versioning.artifacts_bucket")]),
+                ),
         ]
     }
 }
@@ -144,9 +149,12 @@ impl ServiceRole {
     }
 }
 
-/// `aws_iam_policy.tf_mlops_policy`: the managed policy the role gets.
+/// An `aws_iam_policy` the role gets, attached by its own
+/// `aws_iam_role_policy_attachment` named `<label>_attachment`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ManagedPolicy {
+    /// The Terraform name: `tf_mlops_policy`.
+    pub label: &'static str,
     pub name: Expr,
     pub path: String,
     pub description: Expr,
@@ -154,10 +162,10 @@ pub struct ManagedPolicy {
 }
 
 impl ManagedPolicy {
-    pub const ADDRESS: &'static str = "aws_iam_policy.tf_mlops_policy";
-
+    /// The reference's `aws_iam_policy.tf_mlops_policy`.
     pub fn reference(document: PolicyDocument) -> Self {
         ManagedPolicy {
+            label: "tf_mlops_policy",
             name: Expr::interpolated("tf-mlops-policy-${var.env}-1007"),
             path: "/service-role/".into(),
             description: Expr::interpolated(
@@ -167,85 +175,80 @@ impl ManagedPolicy {
         }
     }
 
+    pub fn address(&self) -> String {
+        format!("aws_iam_policy.{}", self.label)
+    }
+
     pub fn block(&self) -> Block {
-        Block::new("resource", &["aws_iam_policy", "tf_mlops_policy"])
+        Block::new("resource", &["aws_iam_policy", self.label])
             .attr("name", self.name.clone())
             .attr("path", self.path.as_str())
             .attr("description", self.description.clone())
             .attr("policy", self.document.to_jsonencode())
     }
-}
 
-/// `aws_iam_role_policy_attachment.tf_mlops_policy_attachment`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct PolicyAttachment {
-    pub role: Expr,
-    pub policy_arn: Expr,
-}
-
-impl PolicyAttachment {
-    pub fn reference() -> Self {
-        PolicyAttachment {
-            role: Expr::reference("aws_iam_role.tf_mlops_role.name"),
-            policy_arn: Expr::reference("aws_iam_policy.tf_mlops_policy.arn"),
-        }
-    }
-
-    pub fn block(&self) -> Block {
-        Block::new(
-            "resource",
-            &[
-                "aws_iam_role_policy_attachment",
-                "tf_mlops_policy_attachment",
-            ],
-        )
-        .attr("role", self.role.clone())
-        .attr("policy_arn", self.policy_arn.clone())
+    /// `aws_iam_role_policy_attachment.<label>_attachment`.
+    pub fn attachment_block(&self) -> Block {
+        let label = format!("{}_attachment", self.label);
+        Block::new("resource", &["aws_iam_role_policy_attachment", &label])
+            .attr("role", Expr::reference("aws_iam_role.tf_mlops_role.name"))
+            .attr(
+                "policy_arn",
+                Expr::reference(&format!("{}.arn", self.address())),
+            )
     }
 }
 
 /// An `output` block: what `terraform output` shows after apply.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Output {
-    pub name: &'static str,
-    pub description: &'static str,
+    pub name: String,
+    pub description: String,
     pub value: Expr,
 }
 
 impl Output {
-    pub fn reference() -> Vec<Output> {
-        let output = |name, description, value: &str| Output {
+    /// The bucket's name and ARN, the role's ARN, and each policy's ARN.
+    pub fn for_stack(policies: &[ManagedPolicy]) -> Vec<Output> {
+        let output = |name: String, description: String, value: &str| Output {
             name,
             description,
             value: Expr::reference(value),
         };
-        vec![
+        let mut outputs = vec![
             output(
-                "artifacts_bucket_name",
-                "Name of the S3 bucket that stores the pipeline's artifacts",
+                "artifacts_bucket_name".into(),
+                "Name of the S3 bucket that stores the pipeline's artifacts".into(),
                 "aws_s3_bucket.artifacts_bucket.bucket",
             ),
             output(
-                "artifacts_bucket_arn",
-                "ARN of the artifacts bucket",
+                "artifacts_bucket_arn".into(),
+                "ARN of the artifacts bucket".into(),
                 "aws_s3_bucket.artifacts_bucket.arn",
             ),
             output(
-                "role_arn",
-                "ARN of the pipeline's service role",
+                "role_arn".into(),
+                "ARN of the pipeline's service role".into(),
                 "aws_iam_role.tf_mlops_role.arn",
             ),
-            output(
-                "policy_arn",
-                "ARN of the managed policy attached to the service role",
-                "aws_iam_policy.tf_mlops_policy.arn",
-            ),
-        ]
+        ];
+        for policy in policies {
+            let stem = policy.label.trim_start_matches("tf_mlops_");
+            outputs.push(output(
+                format!("{stem}_arn"),
+                format!(
+                    "ARN of the managed policy {} attached to the service role",
+                    policy.label
+                ),
+                &format!("{}.arn", policy.address()),
+            ));
+        }
+        outputs
     }
 
     pub fn block(&self) -> Block {
-        Block::new("output", &[self.name])
-            .attr("description", self.description)
+        Block::new("output", &[&self.name])
+            .attr("description", self.description.as_str())
             .attr("value", self.value.clone())
     }
 }

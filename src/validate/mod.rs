@@ -12,7 +12,7 @@ use crate::error::{Diagnostic, Error, Origin, Result};
 use crate::model::Expr;
 use crate::policy::{PolicyDocument, PolicyKind, VERSION};
 use crate::render::jsonencode::jsonencode;
-use crate::stack::{ArtifactsBucket, ManagedPolicy, ServiceRole, Stack};
+use crate::stack::{ArtifactsBucket, ServiceRole, Stack};
 
 pub const BUCKET_NAME_MIN: usize = 3;
 pub const BUCKET_NAME_MAX: usize = 63;
@@ -64,7 +64,7 @@ pub fn validate(stack: &Stack) -> Vec<Diagnostic> {
     };
     check.bucket_name();
     check.role();
-    check.policy();
+    check.policies();
     for policy in stack.policies() {
         check.policy_document(&policy.field, policy.kind, policy.document);
     }
@@ -217,17 +217,19 @@ impl Checker<'_> {
         }
     }
 
-    fn policy(&mut self) {
-        let policy = &self.stack.policy;
-        let field = |name: &str| format!("{}.{name}", ManagedPolicy::ADDRESS);
-        self.iam_name(
-            &policy.name,
-            &field("name"),
-            POLICY_NAME_MAX,
-            "iam-policy-name-length",
-        );
-        self.iam_path(&policy.path, &field("path"));
-        if let Some(description) = self.stack.evaluate(&policy.description) {
+    fn policies(&mut self) {
+        for policy in &self.stack.policies {
+            let field = |name: &str| format!("{}.{name}", policy.address());
+            self.iam_name(
+                &policy.name,
+                &field("name"),
+                POLICY_NAME_MAX,
+                "iam-policy-name-length",
+            );
+            self.iam_path(&policy.path, &field("path"));
+            let Some(description) = self.stack.evaluate(&policy.description) else {
+                continue;
+            };
             let length = description.chars().count();
             if length > DESCRIPTION_MAX {
                 let origin = origin_of(self.stack, &policy.description);

@@ -175,7 +175,7 @@ fn role_name_length_uses_the_concrete_name() {
 #[test]
 fn policy_name_length() {
     let mut stack = stack(&[]);
-    stack.policy.name = Expr::from("p".repeat(129));
+    stack.policies[0].name = Expr::from("p".repeat(129));
     assert_eq!(
         messages(&stack),
         [format!(
@@ -230,7 +230,7 @@ fn max_session_duration() {
 #[test]
 fn policy_description_length() {
     let mut stack = stack(&[]);
-    stack.policy.description = Expr::from("d".repeat(1001));
+    stack.policies[0].description = Expr::from("d".repeat(1001));
     assert_eq!(
         messages(&stack),
         [
@@ -245,7 +245,7 @@ fn managed_policy_size_counts_without_whitespace() {
     // The reference policy is 4,362 characters; 2,000 more resource
     // characters take it over 6,144.
     let long = format!("arn:aws:s3:::{}", "b".repeat(2000));
-    stack.policy.document.statements.push(
+    stack.policies[0].document.statements.push(
         Statement::allow()
             .action(one("s3:GetObject"))
             .resource(one(&long)),
@@ -258,9 +258,9 @@ fn managed_policy_size_counts_without_whitespace() {
         found[0]
     );
     // Spaces inside values do not count.
-    stack.policy.document.statements.pop();
+    stack.policies[0].document.statements.pop();
     let spaced = format!("arn:aws:s3:::{}", " ".repeat(2000));
-    stack.policy.document.statements.push(
+    stack.policies[0].document.statements.push(
         Statement::allow()
             .action(one("s3:GetObject"))
             .resource(one(&spaced)),
@@ -293,7 +293,7 @@ fn trust_policy_size() {
 #[test]
 fn policy_charset() {
     let mut stack = stack(&[]);
-    stack.policy.document.statements[1] = Statement::allow()
+    stack.policies[0].document.statements[1] = Statement::allow()
         .action(one("iam:PassRole"))
         .resource(one("arn:aws:iam::*:role/\u{2603}"));
     assert_eq!(
@@ -307,7 +307,7 @@ fn policy_charset() {
 #[test]
 fn policy_version() {
     let mut stack = stack(&[]);
-    stack.policy.document.version = Some("2008-10-17".into());
+    stack.policies[0].document.version = Some("2008-10-17".into());
     assert_eq!(
         messages(&stack),
         [
@@ -319,7 +319,7 @@ fn policy_version() {
 #[test]
 fn statement_effect() {
     let mut stack = stack(&[]);
-    stack.policy.document.statements[0].effect = None;
+    stack.policies[0].document.statements[0].effect = None;
     assert_eq!(
         messages(&stack),
         [
@@ -331,7 +331,7 @@ fn statement_effect() {
 #[test]
 fn statement_action() {
     let mut stack = stack(&[]);
-    stack.policy.document.statements[3].action = None;
+    stack.policies[0].document.statements[3].action = None;
     assert_eq!(
         messages(&stack),
         [
@@ -343,8 +343,8 @@ fn statement_action() {
 #[test]
 fn statement_resource_in_identity_policies_only() {
     let mut stack = stack(&[]);
-    stack.policy.document.statements[0].sid = Some("Pull".into());
-    stack.policy.document.statements[0].resource = None;
+    stack.policies[0].document.statements[0].sid = Some("Pull".into());
+    stack.policies[0].document.statements[0].resource = None;
     assert_eq!(
         messages(&stack),
         [

@@ -11,16 +11,15 @@ resource "aws_iam_role" "tf_mlops_role" {
     Version = "2012-10-17"
     Statement = [
       {
-        Sid    = "PipelineServicesAssumeRole"
+        Sid    = "TrustPipelineServices"
         Effect = "Allow"
         Principal = {
           Service = [
-            "sagemaker.amazonaws.com",
+            "cloudformation.amazonaws.com",
             "codebuild.amazonaws.com",
             "codepipeline.amazonaws.com",
-            "cloudformation.amazonaws.com",
             "events.amazonaws.com",
-            "states.amazonaws.com",
+            "sagemaker.amazonaws.com",
           ]
         }
         Action = "sts:AssumeRole"
@@ -37,19 +36,20 @@ resource "aws_iam_policy" "tf_mlops_policy" {
     Version = "2012-10-17"
     Statement = [
       {
-        Sid    = "CodeCommitPullSources"
+        Sid    = "CodeCommitSourcePull"
         Effect = "Allow"
         Action = [
-          "codecommit:GitPull",
-          "codecommit:UploadArchive",
+          "codecommit:CancelUploadArchive",
           "codecommit:GetBranch",
           "codecommit:GetCommit",
+          "codecommit:GetRepository",
           "codecommit:GetUploadArchiveStatus",
-          "codecommit:CancelUploadArchive",
+          "codecommit:GitPull",
+          "codecommit:UploadArchive",
         ]
         Resource = [
-          "arn:aws:codecommit:${var.region}:*:${var.build_repository_name}",
-          "arn:aws:codecommit:${var.region}:*:${var.deploy_repository_name}",
+          "arn:aws:codecommit:${var.region}:${local.account_id}:${var.build_repository_name}",
+          "arn:aws:codecommit:${var.region}:${local.account_id}:${var.deploy_repository_name}",
         ]
       },
       {
@@ -60,29 +60,17 @@ resource "aws_iam_policy" "tf_mlops_policy" {
         Condition = {
           StringEquals = {
             "iam:PassedToService" = [
-              "sagemaker.amazonaws.com",
+              "cloudformation.amazonaws.com",
               "codebuild.amazonaws.com",
               "codepipeline.amazonaws.com",
-              "cloudformation.amazonaws.com",
               "events.amazonaws.com",
-              "states.amazonaws.com",
+              "sagemaker.amazonaws.com",
             ]
           }
         }
       },
       {
-        Sid    = "ArtifactsBucket"
-        Effect = "Allow"
-        Action = [
-          "s3:GetBucketLocation",
-          "s3:GetBucketVersioning",
-          "s3:ListBucket",
-          "s3:ListBucketVersions",
-        ]
-        Resource = aws_s3_bucket.artifacts_bucket.arn
-      },
-      {
-        Sid    = "ArtifactsObjects"
+        Sid    = "ArtifactsObjectLevel"
         Effect = "Allow"
         Action = [
           "s3:AbortMultipartUpload",
@@ -91,28 +79,47 @@ resource "aws_iam_policy" "tf_mlops_policy" {
           "s3:GetObjectVersion",
           "s3:ListMultipartUploadParts",
           "s3:PutObject",
+          "s3:PutObjectAcl",
         ]
         Resource = "${aws_s3_bucket.artifacts_bucket.arn}/*"
       },
       {
-        Sid    = "WriteOwnLogs"
+        Sid    = "ArtifactsBucketLevel"
         Effect = "Allow"
-        Action = ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"]
+        Action = [
+          "s3:GetBucketAcl",
+          "s3:GetBucketLocation",
+          "s3:GetBucketVersioning",
+          "s3:ListBucket",
+          "s3:ListBucketMultipartUploads",
+        ]
+        Resource = aws_s3_bucket.artifacts_bucket.arn
+      },
+      {
+        Sid    = "CloudWatchLogsForBuildsAndJobs"
+        Effect = "Allow"
+        Action = [
+          "logs:CreateLogGroup",
+          "logs:CreateLogStream",
+          "logs:DescribeLogStreams",
+          "logs:GetLogEvents",
+          "logs:PutLogEvents",
+        ]
         Resource = [
-          "arn:aws:logs:${var.region}:*:log-group:/aws/codebuild/*",
-          "arn:aws:logs:${var.region}:*:log-group:/aws/codebuild/*:log-stream:*",
-          "arn:aws:logs:${var.region}:*:log-group:/aws/sagemaker/*",
-          "arn:aws:logs:${var.region}:*:log-group:/aws/sagemaker/*:log-stream:*",
+          "arn:aws:logs:${var.region}:${local.account_id}:log-group:/aws/codebuild/*",
+          "arn:aws:logs:${var.region}:${local.account_id}:log-group:/aws/codebuild/*:*",
+          "arn:aws:logs:${var.region}:${local.account_id}:log-group:/aws/sagemaker/*",
+          "arn:aws:logs:${var.region}:${local.account_id}:log-group:/aws/sagemaker/*:*",
         ]
       },
       {
-        Sid      = "StartProjectPipelines"
+        Sid      = "CodePipelineStart"
         Effect   = "Allow"
         Action   = "codepipeline:StartPipelineExecution"
-        Resource = "arn:aws:codepipeline:${var.region}:*:${var.project_name}-*"
+        Resource = "arn:aws:codepipeline:${var.region}:${local.account_id}:sagemaker-*"
       },
       {
-        Sid    = "ManageProjectEventRules"
+        Sid    = "EventBridgeSageMakerRules"
         Effect = "Allow"
         Action = [
           "events:DeleteRule",
@@ -121,67 +128,16 @@ resource "aws_iam_policy" "tf_mlops_policy" {
           "events:PutTargets",
           "events:RemoveTargets",
         ]
-        Resource = "arn:aws:events:${var.region}:*:rule/${var.project_name}-*"
+        Resource = "arn:aws:events:${var.region}:${local.account_id}:rule/sagemaker-*"
       },
       {
-        Sid    = "SageMakerProjectResources"
-        Effect = "Allow"
-        Action = [
-          "sagemaker:AddTags",
-          "sagemaker:CreateEndpoint",
-          "sagemaker:CreateEndpointConfig",
-          "sagemaker:CreateModel",
-          "sagemaker:CreateModelPackage",
-          "sagemaker:CreateModelPackageGroup",
-          "sagemaker:CreatePipeline",
-          "sagemaker:CreateProcessingJob",
-          "sagemaker:CreateTrainingJob",
-          "sagemaker:DeleteEndpoint",
-          "sagemaker:DeleteEndpointConfig",
-          "sagemaker:DeleteModel",
-          "sagemaker:DeletePipeline",
-          "sagemaker:DescribeEndpoint",
-          "sagemaker:DescribeEndpointConfig",
-          "sagemaker:DescribeModel",
-          "sagemaker:DescribeModelPackage",
-          "sagemaker:DescribeModelPackageGroup",
-          "sagemaker:DescribePipeline",
-          "sagemaker:DescribePipelineExecution",
-          "sagemaker:DescribeProcessingJob",
-          "sagemaker:DescribeTrainingJob",
-          "sagemaker:ListPipelineExecutionSteps",
-          "sagemaker:StartPipelineExecution",
-          "sagemaker:StopPipelineExecution",
-          "sagemaker:UpdateEndpoint",
-          "sagemaker:UpdateModelPackage",
-          "sagemaker:UpdatePipeline",
-        ]
-        Resource = [
-          "arn:aws:sagemaker:${var.region}:*:endpoint/${var.project_name}-*",
-          "arn:aws:sagemaker:${var.region}:*:endpoint-config/${var.project_name}-*",
-          "arn:aws:sagemaker:${var.region}:*:model/${var.project_name}-*",
-          "arn:aws:sagemaker:${var.region}:*:model-package/${var.project_name}-*",
-          "arn:aws:sagemaker:${var.region}:*:model-package-group/${var.project_name}-*",
-          "arn:aws:sagemaker:${var.region}:*:pipeline/${var.project_name}-*",
-          "arn:aws:sagemaker:${var.region}:*:pipeline/${var.project_name}-*/execution/*",
-          "arn:aws:sagemaker:${var.region}:*:processing-job/${var.project_name}-*",
-          "arn:aws:sagemaker:${var.region}:*:training-job/${var.project_name}-*",
-        ]
+        Sid      = "CodeBuildRunProjects"
+        Effect   = "Allow"
+        Action   = ["codebuild:BatchGetBuilds", "codebuild:StartBuild"]
+        Resource = "arn:aws:codebuild:${var.region}:${local.account_id}:project/sagemaker-*"
       },
       {
-        Sid    = "SageMakerReadOnlyListing"
-        Effect = "Allow"
-        Action = [
-          "sagemaker:ListEndpoints",
-          "sagemaker:ListModelPackageGroups",
-          "sagemaker:ListModelPackages",
-          "sagemaker:ListModels",
-          "sagemaker:ListPipelines",
-        ]
-        Resource = "*"
-      },
-      {
-        Sid    = "DeployProjectStacks"
+        Sid    = "CloudFormationDeployStacks"
         Effect = "Allow"
         Action = [
           "cloudformation:CreateChangeSet",
@@ -194,19 +150,10 @@ resource "aws_iam_policy" "tf_mlops_policy" {
           "cloudformation:SetStackPolicy",
           "cloudformation:UpdateStack",
         ]
-        Resource = "arn:aws:cloudformation:${var.region}:*:stack/${var.project_name}-*/*"
+        Resource = "arn:aws:cloudformation:${var.region}:${local.account_id}:stack/sagemaker-*/*"
       },
       {
-        Sid    = "RunProjectBuilds"
-        Effect = "Allow"
-        Action = ["codebuild:BatchGetBuilds", "codebuild:StartBuild"]
-        Resource = [
-          "arn:aws:codebuild:${var.region}:*:project/${var.project_name}-*",
-          "arn:aws:codebuild:${var.region}:*:build/${var.project_name}-*",
-        ]
-      },
-      {
-        Sid    = "RunSageMakerStateMachines"
+        Sid    = "StepFunctionsSageMakerWorkflows"
         Effect = "Allow"
         Action = [
           "states:DescribeExecution",
@@ -216,60 +163,226 @@ resource "aws_iam_policy" "tf_mlops_policy" {
           "states:UpdateStateMachine",
         ]
         Resource = [
-          "arn:aws:states:${var.region}:*:stateMachine:*sagemaker*",
-          "arn:aws:states:${var.region}:*:execution:*sagemaker*:*",
+          "arn:aws:states:${var.region}:${local.account_id}:stateMachine:*sagemaker*",
+          "arn:aws:states:${var.region}:${local.account_id}:execution:*sagemaker*:*",
         ]
       },
       {
-        Sid      = "ReadSageMakerSecrets"
-        Effect   = "Allow"
-        Action   = ["secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue"]
-        Resource = "arn:aws:secretsmanager:${var.region}:*:secret:AmazonSageMaker-*"
+        Sid    = "SecretsManagerSageMakerPrefixed"
+        Effect = "Allow"
+        Action = [
+          "secretsmanager:CreateSecret",
+          "secretsmanager:DescribeSecret",
+          "secretsmanager:GetSecretValue",
+        ]
+        Resource = "arn:aws:secretsmanager:${var.region}:${local.account_id}:secret:AmazonSageMaker-*"
       },
       {
-        Sid    = "PullImages"
+        Sid      = "SecretsManagerSageMakerTagged"
+        Effect   = "Allow"
+        Action   = ["secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue"]
+        Resource = "arn:aws:secretsmanager:${var.region}:${local.account_id}:secret:*"
+        Condition = {
+          StringEquals = {
+            "secretsmanager:ResourceTag/SageMaker" = "true"
+          }
+        }
+      },
+      {
+        Sid    = "EcrPullImages"
         Effect = "Allow"
         Action = [
           "ecr:BatchCheckLayerAvailability",
           "ecr:BatchGetImage",
           "ecr:DescribeImages",
+          "ecr:DescribeRepositories",
           "ecr:GetDownloadUrlForLayer",
         ]
-        Resource = "arn:aws:ecr:${var.region}:*:repository/sagemaker-*"
+        Resource = "arn:aws:ecr:${var.region}:*:repository/*"
       },
       {
-        Sid      = "EcrLogin"
-        Effect   = "Allow"
-        Action   = "ecr:GetAuthorizationToken"
-        Resource = "*"
-      },
-      {
-        Sid    = "PushProjectImages"
+        Sid    = "EcrPushSageMakerRepositories"
         Effect = "Allow"
         Action = [
+          "ecr:BatchDeleteImage",
           "ecr:CompleteLayerUpload",
+          "ecr:CreateRepository",
+          "ecr:DeleteRepository",
           "ecr:InitiateLayerUpload",
           "ecr:PutImage",
           "ecr:UploadLayerPart",
         ]
-        Resource = "arn:aws:ecr:${var.region}:*:repository/sagemaker-*"
+        Resource = "arn:aws:ecr:${var.region}:${local.account_id}:repository/sagemaker-*"
       },
       {
-        Sid      = "EndpointAutoScalingRole"
+        Sid      = "SageMakerEndpointAutoscalingServiceLinkedRole"
         Effect   = "Allow"
         Action   = "iam:CreateServiceLinkedRole"
-        Resource = "arn:aws:iam::*:role/aws-service-role/sagemaker.application-autoscaling.amazonaws.com/AWSServiceRoleForApplicationAutoScaling_SageMakerEndpoint"
+        Resource = "arn:aws:iam::${local.account_id}:role/aws-service-role/sagemaker.application-autoscaling.amazonaws.com/AWSServiceRoleForApplicationAutoScaling_SageMakerEndpoint"
         Condition = {
-          StringEquals = {
+          StringLike = {
             "iam:AWSServiceName" = "sagemaker.application-autoscaling.amazonaws.com"
           }
         }
       },
       {
-        Sid      = "NotifySageMakerTopics"
-        Effect   = "Allow"
-        Action   = ["sns:CreateTopic", "sns:Subscribe"]
-        Resource = "arn:aws:sns:${var.region}:*:*sagemaker*"
+        Sid    = "SnsSageMakerTopics"
+        Effect = "Allow"
+        Action = ["sns:CreateTopic", "sns:Subscribe"]
+        Resource = [
+          "arn:aws:sns:${var.region}:${local.account_id}:*SageMaker*",
+          "arn:aws:sns:${var.region}:${local.account_id}:*Sagemaker*",
+          "arn:aws:sns:${var.region}:${local.account_id}:*sagemaker*",
+        ]
+      },
+      {
+        Sid    = "UnscopableReadAndList"
+        Effect = "Allow"
+        Action = [
+          "cloudformation:ValidateTemplate",
+          "ecr:GetAuthorizationToken",
+          "s3:ListAllMyBuckets",
+        ]
+        Resource = "*"
+      },
+    ]
+  })
+}
+
+resource "aws_iam_policy" "tf_mlops_sagemaker_policy" {
+  name        = "tf-mlops-sagemaker-policy-${var.env}-1007"
+  path        = "/service-role/"
+  description = "SageMaker permissions of the MLOps pipeline role (${var.env})"
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      {
+        Sid    = "SageMakerPipelines"
+        Effect = "Allow"
+        Action = [
+          "sagemaker:AddTags",
+          "sagemaker:CreatePipeline",
+          "sagemaker:DescribePipeline",
+          "sagemaker:DescribePipelineDefinitionForExecution",
+          "sagemaker:DescribePipelineExecution",
+          "sagemaker:ListPipelineExecutionSteps",
+          "sagemaker:ListPipelineExecutions",
+          "sagemaker:ListPipelineParametersForExecution",
+          "sagemaker:ListTags",
+          "sagemaker:RetryPipelineExecution",
+          "sagemaker:StartPipelineExecution",
+          "sagemaker:StopPipelineExecution",
+          "sagemaker:UpdatePipeline",
+        ]
+        Resource = ["arn:aws:sagemaker:${var.region}:${local.account_id}:pipeline/*"]
+      },
+      {
+        Sid    = "SageMakerJobs"
+        Effect = "Allow"
+        Action = [
+          "sagemaker:AddTags",
+          "sagemaker:CreateProcessingJob",
+          "sagemaker:CreateTrainingJob",
+          "sagemaker:CreateTransformJob",
+          "sagemaker:DescribeProcessingJob",
+          "sagemaker:DescribeTrainingJob",
+          "sagemaker:DescribeTransformJob",
+          "sagemaker:ListTags",
+          "sagemaker:StopProcessingJob",
+          "sagemaker:StopTrainingJob",
+          "sagemaker:StopTransformJob",
+        ]
+        Resource = [
+          "arn:aws:sagemaker:${var.region}:${local.account_id}:processing-job/*",
+          "arn:aws:sagemaker:${var.region}:${local.account_id}:training-job/*",
+          "arn:aws:sagemaker:${var.region}:${local.account_id}:transform-job/*",
+        ]
+      },
+      {
+        Sid    = "SageMakerModelRegistry"
+        Effect = "Allow"
+        Action = [
+          "sagemaker:AddTags",
+          "sagemaker:CreateModelPackage",
+          "sagemaker:CreateModelPackageGroup",
+          "sagemaker:DescribeModelPackage",
+          "sagemaker:DescribeModelPackageGroup",
+          "sagemaker:ListModelPackages",
+          "sagemaker:ListTags",
+          "sagemaker:UpdateModelPackage",
+        ]
+        Resource = [
+          "arn:aws:sagemaker:${var.region}:${local.account_id}:model-package/*",
+          "arn:aws:sagemaker:${var.region}:${local.account_id}:model-package-group/*",
+        ]
+      },
+      {
+        Sid    = "SageMakerHosting"
+        Effect = "Allow"
+        Action = [
+          "sagemaker:AddTags",
+          "sagemaker:CreateEndpoint",
+          "sagemaker:CreateEndpointConfig",
+          "sagemaker:CreateModel",
+          "sagemaker:DeleteEndpoint",
+          "sagemaker:DeleteEndpointConfig",
+          "sagemaker:DeleteModel",
+          "sagemaker:DeleteTags",
+          "sagemaker:DescribeEndpoint",
+          "sagemaker:DescribeEndpointConfig",
+          "sagemaker:DescribeModel",
+          "sagemaker:InvokeEndpoint",
+          "sagemaker:ListTags",
+          "sagemaker:UpdateEndpoint",
+          "sagemaker:UpdateEndpointWeightsAndCapacities",
+        ]
+        Resource = [
+          "arn:aws:sagemaker:${var.region}:${local.account_id}:endpoint/*",
+          "arn:aws:sagemaker:${var.region}:${local.account_id}:endpoint-config/*",
+          "arn:aws:sagemaker:${var.region}:${local.account_id}:model/*",
+        ]
+      },
+      {
+        Sid    = "SageMakerExperimentsAndLineage"
+        Effect = "Allow"
+        Action = [
+          "sagemaker:AddAssociation",
+          "sagemaker:AddTags",
+          "sagemaker:AssociateTrialComponent",
+          "sagemaker:CreateAction",
+          "sagemaker:CreateArtifact",
+          "sagemaker:CreateContext",
+          "sagemaker:CreateExperiment",
+          "sagemaker:CreateTrial",
+          "sagemaker:CreateTrialComponent",
+          "sagemaker:DescribeAction",
+          "sagemaker:DescribeArtifact",
+          "sagemaker:DescribeContext",
+          "sagemaker:DescribeExperiment",
+          "sagemaker:DescribeTrial",
+          "sagemaker:DescribeTrialComponent",
+          "sagemaker:UpdateTrialComponent",
+        ]
+        Resource = [
+          "arn:aws:sagemaker:${var.region}:${local.account_id}:action/*",
+          "arn:aws:sagemaker:${var.region}:${local.account_id}:artifact/*",
+          "arn:aws:sagemaker:${var.region}:${local.account_id}:context/*",
+          "arn:aws:sagemaker:${var.region}:${local.account_id}:experiment/*",
+          "arn:aws:sagemaker:${var.region}:${local.account_id}:experiment-trial/*",
+          "arn:aws:sagemaker:${var.region}:${local.account_id}:experiment-trial-component/*",
+        ]
+      },
+      {
+        Sid    = "SageMakerUnscopableList"
+        Effect = "Allow"
+        Action = [
+          "sagemaker:ListEndpoints",
+          "sagemaker:ListModelPackageGroups",
+          "sagemaker:ListPipelines",
+          "sagemaker:QueryLineage",
+          "sagemaker:Search",
+        ]
+        Resource = "*"
       },
     ]
   })
@@ -278,4 +391,9 @@ resource "aws_iam_policy" "tf_mlops_policy" {
 resource "aws_iam_role_policy_attachment" "tf_mlops_policy_attachment" {
   role       = aws_iam_role.tf_mlops_role.name
   policy_arn = aws_iam_policy.tf_mlops_policy.arn
+}
+
+resource "aws_iam_role_policy_attachment" "tf_mlops_sagemaker_policy_attachment" {
+  role       = aws_iam_role.tf_mlops_role.name
+  policy_arn = aws_iam_policy.tf_mlops_sagemaker_policy.arn
 }

@@ -4,3 +4,9 @@
 provider "aws" {
   region = var.region
 }
+
+data "aws_caller_identity" "current" {}
+
+locals {
+  account_id = data.aws_caller_identity.current.account_id
+}
