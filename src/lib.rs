@@ -9,11 +9,13 @@
 pub mod cli;
 mod commands;
 pub mod config;
+pub mod diff;
 pub mod error;
 pub mod generated;
 pub mod lint;
 pub mod model;
 pub mod policy;
+pub mod read;
 pub mod render;
 pub mod stack;
 pub mod validate;

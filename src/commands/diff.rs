@@ -1,11 +1,245 @@
-//! `tfgen diff` (placeholder until the semantic diff lands).
+//! `tfgen diff`: what a change to the stack means, for review.
+//!
+//! Two forms. `tfgen diff OLD NEW` reads two directories of rendered output
+//! (either syntax, see [`crate::read::read_dir`]) and compares them.
+//! `tfgen diff --base GITREV` compares the committed `out/` tree at a git
+//! revision with what the model renders now, environment by environment
+//! (every environment present on either side), which is the question a
+//! pull request asks. The tree at the revision is read with `git ls-tree`
+//! and `git show`, never checked out.
+//!
+//! Exit 0 when both sides mean the same (the report says so), 1 when they
+//! differ (the report is the diff), 2 on an error.
 
-use std::path::Path;
+use std::collections::BTreeMap;
+use std::path::{Component, Path, PathBuf};
+use std::process::Command;
 
-use super::Report;
-use crate::cli::DiffArgs;
+use super::{Outcome, Report, build_valid, select};
+use crate::cli::{DiffArgs, ReportFormat};
+use crate::config::Config;
+use crate::diff::{Comparison, compare, report};
 use crate::error::{Error, Result};
+use crate::model::Document;
+use crate::read::{SourceFile, parse_files, read_dir, root_module_files};
 
-pub fn run(_config: Option<&Path>, _args: &DiffArgs) -> Result<Report> {
-    Err(Error::Usage("diff is not implemented yet".into()))
+pub fn run(config: Option<&Path>, args: &DiffArgs) -> Result<Report> {
+    let comparisons = match (&args.base, &args.old, &args.new) {
+        (Some(revision), _, _) => compare_with_revision(config, revision, &args.out)?,
+        (None, Some(old), Some(new)) => {
+            let old_document = read_dir(old)?;
+            let new_document = read_dir(new)?;
+            vec![compare(
+                &old.display().to_string(),
+                &old_document,
+                &new.display().to_string(),
+                &new_document,
+            )]
+        }
+        _ => {
+            return Err(Error::Usage(
+                "diff needs two directories (OLD NEW) or --base GITREV".into(),
+            ));
+        }
+    };
+    let text = match args.format {
+        ReportFormat::Text => report::render_text(&comparisons),
+        ReportFormat::Markdown => report::render_markdown(&comparisons),
+    };
+    let outcome = if comparisons.iter().all(Comparison::is_empty) {
+        Outcome::Success
+    } else {
+        Outcome::Failure
+    };
+    Ok(Report {
+        report: text,
+        outcome,
+    })
+}
+
+/// Every environment of `out` at `revision` against the current render.
+fn compare_with_revision(
+    config: Option<&Path>,
+    revision: &str,
+    out: &Path,
+) -> Result<Vec<Comparison>> {
+    let config = Config::load(config)?;
+    let stacks = build_valid(&config, select(&config, None)?)?;
+    let git = Git::discover()?;
+    git.verify_commit(revision)?;
+    let tree = git.tree_path(out)?;
+    let committed = git.environments(revision, &tree)?;
+
+    let mut names: Vec<String> = config.names().iter().map(|name| name.to_string()).collect();
+    names.extend(
+        committed
+            .keys()
+            .filter(|name| !names.contains(name))
+            .cloned()
+            .collect::<Vec<_>>(),
+    );
+    let mut comparisons = Vec::new();
+    for name in names {
+        let directory = out.join(&name);
+        let (old_label, old) = match committed.get(&name) {
+            Some(files) => (
+                format!("{} at {revision}", directory.display()),
+                git.read_files(revision, &tree.join(&name), files)?,
+            ),
+            None => (
+                format!("{} at {revision} (absent)", directory.display()),
+                Document::default(),
+            ),
+        };
+        let (new_label, new) = match stacks
+            .iter()
+            .find(|(environment, _)| environment.name == name)
+        {
+            Some((_, stack)) => ("the current render".to_string(), stack.document()),
+            None => (
+                format!("the current render (no environment \"{name}\")"),
+                Document::default(),
+            ),
+        };
+        let mut comparison = compare(&old_label, &old, &new_label, &new);
+        comparison.environment = Some(name);
+        comparisons.push(comparison);
+    }
+    Ok(comparisons)
+}
+
+/// The git of the repository around the current directory, run from its
+/// top level so every path is relative to the repository's root.
+struct Git {
+    top_level: PathBuf,
+}
+
+impl Git {
+    fn discover() -> Result<Git> {
+        let top_level = run_git(None, &["rev-parse", "--show-toplevel"])?;
+        Ok(Git {
+            top_level: PathBuf::from(top_level.trim_end_matches(['\n', '\r'])),
+        })
+    }
+
+    fn verify_commit(&self, revision: &str) -> Result<()> {
+        let spec = format!("{revision}^{{commit}}");
+        run_git(
+            Some(&self.top_level),
+            &["rev-parse", "--verify", "--quiet", &spec],
+        )
+        .map(|_| ())
+        .map_err(|_| Error::Git {
+            args: format!("rev-parse --verify {spec}"),
+            message: format!("\"{revision}\" is not a commit in this repository"),
+        })
+    }
+
+    /// `out` as a path from the repository's root.
+    fn tree_path(&self, out: &Path) -> Result<PathBuf> {
+        let from_root = if out.is_absolute() {
+            out.strip_prefix(&self.top_level)
+                .map(Path::to_path_buf)
+                .map_err(|_| {
+                    Error::Usage(format!(
+                        "--out {} is outside the git repository at {}",
+                        out.display(),
+                        self.top_level.display()
+                    ))
+                })?
+        } else {
+            let prefix = run_git(None, &["rev-parse", "--show-prefix"])?;
+            PathBuf::from(prefix.trim_end_matches(['\n', '\r'])).join(out)
+        };
+        let mut clean = PathBuf::new();
+        for component in from_root.components() {
+            match component {
+                Component::ParentDir => {
+                    clean.pop();
+                }
+                Component::Normal(part) => clean.push(part),
+                Component::CurDir | Component::RootDir | Component::Prefix(_) => {}
+            }
+        }
+        Ok(clean)
+    }
+
+    /// The files of each environment directory under `tree` at `revision`,
+    /// relative to that directory: `dev` → `json/s3.tf.json`, ...
+    fn environments(&self, revision: &str, tree: &Path) -> Result<BTreeMap<String, Vec<PathBuf>>> {
+        let tree_text = git_path(tree);
+        let listing = run_git(
+            Some(&self.top_level),
+            &["ls-tree", "-r", "--name-only", revision, "--", &tree_text],
+        )?;
+        let mut environments: BTreeMap<String, Vec<PathBuf>> = BTreeMap::new();
+        for line in listing.lines() {
+            let Ok(relative) = Path::new(line).strip_prefix(tree) else {
+                continue;
+            };
+            let mut components = relative.components();
+            let (Some(Component::Normal(environment)), rest) =
+                (components.next(), components.as_path())
+            else {
+                continue;
+            };
+            if rest.as_os_str().is_empty() {
+                continue;
+            }
+            environments
+                .entry(environment.to_string_lossy().into_owned())
+                .or_default()
+                .push(rest.to_path_buf());
+        }
+        environments.retain(|_, files| !root_module_files(files).is_empty());
+        Ok(environments)
+    }
+
+    /// The root module of `directory` (from the repository's root) at
+    /// `revision`, from the files listed in it.
+    fn read_files(&self, revision: &str, directory: &Path, files: &[PathBuf]) -> Result<Document> {
+        let mut sources = Vec::new();
+        for file in root_module_files(files) {
+            let path = git_path(&directory.join(&file));
+            let object = format!("{revision}:{path}");
+            let text = run_git(Some(&self.top_level), &["show", &object])?;
+            sources.push(SourceFile {
+                path: PathBuf::from(object),
+                text,
+            });
+        }
+        parse_files(&sources)
+    }
+}
+
+/// A path as git spells it: `/` between components on every platform.
+fn git_path(path: &Path) -> String {
+    path.components()
+        .map(|component| component.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// Runs git with `args` (in `directory`, or the current one) and returns its
+/// standard output; a failure is [`Error::Git`] with git's own message.
+fn run_git(directory: Option<&Path>, args: &[&str]) -> Result<String> {
+    let mut command = Command::new("git");
+    if let Some(directory) = directory {
+        command.arg("-C").arg(directory);
+    }
+    let output = command.args(args).output().map_err(|error| Error::Git {
+        args: args.join(" "),
+        message: format!("cannot run git: {error}"),
+    })?;
+    if !output.status.success() {
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        return Err(Error::Git {
+            args: args.join(" "),
+            message: stderr.trim().to_string(),
+        });
+    }
+    String::from_utf8(output.stdout).map_err(|_| Error::Git {
+        args: args.join(" "),
+        message: "the output is not UTF-8".into(),
+    })
 }
