@@ -83,11 +83,24 @@ pub enum Error {
     #[error("{0}")]
     Usage(String),
 
-    #[error("{}: cannot read rendered Terraform: {message}", path.display())]
-    Parse { path: PathBuf, message: String },
+    #[error("{}: cannot read rendered Terraform: {message}", located(path, *position))]
+    Parse {
+        path: PathBuf,
+        /// Line and column, when the problem is at one place in the file.
+        position: Option<(usize, usize)>,
+        message: String,
+    },
 
     #[error("git {args}: {message}")]
     Git { args: String, message: String },
+}
+
+/// `path:line:col`, or the path alone.
+fn located(path: &std::path::Path, position: Option<(usize, usize)>) -> String {
+    match position {
+        Some((line, column)) => format!("{}:{line}:{column}", path.display()),
+        None => path.display().to_string(),
+    }
 }
 
 fn render_diagnostics(diagnostics: &[Diagnostic]) -> String {

@@ -412,7 +412,7 @@ fn unreadable_input_is_an_error_with_its_place() {
     assert_eq!(
         broken.stderr,
         format!(
-            "tfgen: out/prod/hcl/s3.tf: cannot read rendered Terraform: {line}:24: syntax error: expected newline or eof\n"
+            "tfgen: out/prod/hcl/s3.tf:{line}:24: cannot read rendered Terraform: syntax error: expected newline or eof\n"
         )
     );
 
@@ -423,7 +423,7 @@ fn unreadable_input_is_an_error_with_its_place() {
     let unsupported = tfgen(project.path(), &["diff", "out/dev/json", "out/prod/json"]).expect(2);
     assert_eq!(
         unsupported.stderr,
-        "tfgen: out/dev/json/extra.tf.json: cannot read rendered Terraform: 1:23: locals.choice: cannot read the string template: a conditional expression cannot be read into tfgen's model (tfgen never writes one)\n"
+        "tfgen: out/dev/json/extra.tf.json:1:23: cannot read rendered Terraform: locals.choice: cannot read the string template: a conditional expression cannot be read into tfgen's model (tfgen never writes one)\n"
     );
 }
 

@@ -89,7 +89,8 @@ pub fn parse_files(files: &[SourceFile]) -> Result<Document> {
         };
         let parsed = parse(&file.text, format).map_err(|error| Error::Parse {
             path: file.path.clone(),
-            message: error.to_string(),
+            position: Some((error.line, error.column)),
+            message: error.message,
         })?;
         if document.header.is_empty() {
             document.header = parsed.header;
@@ -144,6 +145,7 @@ pub fn read_dir(path: &Path) -> Result<Document> {
     if chosen.is_empty() {
         return Err(Error::Parse {
             path: path.to_path_buf(),
+            position: None,
             message: "no .tf or .tf.json files here, nor in a json/ or hcl/ subdirectory".into(),
         });
     }
