@@ -287,10 +287,35 @@ impl Reader<'_> {
             Value::Object(entries) => Expr::Object(
                 entries
                     .iter()
-                    .map(|(entry, item)| Ok((entry.clone(), self.value(entry, item, strings, at)?)))
+                    .map(|(entry, item)| {
+                        let name = self.object_key(entry, strings, at)?;
+                        Ok((name, self.value(entry, item, strings, at)?))
+                    })
                     .collect::<Result<_, ReadError>>()?,
             ),
         })
+    }
+
+    /// An object key: Terraform reads keys as templates where it reads
+    /// values as templates, so `$${` is a literal `${`. A key that
+    /// interpolates is refused: tfgen's objects have literal keys.
+    fn object_key(&self, key: &str, strings: Strings, at: &str) -> Result<String, ReadError> {
+        if strings == Strings::Literal {
+            return Ok(key.to_string());
+        }
+        match hcl::parse_template(key) {
+            Ok(Expr::String(text)) => Ok(text),
+            Ok(_) => Err(self.error_at_key(
+                key,
+                format!(
+                    "{at}: an object key with an interpolation cannot be read into tfgen's model"
+                ),
+            )),
+            Err(error) => Err(self.error_at_key(
+                key,
+                format!("{at}: cannot read the object key: {}", error.message),
+            )),
+        }
     }
 
     /// A string holding an expression in HCL's native syntax, as the JSON

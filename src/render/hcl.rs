@@ -10,7 +10,10 @@
 //! only when it fits in [`MAX_WIDTH`] columns, so adding an IAM action to a
 //! long list is a one-line diff.
 
-use crate::model::{Attribute, Block, Body, BodyItem, Document, Expr, TemplatePart};
+use unicode_segmentation::UnicodeSegmentation;
+
+use super::write_template;
+use crate::model::{Attribute, Block, Body, BodyItem, Document, Expr};
 
 /// Lists wider than this are written one item per line.
 pub const MAX_WIDTH: usize = 100;
@@ -127,7 +130,7 @@ impl Printer {
         let layouts: Vec<Option<String>> = assignments
             .iter()
             .map(|assignment| {
-                let start = depth + assignment.key.len() + 3;
+                let start = depth + width(&assignment.key) + 3;
                 fits_inline(assignment.value, start, 0)
             })
             .collect();
@@ -152,9 +155,9 @@ impl Printer {
                     layouts[position].is_none() || !assignments[position].comments.is_empty()
                 })
                 .unwrap_or(assignments.len());
-            let width = assignments[index..end]
+            let key_width = assignments[index..end]
                 .iter()
-                .map(|assignment| assignment.key.len())
+                .map(|assignment| width(&assignment.key))
                 .max()
                 .unwrap_or(0);
             for position in index..end {
@@ -164,7 +167,7 @@ impl Printer {
                 }
                 self.indent(depth);
                 self.out.push_str(&assignment.key);
-                for _ in assignment.key.len()..width {
+                for _ in width(&assignment.key)..key_width {
                     self.out.push(' ');
                 }
                 self.out.push_str(" = ");
@@ -226,13 +229,19 @@ impl Printer {
     }
 }
 
+/// Columns as `terraform fmt` counts them when it aligns `=`: grapheme
+/// clusters, so `"é"` and `"👍🏽"` are three columns wide.
+fn width(text: &str) -> usize {
+    text.graphemes(true).count()
+}
+
 /// The one-line form of `expr` when it is allowed and fits: scalars always,
 /// lists and calls when they end before [`MAX_WIDTH`] (`trailing` counts a
 /// comma that follows), objects only when empty.
 fn fits_inline(expr: &Expr, column: usize, trailing: usize) -> Option<String> {
     let text = inline(expr)?;
     let scalar = !matches!(expr, Expr::List(_) | Expr::Call(..) | Expr::Object(_));
-    (scalar || column + text.chars().count() + trailing <= MAX_WIDTH).then_some(text)
+    (scalar || column + width(&text) + trailing <= MAX_WIDTH).then_some(text)
 }
 
 /// The one-line spelling of `expr`, or `None` for a non-empty object, which
@@ -262,17 +271,9 @@ fn inline_into(out: &mut String, expr: &Expr, objects: bool) -> bool {
         }
         Expr::Template(parts) => {
             out.push('"');
-            for part in parts {
-                match part {
-                    TemplatePart::Literal(text) => escape_into(out, text),
-                    TemplatePart::Interpolation(inner) => {
-                        out.push_str("${");
-                        if !inline_into(out, inner, objects) {
-                            return false;
-                        }
-                        out.push('}');
-                    }
-                }
+            let mut expression = |out: &mut String, inner: &Expr| inline_into(out, inner, objects);
+            if !write_template(out, parts, escape_into, &mut expression) {
+                return false;
             }
             out.push('"');
         }

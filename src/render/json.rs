@@ -10,8 +10,8 @@
 
 use serde_json::{Map, Value};
 
-use super::{escape_template_into, hcl::one_line, jsonencode::jsonencode};
-use crate::model::{Block, Body, BodyItem, Document, Expr, TemplatePart};
+use super::{escape_template_into, hcl::one_line, jsonencode::jsonencode, write_template};
+use crate::model::{Block, Body, BodyItem, Document, Expr};
 
 pub fn render_json(document: &Document) -> String {
     let mut root = Map::new();
@@ -97,24 +97,28 @@ fn value(expr: &Expr, literal: bool) -> Value {
         Expr::String(text) if literal => Value::String(text.clone()),
         Expr::String(text) => Value::String(template_text(text)),
         Expr::List(items) => Value::Array(items.iter().map(|item| value(item, literal)).collect()),
+        // Terraform reads an object's keys as templates too, where it reads
+        // its values as templates.
         Expr::Object(entries) => Value::Object(
             entries
                 .iter()
-                .map(|(key, entry)| (key.clone(), value(entry, literal)))
+                .map(|(key, entry)| {
+                    let key = if literal {
+                        key.clone()
+                    } else {
+                        template_text(key)
+                    };
+                    (key, value(entry, literal))
+                })
                 .collect(),
         ),
         Expr::Template(parts) => {
             let mut text = String::new();
-            for part in parts {
-                match part {
-                    TemplatePart::Literal(literal) => escape_template_into(&mut text, literal),
-                    TemplatePart::Interpolation(inner) => {
-                        text.push_str("${");
-                        text.push_str(&one_line(inner));
-                        text.push('}');
-                    }
-                }
-            }
+            let mut expression = |out: &mut String, inner: &Expr| {
+                out.push_str(&one_line(inner));
+                true
+            };
+            write_template(&mut text, parts, escape_template_into, &mut expression);
             Value::String(text)
         }
         Expr::Call(name, args) if name == "jsonencode" && args.len() == 1 => {

@@ -77,3 +77,42 @@ pub(crate) fn escape_template_into(out: &mut String, text: &str) {
         }
     }
 }
+
+/// Writes the literal parts and interpolations of a template. `literal`
+/// escapes text and `expression` writes an interpolated expression's source.
+/// A literal that ends in `$` right before an interpolation would merge into
+/// the `$${` escape, so its trailing `$`s are written as an interpolation of
+/// a string: `${"$"}`.
+pub(crate) fn write_template(
+    out: &mut String,
+    parts: &[crate::model::TemplatePart],
+    literal: fn(&mut String, &str),
+    expression: &mut dyn FnMut(&mut String, &crate::model::Expr) -> bool,
+) -> bool {
+    use crate::model::TemplatePart;
+    for (index, part) in parts.iter().enumerate() {
+        match part {
+            TemplatePart::Literal(text) => {
+                let before_interpolation =
+                    matches!(parts.get(index + 1), Some(TemplatePart::Interpolation(_)));
+                let head = text.trim_end_matches('$');
+                if before_interpolation && head.len() < text.len() {
+                    literal(out, head);
+                    out.push_str("${\"");
+                    out.push_str(&text[head.len()..]);
+                    out.push_str("\"}");
+                } else {
+                    literal(out, text);
+                }
+            }
+            TemplatePart::Interpolation(inner) => {
+                out.push_str("${");
+                if !expression(out, inner) {
+                    return false;
+                }
+                out.push('}');
+            }
+        }
+    }
+    true
+}
