@@ -1,0 +1,171 @@
+//! Terraform itself judges equivalence, for every environment of tfgen.hcl:
+//! the plan of the HCL output equals the plan of the JSON output, value for
+//! value, and the plan of the `seed` profile equals the plan of the user's
+//! reference files (plus the same provider block) given the same variable
+//! values, policies compared as parsed JSON.
+
+use std::path::Path;
+
+use serde_json::{Map, Value};
+use tfgen::config::Environment;
+use tfgen::model::Document;
+use tfgen::render::{Format, render_hcl};
+use tfgen::stack::{Profile, StackFile};
+
+use crate::support::emulator::{Emulator, moto_server_path, write_override};
+use crate::support::terraform::Terraform;
+use crate::support::{
+    project_config, project_root, render, stack, terraform_available, tool_missing,
+};
+
+#[test]
+fn every_environment_plans_the_same_in_both_formats_and_seed_plans_as_the_reference() {
+    if !terraform_available() || (!moto_server_path().is_file() && tool_missing("moto_server")) {
+        return;
+    }
+    // The provider asks STS who it is while planning; the emulator answers.
+    let emulator = Emulator::start().unwrap_or_else(|error| panic!("moto did not start: {error}"));
+    for environment in &project_config().environments {
+        let variables = variable_values(environment);
+        let plan = |label: &str, fill: &dyn Fn(&Path)| -> Value {
+            let directory = tempfile::Builder::new()
+                .prefix("tfgen-plan-")
+                .tempdir()
+                .unwrap();
+            fill(directory.path());
+            write_override(directory.path(), &emulator.endpoint()).unwrap();
+            let mut terraform = Terraform::new(directory.path());
+            let vars: Vec<(&str, &str)> = variables
+                .iter()
+                .map(|(n, v)| (n.as_str(), v.as_str()))
+                .collect();
+            let result = terraform.init().and_then(|()| terraform.plan_json(&vars));
+            let plan = result.unwrap_or_else(|error| {
+                panic!("environment {}, {label}: {error}", environment.name)
+            });
+            plan["planned_values"].clone()
+        };
+
+        let reference = plan("reference", &|directory| {
+            copy_reference(directory, environment)
+        });
+        let seed_hcl = plan("seed HCL", &|directory| {
+            render(
+                &environment.name,
+                Format::Hcl,
+                Some(Profile::Seed),
+                directory,
+            )
+        });
+        let seed_json = plan("seed JSON", &|directory| {
+            render(
+                &environment.name,
+                Format::Json,
+                Some(Profile::Seed),
+                directory,
+            )
+        });
+        assert_eq!(
+            seed_hcl, seed_json,
+            "environment {}: seed plans differ between HCL and JSON",
+            environment.name
+        );
+        assert_same_resources(
+            &resources(&reference),
+            &resources(&seed_hcl),
+            &environment.name,
+        );
+
+        if environment.profile != Profile::Seed {
+            let own_hcl = plan("HCL", &|directory| {
+                render(&environment.name, Format::Hcl, None, directory)
+            });
+            let own_json = plan("JSON", &|directory| {
+                render(&environment.name, Format::Json, None, directory)
+            });
+            assert_eq!(
+                own_hcl, own_json,
+                "environment {} ({}): plans differ between HCL and JSON",
+                environment.name, environment.profile
+            );
+            assert!(!resources(&own_hcl).is_empty());
+        }
+    }
+}
+
+/// Every variable of the stack with the environment's value, passed to both
+/// sides with `-var` so neither relies on its defaults.
+fn variable_values(environment: &Environment) -> Vec<(String, String)> {
+    stack(environment, None)
+        .variables
+        .iter()
+        .map(|variable| (variable.spec.name.to_string(), variable.value.clone()))
+        .collect()
+}
+
+/// The reference files as the user has them, plus tfgen's own versions and
+/// provider blocks (the reference declares neither).
+fn copy_reference(directory: &Path, environment: &Environment) {
+    for file in ["variables.tf", "s3.tf", "iam_roles.tf"] {
+        std::fs::copy(
+            project_root().join("fixtures/reference").join(file),
+            directory.join(file),
+        )
+        .unwrap();
+    }
+    let seed = stack(environment, Some(Profile::Seed));
+    let mut blocks = seed.blocks(StackFile::Versions);
+    blocks.extend(seed.blocks(StackFile::Provider));
+    std::fs::write(
+        directory.join("provider.tf"),
+        render_hcl(&Document::new(blocks)),
+    )
+    .unwrap();
+}
+
+/// Planned resources by address, policy strings parsed as JSON.
+fn resources(planned: &Value) -> Map<String, Value> {
+    let mut found = Map::new();
+    for resource in planned["root_module"]["resources"]
+        .as_array()
+        .into_iter()
+        .flatten()
+    {
+        let mut values = resource["values"].as_object().cloned().unwrap_or_default();
+        for key in ["policy", "assume_role_policy"] {
+            if let Some(Value::String(text)) = values.get(key) {
+                let parsed: Value = serde_json::from_str(text).expect("planned policy is JSON");
+                values.insert(key.to_string(), parsed);
+            }
+        }
+        found.insert(
+            resource["address"].as_str().unwrap().to_string(),
+            Value::Object(values),
+        );
+    }
+    found
+}
+
+fn assert_same_resources(
+    reference: &Map<String, Value>,
+    seed: &Map<String, Value>,
+    environment: &str,
+) {
+    let names = |map: &Map<String, Value>| map.keys().cloned().collect::<Vec<_>>();
+    assert_eq!(
+        names(reference),
+        names(seed),
+        "environment {environment}: different resources"
+    );
+    for (address, expected) in reference {
+        assert_eq!(
+            &seed[address], expected,
+            "environment {environment}: {address} plans differently from the reference"
+        );
+    }
+    assert_eq!(
+        reference.len(),
+        4,
+        "the reference has a bucket, a role, a policy and an attachment"
+    );
+}

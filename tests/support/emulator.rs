@@ -1,0 +1,275 @@
+//! A local AWS emulator (moto server) for applying generated Terraform for real.
+//!
+//! `terraform validate` only proves the configuration is well formed; the
+//! provider's own checks (argument conflicts, API round trips, a perpetual diff
+//! on the second plan) show up only when resources are actually created. moto
+//! gives us those API round trips offline, in-memory and per process, so each
+//! [`Emulator`] is an isolated, empty AWS account that disappears with it.
+//!
+//! moto is installed by `scripts/install-test-tools.sh` into `<repo>/.tools/moto`
+//! (or point `TFGEN_MOTO_SERVER` at another `moto_server`). The inventory of
+//! what exists is read by `inventory.py` with the boto3 that ships with moto,
+//! so the Rust side needs no AWS SDK.
+
+use std::fs::File;
+use std::io::{Read, Write};
+use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+
+/// How long moto may take to answer HTTP after being spawned.
+const START_TIMEOUT: Duration = Duration::from_secs(30);
+/// How many free ports to try when another process grabs ours first.
+const PORT_ATTEMPTS: usize = 5;
+
+/// Name of the file [`write_override`] writes; Terraform merges any
+/// `*_override.tf.json` into the blocks of the same name in the other files.
+pub const OVERRIDE_FILE: &str = "emulator_override.tf.json";
+
+/// A running moto server on a free loopback port, killed when dropped (also
+/// when the test that owns it panics).
+pub struct Emulator {
+    child: Child,
+    port: u16,
+    moto_server: PathBuf,
+    log: PathBuf,
+    _log_dir: tempfile::TempDir,
+}
+
+impl Emulator {
+    /// Spawns moto and waits until it answers HTTP.
+    ///
+    /// The port comes from the OS (bind port 0, then release it); if moto finds
+    /// it taken by the time it binds, it exits and we retry with a new port.
+    pub fn start() -> Result<Emulator, String> {
+        let moto_server = moto_server_path();
+        if !moto_server.is_file() {
+            return Err(format!(
+                "moto_server not found at {} (run scripts/install-test-tools.sh, \
+                 or set TFGEN_MOTO_SERVER)",
+                moto_server.display()
+            ));
+        }
+        let mut last_error = String::new();
+        for _ in 0..PORT_ATTEMPTS {
+            let mut emulator = Emulator::spawn(&moto_server, free_port()?)?;
+            match emulator.wait_until_ready() {
+                Ok(()) => return Ok(emulator),
+                // moto exits at once when the port was taken: try another.
+                // Dropping `emulator` removes its log dir.
+                Err(Startup::Exited(e)) => last_error = e,
+                Err(Startup::TimedOut(e)) => return Err(e),
+            }
+        }
+        Err(last_error)
+    }
+
+    /// Spawns moto on `port` with its output in a fresh temp dir; the returned
+    /// value owns the process from here on, so nothing outlives it.
+    fn spawn(moto_server: &Path, port: u16) -> Result<Emulator, String> {
+        let log_dir = tempfile::Builder::new()
+            .prefix("tfgen-moto-")
+            .tempdir()
+            .map_err(|e| format!("creating a temp dir for the moto log: {e}"))?;
+        let log = log_dir.path().join("moto_server.log");
+        let stdout = File::create(&log).map_err(|e| format!("creating {}: {e}", log.display()))?;
+        let stderr = stdout
+            .try_clone()
+            .map_err(|e| format!("duplicating the moto log handle: {e}"))?;
+        let child = Command::new(moto_server)
+            .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+            .stdin(Stdio::null())
+            .stdout(stdout)
+            .stderr(stderr)
+            .spawn()
+            .map_err(|e| format!("spawning {}: {e}", moto_server.display()))?;
+        Ok(Emulator {
+            child,
+            port,
+            moto_server: moto_server.to_path_buf(),
+            log,
+            _log_dir: log_dir,
+        })
+    }
+
+    /// Base URL of the emulator, for every AWS service at once.
+    pub fn endpoint(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    /// Everything moto's server has logged so far (requests, tracebacks):
+    /// worth appending to a failure message.
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap_or_else(|e| format!("<no moto log: {e}>"))
+    }
+
+    /// What exists in the emulator, as printed by `inventory.py`:
+    ///
+    /// ```json
+    /// { "s3_buckets": { NAME: { "versioning", "encryption", "public_access_block",
+    ///                           "ownership_controls", "policy", "lifecycle_rules",
+    ///                           "tags", "region", "mfa_delete" } },
+    ///   "iam_roles": { NAME: { "arn", "path", "description", "assume_role_policy",
+    ///                          "max_session_duration", "tags", "inline_policies" } },
+    ///   "iam_policies": { NAME: { "arn", "path", "description", "document", "tags" } },
+    ///   "iam_role_policy_attachments": [ { "role", "policy_arn" } ] }
+    /// ```
+    ///
+    /// Absent bucket configuration is `null`; policy documents are parsed JSON.
+    /// Panics with the script's output if it fails: in a test that is the
+    /// failure to report.
+    pub fn inventory(&self) -> Value {
+        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/inventory.py");
+        let python = self.python();
+        let output = Command::new(&python)
+            .arg(&script)
+            .arg(self.endpoint())
+            .env("AWS_EC2_METADATA_DISABLED", "true")
+            .output()
+            .unwrap_or_else(|e| panic!("running {} {}: {e}", python.display(), script.display()));
+        if !output.status.success() {
+            panic!(
+                "inventory.py failed ({}):\n{}\n--- moto log ---\n{}",
+                output.status,
+                String::from_utf8_lossy(&output.stderr),
+                self.log()
+            );
+        }
+        serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
+            panic!(
+                "inventory.py printed invalid JSON ({e}):\n{}",
+                String::from_utf8_lossy(&output.stdout)
+            )
+        })
+    }
+
+    /// The python that has boto3: the one beside `moto_server` in its venv,
+    /// else whatever `python3` is on PATH.
+    fn python(&self) -> PathBuf {
+        let sibling = self.moto_server.with_file_name("python");
+        if sibling.is_file() {
+            sibling
+        } else {
+            PathBuf::from("python3")
+        }
+    }
+
+    /// Waits until moto has bound its port and answers a plain HTTP GET;
+    /// gives up when moto exits or [`START_TIMEOUT`] passes.
+    ///
+    /// An answer alone is not enough: if another process took the port after
+    /// we released it, that process answers while our moto fails to bind and
+    /// exits. moto (werkzeug) logs `Running on http://127.0.0.1:PORT` only
+    /// once the port is its own, so that line is waited for first.
+    fn wait_until_ready(&mut self) -> Result<(), Startup> {
+        let deadline = Instant::now() + START_TIMEOUT;
+        let bound_line = format!("http://127.0.0.1:{}", self.port);
+        loop {
+            if let Ok(Some(status)) = self.child.try_wait() {
+                return Err(Startup::Exited(format!(
+                    "moto_server exited ({status}) before answering on port {}:\n{}",
+                    self.port,
+                    self.log()
+                )));
+            }
+            if self.log().contains(&bound_line) && http_get_ok(self.port) {
+                return Ok(());
+            }
+            if Instant::now() > deadline {
+                return Err(Startup::TimedOut(format!(
+                    "moto_server did not answer on port {} within {START_TIMEOUT:?}:\n{}",
+                    self.port,
+                    self.log()
+                )));
+            }
+            thread::sleep(Duration::from_millis(100));
+        }
+    }
+}
+
+/// Why [`Emulator::wait_until_ready`] gave up; each carries the message.
+enum Startup {
+    /// moto stopped, most likely because the port was taken meanwhile.
+    Exited(String),
+    /// moto runs but never answered: retrying would only wait again.
+    TimedOut(String),
+}
+
+impl Drop for Emulator {
+    fn drop(&mut self) {
+        // An error means moto already exited; either way nothing is left running.
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Writes [`OVERRIDE_FILE`] into `dir`, pointing provider "aws" at `endpoint`.
+///
+/// Terraform merges it argument by argument into the `provider "aws"` block the
+/// configuration already has (e.g. `region = var.region`), so the generated
+/// files are applied exactly as written. Only the services the stack calls are
+/// redirected (S3, IAM, and STS for the provider's credential and account-id
+/// lookups); a call to any other service would head for real AWS and fail,
+/// which is what we want to notice. Beyond that:
+/// - static `test` credentials, so no profile or environment is consulted;
+/// - `s3_use_path_style`: `http://HOST:PORT/BUCKET`, since a bucket-name
+///   subdomain of the emulator's host would not resolve;
+/// - `skip_metadata_api_check`: never ask the EC2 metadata address;
+/// - `max_retries = 2`: moto does not throttle, so retries only prolong the
+///   failure when the emulator is gone (from ~30 s to ~10 s per command).
+pub fn write_override(dir: &Path, endpoint: &str) -> std::io::Result<()> {
+    let override_json = json!({
+        "provider": {
+            "aws": {
+                "access_key": "test",
+                "secret_key": "test",
+                "s3_use_path_style": true,
+                "skip_metadata_api_check": true,
+                "max_retries": 2,
+                "endpoints": {
+                    "iam": endpoint,
+                    "s3": endpoint,
+                    "sts": endpoint,
+                },
+            }
+        }
+    });
+    let mut text = serde_json::to_string_pretty(&override_json)?;
+    text.push('\n');
+    std::fs::write(dir.join(OVERRIDE_FILE), text)
+}
+
+/// `TFGEN_MOTO_SERVER`, else the venv made by `scripts/install-test-tools.sh`.
+pub fn moto_server_path() -> PathBuf {
+    std::env::var_os("TFGEN_MOTO_SERVER")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            Path::new(env!("CARGO_MANIFEST_DIR")).join(".tools/moto/bin/moto_server")
+        })
+}
+
+/// A port the OS considers free right now. Racy by nature: see [`Emulator::start`].
+fn free_port() -> Result<u16, String> {
+    TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
+        .and_then(|listener| listener.local_addr())
+        .map(|addr| addr.port())
+        .map_err(|e| format!("asking the OS for a free port: {e}"))
+}
+
+/// True once something on `port` answers `GET /` with an HTTP status line.
+fn http_get_ok(port: u16) -> bool {
+    let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, port));
+    let Ok(mut stream) = TcpStream::connect_timeout(&addr, Duration::from_secs(1)) else {
+        return false;
+    };
+    let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
+    let request = format!("GET / HTTP/1.0\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n");
+    let mut response = Vec::new();
+    stream.write_all(request.as_bytes()).is_ok()
+        && stream.read_to_end(&mut response).is_ok()
+        && response.starts_with(b"HTTP/1.")
+}
