@@ -45,6 +45,8 @@ done
 [[ "$format" == hcl || "$format" == json ]] || usage
 
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# shellcheck source=scripts/provider-mirror.sh
+source "$repo_root/scripts/provider-mirror.sh"
 tools_dir="${TFGEN_TOOLS_DIR:-$repo_root/.tools}"
 terraform="${TFGEN_TERRAFORM:-terraform}"
 total_steps=9

@@ -10,10 +10,8 @@ cd "$repo_root"
 
 "$repo_root/scripts/install-test-tools.sh"
 
-# An offline provider mirror, when this machine has one and none is set.
-if [[ -z "${TF_PLUGIN_DIR:-}" && -d /opt/tf-plugins/registry.terraform.io ]]; then
-    export TF_PLUGIN_DIR=/opt/tf-plugins
-fi
+# shellcheck source=scripts/provider-mirror.sh
+source "$repo_root/scripts/provider-mirror.sh"
 if ! command -v terraform >/dev/null 2>&1; then
     echo "SKIPPED: terraform not found: the apply, plan-equivalence, fmt and checkov tests will be skipped"
 fi
