@@ -5,65 +5,7 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-/// One run of the binary, built up like a test case.
-struct Run {
-    command: Command,
-}
-
-struct Output {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn tfgen(args: &[&str]) -> Run {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_tfgen"));
-    command
-        .args(args)
-        .env_remove("NO_COLOR")
-        .env("RUST_BACKTRACE", "1");
-    Run { command }
-}
-
-impl Run {
-    fn in_dir(mut self, directory: &Path) -> Run {
-        self.command.current_dir(directory);
-        self
-    }
-
-    fn run(mut self) -> Output {
-        let output = self
-            .command
-            .stdin(Stdio::null())
-            .output()
-            .expect("tfgen runs");
-        Output {
-            code: output.status.code().expect("tfgen exits, not killed"),
-            stdout: String::from_utf8(output.stdout).expect("stdout is UTF-8"),
-            stderr: String::from_utf8(output.stderr).expect("stderr is UTF-8"),
-        }
-    }
-}
-
-impl Output {
-    fn expect(self, code: i32) -> Output {
-        assert_eq!(
-            self.code, code,
-            "exit code\nstdout:\n{}\nstderr:\n{}",
-            self.stdout, self.stderr
-        );
-        assert!(!self.stderr.contains("panicked"), "{}", self.stderr);
-        assert!(!self.stderr.contains("backtrace"), "{}", self.stderr);
-        self
-    }
-
-    /// Exit 2, nothing on stdout, and exactly this on stderr.
-    fn expect_error(self, stderr: &str) {
-        let output = self.expect(2);
-        assert_eq!(output.stdout, "", "stdout must stay empty on error");
-        assert_eq!(output.stderr, stderr);
-    }
-}
+use crate::support::tfgen;
 
 /// A scratch project: a temporary directory with the repository's tfgen.hcl.
 fn project() -> tempfile::TempDir {
@@ -380,7 +322,7 @@ fn check_shows_a_hand_edit_as_a_diff() {
     write(&path, &text);
     let output = tfgen(&["check"])
         .in_dir(project.path())
-        .env_no_color()
+        .env("NO_COLOR", "1")
         .run()
         .expect(1);
     assert!(
@@ -458,15 +400,4 @@ fn check_of_the_repository_is_clean() {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let output = tfgen(&["check"]).in_dir(&root).run().expect(0);
     assert_eq!(output.stdout, "");
-}
-
-trait NoColor {
-    fn env_no_color(self) -> Self;
-}
-
-impl NoColor for Run {
-    fn env_no_color(mut self) -> Run {
-        self.command.env("NO_COLOR", "1");
-        self
-    }
 }

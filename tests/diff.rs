@@ -10,7 +10,7 @@
 //! after an intended change with:
 //!
 //! ```console
-//! TFGEN_BLESS=1 cargo test --test diff
+//! TFGEN_BLESS=1 cargo test --test integration diff::
 //! ```
 
 use std::collections::BTreeMap;
@@ -23,38 +23,11 @@ use tfgen::model::Block;
 use tfgen::read::normalize;
 use tfgen::stack::Stack;
 
-struct Output {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
+use crate::support::{self, Output};
 
 /// Runs the binary in `directory`.
 fn tfgen(directory: &Path, args: &[&str]) -> Output {
-    let output = Command::new(env!("CARGO_BIN_EXE_tfgen"))
-        .args(args)
-        .current_dir(directory)
-        .env_remove("NO_COLOR")
-        .stdin(Stdio::null())
-        .output()
-        .expect("tfgen runs");
-    Output {
-        code: output.status.code().expect("tfgen exits, not killed"),
-        stdout: String::from_utf8(output.stdout).expect("stdout is UTF-8"),
-        stderr: String::from_utf8(output.stderr).expect("stderr is UTF-8"),
-    }
-}
-
-impl Output {
-    fn expect(self, code: i32) -> Output {
-        assert_eq!(
-            self.code, code,
-            "exit code\nstdout:\n{}\nstderr:\n{}",
-            self.stdout, self.stderr
-        );
-        assert!(!self.stderr.contains("panicked"), "{}", self.stderr);
-        self
-    }
+    support::tfgen(args).in_dir(directory).run()
 }
 
 /// A scratch directory with `out/` rendered by `tfgen render --all`, from

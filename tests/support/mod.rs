@@ -1,12 +1,12 @@
-//! Helpers shared by the integration tests: the runners for the external
-//! programs (terraform, moto, checkov) and a way to render with the real
-//! binary.
+//! Helpers shared by the integration tests: a builder for runs of the
+//! tfgen binary, the runners for the external programs (terraform, moto)
+//! and a way to render with the real binary.
 
 pub mod emulator;
 pub mod terraform;
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Command, Stdio};
 
 use tfgen::config::{Config, Environment};
 use tfgen::render::Format;
@@ -76,4 +76,69 @@ pub fn render(environment: &str, format: Format, profile: Option<Profile>, direc
         "tfgen render --env {environment} --format {format} failed:\n{}",
         String::from_utf8_lossy(&output.stderr)
     );
+}
+
+/// One run of the binary, built up like a test case.
+pub struct Run {
+    command: Command,
+}
+
+pub struct Output {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+pub fn tfgen(args: &[&str]) -> Run {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_tfgen"));
+    command
+        .args(args)
+        .env_remove("NO_COLOR")
+        .env("RUST_BACKTRACE", "1");
+    Run { command }
+}
+
+impl Run {
+    pub fn in_dir(mut self, directory: &Path) -> Run {
+        self.command.current_dir(directory);
+        self
+    }
+
+    pub fn env(mut self, name: &str, value: &str) -> Run {
+        self.command.env(name, value);
+        self
+    }
+
+    pub fn run(mut self) -> Output {
+        let output = self
+            .command
+            .stdin(Stdio::null())
+            .output()
+            .expect("tfgen runs");
+        Output {
+            code: output.status.code().expect("tfgen exits, not killed"),
+            stdout: String::from_utf8(output.stdout).expect("stdout is UTF-8"),
+            stderr: String::from_utf8(output.stderr).expect("stderr is UTF-8"),
+        }
+    }
+}
+
+impl Output {
+    pub fn expect(self, code: i32) -> Output {
+        assert_eq!(
+            self.code, code,
+            "exit code\nstdout:\n{}\nstderr:\n{}",
+            self.stdout, self.stderr
+        );
+        assert!(!self.stderr.contains("panicked"), "{}", self.stderr);
+        assert!(!self.stderr.contains("backtrace"), "{}", self.stderr);
+        self
+    }
+
+    /// Exit 2, nothing on stdout, and exactly this on stderr.
+    pub fn expect_error(self, stderr: &str) {
+        let output = self.expect(2);
+        assert_eq!(output.stdout, "", "stdout must stay empty on error");
+        assert_eq!(output.stderr, stderr);
+    }
 }
