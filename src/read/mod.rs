@@ -515,7 +515,9 @@ mod tests {
             text: "resource \"a\" \"b\" {\n  x = 1 +\n}\n".into(),
         }];
         let error = parse_files(&files).unwrap_err().to_string();
-        assert!(error.starts_with("out/dev/hcl/s3.tf: "), "{error}");
-        assert!(error.contains(": 2:10: syntax error"), "{error}");
+        assert!(
+            error.starts_with("out/dev/hcl/s3.tf:2:10: cannot read rendered Terraform: syntax error"),
+            "{error}"
+        );
     }
 }
