@@ -516,7 +516,9 @@ mod tests {
         }];
         let error = parse_files(&files).unwrap_err().to_string();
         assert!(
-            error.starts_with("out/dev/hcl/s3.tf:2:10: cannot read rendered Terraform: syntax error"),
+            error.starts_with(
+                "out/dev/hcl/s3.tf:2:10: cannot read rendered Terraform: syntax error"
+            ),
             "{error}"
         );
     }
