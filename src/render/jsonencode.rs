@@ -61,7 +61,19 @@ fn encode(out: &mut String, expr: &Expr) -> bool {
 fn encode_string(out: &mut String, text: &str) {
     const HEX: &[u8; 16] = b"0123456789abcdef";
     out.push('"');
-    for c in text.chars() {
+    // Runs of ASCII that Go writes as it is are copied in one go; every
+    // other character goes through the match below.
+    let special = |byte: u8| {
+        !(0x20..0x80).contains(&byte) || matches!(byte, b'"' | b'\\' | b'<' | b'>' | b'&')
+    };
+    let mut rest = text;
+    while let Some(position) = rest.bytes().position(special) {
+        out.push_str(&rest[..position]);
+        let c = rest[position..]
+            .chars()
+            .next()
+            .expect("an ASCII byte or a lead byte");
+        rest = &rest[position + c.len_utf8()..];
         match c {
             '"' => out.push_str("\\\""),
             '\\' => out.push_str("\\\\"),
@@ -82,6 +94,7 @@ fn encode_string(out: &mut String, text: &str) {
             c => out.push(c),
         }
     }
+    out.push_str(rest);
     out.push('"');
 }
 

@@ -69,13 +69,18 @@ pub fn render(document: &Document, format: Format) -> String {
 /// Doubles the template introducers `${` and `%{` so a string template keeps
 /// them as text (`$${`, `%%{`), the escape both of Terraform's syntaxes use.
 pub(crate) fn escape_template_into(out: &mut String, text: &str) {
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        out.push(c);
-        if matches!(c, '$' | '%') && chars.peek() == Some(&'{') {
-            out.push(c);
+    // Copies up to each `$` or `%` in one go: both are ASCII, so every
+    // split falls on a character boundary.
+    let mut rest = text;
+    while let Some(position) = rest.find(['$', '%']) {
+        let introducer = &rest[position..=position];
+        out.push_str(&rest[..=position]);
+        rest = &rest[position + 1..];
+        if rest.starts_with('{') {
+            out.push_str(introducer);
         }
     }
+    out.push_str(rest);
 }
 
 /// Writes the literal parts and interpolations of a template. `literal`
