@@ -177,4 +177,24 @@ mod tests {
             Value::String("${jsonencode({ A = var.env })}".into())
         );
     }
+
+    #[test]
+    fn repeated_blocks_become_arrays() {
+        let document = Document::new(vec![
+            Block::new("provider", &["aws"]).attr("region", "a"),
+            Block::new("provider", &["aws"]).attr("region", "b"),
+            Block::new("terraform", &[]),
+            Block::new("resource", &["t", "x"]).block(Block::new("rule", &[]).attr("n", 1i64)),
+        ]);
+        let expected = serde_json::json!({
+            "provider": {"aws": [{"region": "a"}, {"region": "b"}]},
+            "terraform": {},
+            "resource": {"t": {"x": {"rule": {"n": 1}}}}
+        });
+        let text = render_json(&document);
+        assert_eq!(
+            text,
+            format!("{}\n", serde_json::to_string_pretty(&expected).unwrap())
+        );
+    }
 }
