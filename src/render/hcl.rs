@@ -12,7 +12,7 @@
 
 use unicode_segmentation::UnicodeSegmentation;
 
-use super::write_template;
+use super::{escape_runs, write_template};
 use crate::model::{Attribute, Block, Body, BodyItem, Document, Expr};
 
 /// Lists wider than this are written one item per line.
@@ -355,42 +355,30 @@ pub(crate) fn is_identifier(text: &str) -> bool {
 /// backslashes and control characters, and the template introducers `${` and
 /// `%{` doubled so they stay text.
 fn escape_into(out: &mut String, text: &str) {
-    // Runs of plain printable ASCII, nearly all of the text, are copied in
-    // one go; every other character goes through the match below.
     let special =
         |byte: u8| !matches!(byte, b' '..=b'~') || matches!(byte, b'"' | b'\\' | b'$' | b'%');
-    let mut rest = text;
-    while let Some(position) = rest.bytes().position(special) {
-        out.push_str(&rest[..position]);
-        let c = rest[position..]
-            .chars()
-            .next()
-            .expect("an ASCII byte or a lead byte");
-        rest = &rest[position + c.len_utf8()..];
-        match c {
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '$' | '%' => {
+    escape_runs(out, text, special, |out, c, rest| match c {
+        '\n' => out.push_str("\\n"),
+        '\r' => out.push_str("\\r"),
+        '\t' => out.push_str("\\t"),
+        '"' => out.push_str("\\\""),
+        '\\' => out.push_str("\\\\"),
+        '$' | '%' => {
+            out.push(c);
+            if rest.starts_with('{') {
                 out.push(c);
-                if rest.starts_with('{') {
-                    out.push(c);
-                }
             }
-            c if c.is_control() => {
-                let code = c as u32;
-                if code < 0x10000 {
-                    out.push_str(&format!("\\u{code:04x}"));
-                } else {
-                    out.push_str(&format!("\\U{code:08x}"));
-                }
-            }
-            c => out.push(c),
         }
-    }
-    out.push_str(rest);
+        c if c.is_control() => {
+            let code = c as u32;
+            if code < 0x10000 {
+                out.push_str(&format!("\\u{code:04x}"));
+            } else {
+                out.push_str(&format!("\\U{code:08x}"));
+            }
+        }
+        c => out.push(c),
+    });
 }
 
 #[cfg(test)]

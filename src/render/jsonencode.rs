@@ -6,6 +6,7 @@
 //! object keys sorted bytewise, no whitespace, and HTML-safe escapes
 //! (`<`, `>`, `&`, U+2028 and U+2029 as `\uXXXX`).
 
+use super::escape_runs;
 use crate::model::Expr;
 
 /// The text `jsonencode(expr)` evaluates to, or `None` when `expr` is not
@@ -61,40 +62,28 @@ fn encode(out: &mut String, expr: &Expr) -> bool {
 fn encode_string(out: &mut String, text: &str) {
     const HEX: &[u8; 16] = b"0123456789abcdef";
     out.push('"');
-    // Runs of ASCII that Go writes as it is are copied in one go; every
-    // other character goes through the match below.
     let special = |byte: u8| {
         !(0x20..0x80).contains(&byte) || matches!(byte, b'"' | b'\\' | b'<' | b'>' | b'&')
     };
-    let mut rest = text;
-    while let Some(position) = rest.bytes().position(special) {
-        out.push_str(&rest[..position]);
-        let c = rest[position..]
-            .chars()
-            .next()
-            .expect("an ASCII byte or a lead byte");
-        rest = &rest[position + c.len_utf8()..];
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\u{8}' => out.push_str("\\b"),
-            '\u{c}' => out.push_str("\\f"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '<' | '>' | '&' | '\u{2028}' | '\u{2029}' => {
-                out.push_str(&format!("\\u{:04x}", c as u32));
-            }
-            c if (c as u32) < 0x20 => {
-                let byte = c as u8;
-                out.push_str("\\u00");
-                out.push(HEX[(byte >> 4) as usize] as char);
-                out.push(HEX[(byte & 0xf) as usize] as char);
-            }
-            c => out.push(c),
+    escape_runs(out, text, special, |out, c, _| match c {
+        '"' => out.push_str("\\\""),
+        '\\' => out.push_str("\\\\"),
+        '\u{8}' => out.push_str("\\b"),
+        '\u{c}' => out.push_str("\\f"),
+        '\n' => out.push_str("\\n"),
+        '\r' => out.push_str("\\r"),
+        '\t' => out.push_str("\\t"),
+        '<' | '>' | '&' | '\u{2028}' | '\u{2029}' => {
+            out.push_str(&format!("\\u{:04x}", c as u32));
         }
-    }
-    out.push_str(rest);
+        c if (c as u32) < 0x20 => {
+            let byte = c as u8;
+            out.push_str("\\u00");
+            out.push(HEX[(byte >> 4) as usize] as char);
+            out.push(HEX[(byte & 0xf) as usize] as char);
+        }
+        c => out.push(c),
+    });
     out.push('"');
 }
 

@@ -69,16 +69,37 @@ pub fn render(document: &Document, format: Format) -> String {
 /// Doubles the template introducers `${` and `%{` so a string template keeps
 /// them as text (`$${`, `%%{`), the escape both of Terraform's syntaxes use.
 pub(crate) fn escape_template_into(out: &mut String, text: &str) {
-    // Copies up to each `$` or `%` in one go: both are ASCII, so every
-    // split falls on a character boundary.
+    escape_runs(
+        out,
+        text,
+        |byte| matches!(byte, b'$' | b'%'),
+        |out, c, rest| {
+            out.push(c);
+            if rest.starts_with('{') {
+                out.push(c);
+            }
+        },
+    );
+}
+
+/// The loop every escaper shares: runs of characters that need no escape
+/// (nearly all of the text) are copied in one go; each character whose first
+/// byte `special` flags goes to `escape`, with the text that follows it.
+pub(crate) fn escape_runs(
+    out: &mut String,
+    text: &str,
+    special: impl Fn(u8) -> bool,
+    mut escape: impl FnMut(&mut String, char, &str),
+) {
     let mut rest = text;
-    while let Some(position) = rest.find(['$', '%']) {
-        let introducer = &rest[position..=position];
-        out.push_str(&rest[..=position]);
-        rest = &rest[position + 1..];
-        if rest.starts_with('{') {
-            out.push_str(introducer);
-        }
+    while let Some(position) = rest.bytes().position(&special) {
+        out.push_str(&rest[..position]);
+        let c = rest[position..]
+            .chars()
+            .next()
+            .expect("an ASCII byte or a lead byte starts a character");
+        rest = &rest[position + c.len_utf8()..];
+        escape(out, c, rest);
     }
     out.push_str(rest);
 }
