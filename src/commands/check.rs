@@ -144,3 +144,18 @@ fn paint(diff: &str, colour: bool) -> String {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paint_colours_a_diff_for_a_terminal_only() {
+        let diff = "--- a\n+++ b\n@@ -1 +1 @@\n-old\n+new\n same\n";
+        assert_eq!(paint(diff, false), diff);
+        assert_eq!(
+            paint(diff, true),
+            "\x1b[1m--- a\x1b[0m\n\x1b[1m+++ b\x1b[0m\n\x1b[36m@@ -1 +1 @@\x1b[0m\n\x1b[31m-old\x1b[0m\n\x1b[32m+new\x1b[0m\n same\n"
+        );
+    }
+}
