@@ -8,110 +8,224 @@
 //! compute, so the plan matches the HCL output's; any other call is kept as a
 //! `${...}` interpolation. Keys keep model order, so output is deterministic.
 
-use serde_json::{Map, Value};
+use std::collections::HashMap;
 
-use super::{escape_template_into, hcl::one_line, jsonencode::jsonencode, write_template};
-use crate::model::{Block, Body, BodyItem, Document, Expr};
+use super::{
+    escape_runs, escape_template_into, hcl::one_line, jsonencode::jsonencode, write_template,
+};
+use crate::model::{Attribute, Block, Body, BodyItem, Document, Expr};
 
 pub fn render_json(document: &Document) -> String {
-    let mut root = Map::new();
+    let header = document.header.join("\n");
+    let mut root = Group::default();
     if !document.header.is_empty() {
-        root.insert("//".to_string(), Value::String(document.header.join("\n")));
+        root.insert("//", Node::Header(&header));
     }
     for block in &document.blocks {
-        insert_block(&mut root, block);
+        root.place(block);
     }
-    let mut text = serde_json::to_string_pretty(&Value::Object(root))
-        .expect("a serde_json::Value always serializes");
-    text.push('\n');
-    text
+    let mut out = String::with_capacity(4096);
+    root.write(&mut out, 0);
+    out.push('\n');
+    out
 }
 
-/// Places a block's body at `kind` → label → label in `parent`, turning the
-/// slot into an array when a block with the same address repeats.
-fn insert_block(parent: &mut Map<String, Value>, block: &Block) {
-    let mut slot = parent;
-    let mut key = block.kind.as_str();
-    for label in &block.labels {
-        let next = slot
-            .entry(key.to_string())
-            .or_insert_with(|| Value::Object(Map::new()));
-        if !next.is_object() {
-            // A labelled block whose type slot already holds a body: only
-            // reachable through a malformed document, kept rather than lost.
-            *next = Value::Object(Map::new());
+/// An object being laid out: blocks nest by type and labels (`resource` →
+/// type → name), entries keep the order they first appear in. Nodes borrow
+/// the model, and everything is written straight into the output, laid out
+/// as serde_json's pretty printer would (two-space indentation).
+#[derive(Default)]
+struct Group<'a> {
+    entries: Vec<(&'a str, Node<'a>)>,
+    positions: HashMap<&'a str, usize>,
+}
+
+enum Node<'a> {
+    Group(Group<'a>),
+    Block(&'a Block),
+    /// The same address more than once: Terraform reads an array of bodies.
+    Repeated(Vec<&'a Block>),
+    Attribute(&'a Expr, Strings),
+    Header(&'a str),
+}
+
+/// How Terraform reads the strings of a value.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Strings {
+    /// As templates: literal `${` and `%{` are doubled.
+    Template,
+    /// As they are: a variable's `default` and `description`.
+    Literal,
+    /// As references (`depends_on`), written bare: `"aws_s3_bucket.b"`.
+    References,
+}
+
+impl<'a> Group<'a> {
+    fn insert(&mut self, key: &'a str, node: Node<'a>) {
+        match self.positions.get(key) {
+            Some(&index) => self.entries[index].1 = node,
+            None => {
+                self.positions.insert(key, self.entries.len());
+                self.entries.push((key, node));
+            }
         }
-        slot = next.as_object_mut().expect("just made an object");
-        key = label;
     }
-    let body = Value::Object(body_object(&block.body, &block.kind));
-    match slot.get_mut(key) {
-        None => {
-            slot.insert(key.to_string(), body);
+
+    /// Places a block at its type and labels, turning the slot into an
+    /// array when a block with the same address repeats.
+    fn place(&mut self, block: &'a Block) {
+        let mut group = self;
+        let mut key = block.kind.as_str();
+        for label in &block.labels {
+            group = group.subgroup(key);
+            key = label;
         }
-        Some(Value::Array(items)) => items.push(body),
-        Some(existing) => {
-            let first = existing.take();
-            *existing = Value::Array(vec![first, body]);
+        let Some(&index) = group.positions.get(key) else {
+            group.insert(key, Node::Block(block));
+            return;
+        };
+        let slot = &mut group.entries[index].1;
+        match slot {
+            Node::Repeated(blocks) => blocks.push(block),
+            Node::Block(first) => *slot = Node::Repeated(vec![*first, block]),
+            // A body where a group stood: only a malformed document does
+            // that; the later block wins rather than mixing the two.
+            _ => *slot = Node::Block(block),
+        }
+    }
+
+    fn subgroup(&mut self, key: &'a str) -> &mut Group<'a> {
+        let index = match self.positions.get(key) {
+            Some(&index) => index,
+            None => {
+                self.insert(key, Node::Group(Group::default()));
+                self.entries.len() - 1
+            }
+        };
+        let slot = &mut self.entries[index].1;
+        if !matches!(slot, Node::Group(_)) {
+            *slot = Node::Group(Group::default());
+        }
+        match slot {
+            Node::Group(group) => group,
+            _ => unreachable!("just made a group"),
+        }
+    }
+
+    fn write(&self, out: &mut String, depth: usize) {
+        if self.entries.is_empty() {
+            out.push_str("{}");
+            return;
+        }
+        out.push_str("{\n");
+        for (index, (key, node)) in self.entries.iter().enumerate() {
+            indent(out, depth + 1);
+            write_string(out, key);
+            out.push_str(": ");
+            node.write(out, depth + 1);
+            out.push_str(if index + 1 < self.entries.len() {
+                ",\n"
+            } else {
+                "\n"
+            });
+        }
+        indent(out, depth);
+        out.push('}');
+    }
+}
+
+impl Node<'_> {
+    fn write(&self, out: &mut String, depth: usize) {
+        match self {
+            Node::Group(group) => group.write(out, depth),
+            Node::Block(block) => write_body(out, &block.body, &block.kind, depth),
+            Node::Repeated(blocks) => {
+                out.push_str("[\n");
+                for (index, block) in blocks.iter().enumerate() {
+                    indent(out, depth + 1);
+                    write_body(out, &block.body, &block.kind, depth + 1);
+                    out.push_str(if index + 1 < blocks.len() {
+                        ",\n"
+                    } else {
+                        "\n"
+                    });
+                }
+                indent(out, depth);
+                out.push(']');
+            }
+            Node::Attribute(expr, strings) => write_value(out, expr, *strings, depth),
+            Node::Header(text) => write_string(out, text),
         }
     }
 }
 
-fn body_object(body: &Body, kind: &str) -> Map<String, Value> {
-    let mut object = Map::new();
+/// A block body: attributes, and nested blocks grouped by type.
+fn write_body(out: &mut String, body: &Body, kind: &str, depth: usize) {
+    let mut group = Group::default();
     for item in &body.items {
         match item {
-            BodyItem::Attribute(attribute) if attribute.name == "depends_on" => {
-                object.insert(attribute.name.clone(), bare_references(&attribute.value));
+            BodyItem::Attribute(Attribute { name, value }) => {
+                let strings = match name.as_str() {
+                    "depends_on" => Strings::References,
+                    "default" | "description" if kind == "variable" => Strings::Literal,
+                    _ => Strings::Template,
+                };
+                group.insert(name, Node::Attribute(value, strings));
             }
-            BodyItem::Attribute(attribute) => {
-                let literal = kind == "variable"
-                    && matches!(attribute.name.as_str(), "default" | "description");
-                object.insert(attribute.name.clone(), value(&attribute.value, literal));
-            }
-            BodyItem::Block(block) => insert_block(&mut object, block),
+            BodyItem::Block(block) => group.place(block),
             // The JSON syntax has no comments inside a body.
             BodyItem::Comment(_) => {}
         }
     }
-    object
+    group.write(out, depth);
 }
 
-/// `depends_on` takes references, which the JSON syntax writes as bare
-/// strings (`"aws_s3_bucket.b"`), not as `${...}` templates.
-fn bare_references(expr: &Expr) -> Value {
+/// An expression as JSON.
+fn write_value(out: &mut String, expr: &Expr, strings: Strings, depth: usize) {
     match expr {
-        Expr::List(items) => Value::Array(items.iter().map(bare_references).collect()),
-        Expr::Reference(path) => Value::String(path.join(".")),
-        other => value(other, false),
-    }
-}
-
-/// An expression as a JSON value. `literal` is true where Terraform does not
-/// read strings as templates.
-fn value(expr: &Expr, literal: bool) -> Value {
-    match expr {
-        Expr::Null => Value::Null,
-        Expr::Bool(value) => Value::Bool(*value),
-        Expr::Number(number) => Value::Number(number.clone()),
-        Expr::String(text) if literal => Value::String(text.clone()),
-        Expr::String(text) => Value::String(template_text(text)),
-        Expr::List(items) => Value::Array(items.iter().map(|item| value(item, literal)).collect()),
+        Expr::Null => out.push_str("null"),
+        Expr::Bool(value) => out.push_str(if *value { "true" } else { "false" }),
+        Expr::Number(number) => out.push_str(&number.to_string()),
+        Expr::String(text) if strings == Strings::Template => {
+            write_string(out, &template_text(text))
+        }
+        Expr::String(text) => write_string(out, text),
+        Expr::Reference(path) if strings == Strings::References => {
+            write_string(out, &path.join("."))
+        }
+        Expr::List(items) if items.is_empty() => out.push_str("[]"),
+        Expr::List(items) => {
+            out.push_str("[\n");
+            for (index, item) in items.iter().enumerate() {
+                indent(out, depth + 1);
+                write_value(out, item, strings, depth + 1);
+                out.push_str(if index + 1 < items.len() { ",\n" } else { "\n" });
+            }
+            indent(out, depth);
+            out.push(']');
+        }
+        Expr::Object(entries) if entries.is_empty() => out.push_str("{}"),
         // Terraform reads an object's keys as templates too, where it reads
         // its values as templates.
-        Expr::Object(entries) => Value::Object(
-            entries
-                .iter()
-                .map(|(key, entry)| {
-                    let key = if literal {
-                        key.clone()
-                    } else {
-                        template_text(key)
-                    };
-                    (key, value(entry, literal))
-                })
-                .collect(),
-        ),
+        Expr::Object(entries) => {
+            out.push_str("{\n");
+            for (index, (key, entry)) in entries.iter().enumerate() {
+                indent(out, depth + 1);
+                match strings {
+                    Strings::Template => write_string(out, &template_text(key)),
+                    Strings::Literal | Strings::References => write_string(out, key),
+                }
+                out.push_str(": ");
+                write_value(out, entry, strings, depth + 1);
+                out.push_str(if index + 1 < entries.len() {
+                    ",\n"
+                } else {
+                    "\n"
+                });
+            }
+            indent(out, depth);
+            out.push('}');
+        }
         Expr::Template(parts) => {
             let mut text = String::new();
             let mut expression = |out: &mut String, inner: &Expr| {
@@ -119,16 +233,48 @@ fn value(expr: &Expr, literal: bool) -> Value {
                 true
             };
             write_template(&mut text, parts, escape_template_into, &mut expression);
-            Value::String(text)
+            write_string(out, &text);
         }
         Expr::Call(name, args) if name == "jsonencode" && args.len() == 1 => {
             match jsonencode(&args[0]) {
-                Some(encoded) => Value::String(template_text(&encoded)),
-                None => Value::String(format!("${{{}}}", one_line(expr))),
+                Some(encoded) => write_string(out, &template_text(&encoded)),
+                None => write_string(out, &format!("${{{}}}", one_line(expr))),
             }
         }
-        Expr::Reference(_) | Expr::Call(..) => Value::String(format!("${{{}}}", one_line(expr))),
+        Expr::Reference(_) | Expr::Call(..) => {
+            write_string(out, &format!("${{{}}}", one_line(expr)))
+        }
     }
+}
+
+fn indent(out: &mut String, depth: usize) {
+    for _ in 0..depth {
+        out.push_str("  ");
+    }
+}
+
+/// A JSON string escaped as serde_json escapes it: quotes, backslashes and
+/// control characters, with the short forms where JSON has them.
+fn write_string(out: &mut String, text: &str) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    out.push('"');
+    let special = |byte: u8| byte < 0x20 || byte == b'"' || byte == b'\\';
+    escape_runs(out, text, special, |out, c, _| match c {
+        '"' => out.push_str("\\\""),
+        '\\' => out.push_str("\\\\"),
+        '\u{8}' => out.push_str("\\b"),
+        '\u{c}' => out.push_str("\\f"),
+        '\n' => out.push_str("\\n"),
+        '\r' => out.push_str("\\r"),
+        '\t' => out.push_str("\\t"),
+        c => {
+            let byte = c as u8;
+            out.push_str("\\u00");
+            out.push(HEX[(byte >> 4) as usize] as char);
+            out.push(HEX[(byte & 0xf) as usize] as char);
+        }
+    });
+    out.push('"');
 }
 
 fn template_text(text: &str) -> String {
@@ -139,6 +285,8 @@ fn template_text(text: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    use serde_json::Value;
+
     use super::*;
 
     #[test]
@@ -168,12 +316,17 @@ mod tests {
             ("A", Expr::from("${y}")),
         ]));
         let dynamic = Expr::jsonencode(Expr::object([("A", Expr::reference("var.env"))]));
+        let render = |expr: &Expr| {
+            let mut out = String::new();
+            write_value(&mut out, expr, Strings::Template, 0);
+            serde_json::from_str::<Value>(&out).unwrap()
+        };
         assert_eq!(
-            value(&constant, false),
+            render(&constant),
             Value::String(r#"{"A":"$${y}","B":"x"}"#.into())
         );
         assert_eq!(
-            value(&dynamic, false),
+            render(&dynamic),
             Value::String("${jsonencode({ A = var.env })}".into())
         );
     }
