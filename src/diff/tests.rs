@@ -21,6 +21,15 @@ fn lines(change: &StatementChange) -> Vec<String> {
         .collect()
 }
 
+/// Each statement's kind of change and label, in report order.
+fn summary(change: &PolicyChange) -> Vec<(Change, &str)> {
+    change
+        .statements
+        .iter()
+        .map(|statement| (statement.change, statement.label.as_str()))
+        .collect()
+}
+
 fn policy_changes(old: &PolicyDocument, new: &PolicyDocument) -> Vec<PolicyChange> {
     let comparison = compare("old", &role(old), "new", &role(new));
     comparison
@@ -131,13 +140,8 @@ fn statements_match_by_sid_first_and_never_across_two_sids() {
             .resource(one("arn:aws:logs:*")),
     ]);
     let changes = policy_changes(&old, &new);
-    let summary: Vec<(Change, &str)> = changes[0]
-        .statements
-        .iter()
-        .map(|statement| (statement.change, statement.label.as_str()))
-        .collect();
     assert_eq!(
-        summary,
+        summary(&changes[0]),
         [
             (Change::Changed, "Other"),
             (Change::Added, "Renamed"),
@@ -179,13 +183,8 @@ fn best_overlap_pairs_statements_of_the_same_service_only() {
             .resource(one("*")),
     ]);
     let changes = policy_changes(&old, &new);
-    let summary: Vec<(Change, &str)> = changes[0]
-        .statements
-        .iter()
-        .map(|statement| (statement.change, statement.label.as_str()))
-        .collect();
     assert_eq!(
-        summary,
+        summary(&changes[0]),
         [
             (Change::Changed, "#2 → #1"),
             (Change::Added, "#2"),
