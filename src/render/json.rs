@@ -10,9 +10,8 @@
 
 use std::collections::HashMap;
 
-use super::{
-    escape_runs, escape_template_into, hcl::one_line, jsonencode::jsonencode, write_template,
-};
+use super::jsonencode::{jsonencode, write_json_string};
+use super::{escape_template_into, hcl::one_line, write_template};
 use crate::model::{Attribute, Block, Body, BodyItem, Document, Expr};
 
 pub fn render_json(document: &Document) -> String {
@@ -253,28 +252,9 @@ fn indent(out: &mut String, depth: usize) {
     }
 }
 
-/// A JSON string escaped as serde_json escapes it: quotes, backslashes and
-/// control characters, with the short forms where JSON has them.
+/// A JSON string escaped as serde_json escapes it (no HTML escapes).
 fn write_string(out: &mut String, text: &str) {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
-    out.push('"');
-    let special = |byte: u8| byte < 0x20 || byte == b'"' || byte == b'\\';
-    escape_runs(out, text, special, |out, c, _| match c {
-        '"' => out.push_str("\\\""),
-        '\\' => out.push_str("\\\\"),
-        '\u{8}' => out.push_str("\\b"),
-        '\u{c}' => out.push_str("\\f"),
-        '\n' => out.push_str("\\n"),
-        '\r' => out.push_str("\\r"),
-        '\t' => out.push_str("\\t"),
-        c => {
-            let byte = c as u8;
-            out.push_str("\\u00");
-            out.push(HEX[(byte >> 4) as usize] as char);
-            out.push(HEX[(byte & 0xf) as usize] as char);
-        }
-    });
-    out.push('"');
+    write_json_string(out, text, false);
 }
 
 fn template_text(text: &str) -> String {

@@ -60,10 +60,21 @@ fn encode(out: &mut String, expr: &Expr) -> bool {
 
 /// A JSON string as Go's `encoding/json` writes it with HTML escaping on.
 fn encode_string(out: &mut String, text: &str) {
+    write_json_string(out, text, true);
+}
+
+/// A quoted JSON string: quotes, backslashes and control characters escaped,
+/// with JSON's short forms where it has them (as both serde_json and Go
+/// write them). `html_safe` adds Go's HTML escapes: `<`, `>`, `&`, U+2028
+/// and U+2029 as `\uXXXX`, which is what Terraform's `jsonencode` writes.
+pub(crate) fn write_json_string(out: &mut String, text: &str, html_safe: bool) {
     const HEX: &[u8; 16] = b"0123456789abcdef";
     out.push('"');
     let special = |byte: u8| {
-        !(0x20..0x80).contains(&byte) || matches!(byte, b'"' | b'\\' | b'<' | b'>' | b'&')
+        byte < 0x20
+            || matches!(byte, b'"' | b'\\')
+            // Go escapes U+2028 and U+2029, which are not ASCII.
+            || (html_safe && (byte >= 0x80 || matches!(byte, b'<' | b'>' | b'&')))
     };
     escape_runs(out, text, special, |out, c, _| match c {
         '"' => out.push_str("\\\""),
@@ -73,7 +84,7 @@ fn encode_string(out: &mut String, text: &str) {
         '\n' => out.push_str("\\n"),
         '\r' => out.push_str("\\r"),
         '\t' => out.push_str("\\t"),
-        '<' | '>' | '&' | '\u{2028}' | '\u{2029}' => {
+        '<' | '>' | '&' | '\u{2028}' | '\u{2029}' if html_safe => {
             out.push_str(&format!("\\u{:04x}", c as u32));
         }
         c if (c as u32) < 0x20 => {
