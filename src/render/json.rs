@@ -112,24 +112,18 @@ impl<'a> Group<'a> {
     }
 
     fn write(&self, out: &mut String, depth: usize) {
-        if self.entries.is_empty() {
-            out.push_str("{}");
-            return;
-        }
-        out.push_str("{\n");
-        for (index, (key, node)) in self.entries.iter().enumerate() {
-            indent(out, depth + 1);
-            write_string(out, key);
-            out.push_str(": ");
-            node.write(out, depth + 1);
-            out.push_str(if index + 1 < self.entries.len() {
-                ",\n"
-            } else {
-                "\n"
-            });
-        }
-        indent(out, depth);
-        out.push('}');
+        write_sequence(
+            out,
+            "{",
+            "}",
+            &self.entries,
+            depth,
+            |out, (key, node), depth| {
+                write_string(out, key);
+                out.push_str(": ");
+                node.write(out, depth);
+            },
+        );
     }
 }
 
@@ -139,18 +133,9 @@ impl Node<'_> {
             Node::Group(group) => group.write(out, depth),
             Node::Block(block) => write_body(out, &block.body, &block.kind, depth),
             Node::Repeated(blocks) => {
-                out.push_str("[\n");
-                for (index, block) in blocks.iter().enumerate() {
-                    indent(out, depth + 1);
-                    write_body(out, &block.body, &block.kind, depth + 1);
-                    out.push_str(if index + 1 < blocks.len() {
-                        ",\n"
-                    } else {
-                        "\n"
-                    });
-                }
-                indent(out, depth);
-                out.push(']');
+                write_sequence(out, "[", "]", blocks, depth, |out, block, depth| {
+                    write_body(out, &block.body, &block.kind, depth)
+                })
             }
             Node::Attribute(expr, strings) => write_value(out, expr, *strings, depth),
             Node::Header(text) => write_string(out, text),
@@ -192,38 +177,20 @@ fn write_value(out: &mut String, expr: &Expr, strings: Strings, depth: usize) {
         Expr::Reference(path) if strings == Strings::References => {
             write_string(out, &path.join("."))
         }
-        Expr::List(items) if items.is_empty() => out.push_str("[]"),
-        Expr::List(items) => {
-            out.push_str("[\n");
-            for (index, item) in items.iter().enumerate() {
-                indent(out, depth + 1);
-                write_value(out, item, strings, depth + 1);
-                out.push_str(if index + 1 < items.len() { ",\n" } else { "\n" });
-            }
-            indent(out, depth);
-            out.push(']');
-        }
-        Expr::Object(entries) if entries.is_empty() => out.push_str("{}"),
+        Expr::List(items) => write_sequence(out, "[", "]", items, depth, |out, item, depth| {
+            write_value(out, item, strings, depth)
+        }),
         // Terraform reads an object's keys as templates too, where it reads
         // its values as templates.
         Expr::Object(entries) => {
-            out.push_str("{\n");
-            for (index, (key, entry)) in entries.iter().enumerate() {
-                indent(out, depth + 1);
+            write_sequence(out, "{", "}", entries, depth, |out, (key, entry), depth| {
                 match strings {
                     Strings::Template => write_string(out, &template_text(key)),
                     Strings::Literal | Strings::References => write_string(out, key),
                 }
                 out.push_str(": ");
-                write_value(out, entry, strings, depth + 1);
-                out.push_str(if index + 1 < entries.len() {
-                    ",\n"
-                } else {
-                    "\n"
-                });
-            }
-            indent(out, depth);
-            out.push('}');
+                write_value(out, entry, strings, depth);
+            })
         }
         Expr::Template(parts) => {
             let mut text = String::new();
@@ -244,6 +211,32 @@ fn write_value(out: &mut String, expr: &Expr, strings: Strings, depth: usize) {
             write_string(out, &format!("${{{}}}", one_line(expr)))
         }
     }
+}
+
+/// An array or object laid out as serde_json's pretty printer does: empty
+/// as `[]`/`{}`, else one item per line, indented one level, comma-separated.
+/// `item` writes one item at the depth it is given.
+fn write_sequence<T>(
+    out: &mut String,
+    open: &str,
+    close: &str,
+    items: &[T],
+    depth: usize,
+    mut item: impl FnMut(&mut String, &T, usize),
+) {
+    out.push_str(open);
+    if items.is_empty() {
+        out.push_str(close);
+        return;
+    }
+    out.push('\n');
+    for (index, value) in items.iter().enumerate() {
+        indent(out, depth + 1);
+        item(out, value, depth + 1);
+        out.push_str(if index + 1 < items.len() { ",\n" } else { "\n" });
+    }
+    indent(out, depth);
+    out.push_str(close);
 }
 
 fn indent(out: &mut String, depth: usize) {
