@@ -12,6 +12,9 @@ use std::time::Instant;
 
 use serde_json::{Value, json};
 use tfgen::render::{Format, jsonencode::jsonencode};
+use tfgen::stack::resources::{
+    BucketEncryption, BucketLifecycle, BucketPolicy, IamPolicy, IamRole, Output, S3Bucket,
+};
 use tfgen::stack::{PLACEHOLDER_ACCOUNT, Stack};
 
 use crate::support::emulator::{Emulator, moto_server_path, write_override};
@@ -150,13 +153,21 @@ fn expected_document(stack: &Stack, document: &tfgen::policy::PolicyDocument) ->
     serde_json::from_str(&text).unwrap()
 }
 
+fn artifacts_bucket(stack: &Stack) -> &S3Bucket {
+    stack.item("aws_s3_bucket.artifacts_bucket").unwrap()
+}
+
+fn service_role(stack: &Stack) -> &IamRole {
+    stack.item("aws_iam_role.tf_mlops_role").unwrap()
+}
+
 fn evaluate(stack: &Stack, expr: &tfgen::model::Expr) -> String {
     stack.evaluate(expr).expect("the name resolves")
 }
 
 fn check_created(context: &Context, inventory: &Value) {
     let stack = context.stack;
-    let bucket_name = evaluate(stack, &stack.artifacts_bucket.bucket);
+    let bucket_name = evaluate(stack, &artifacts_bucket(stack).bucket);
     let bucket = &inventory["s3_buckets"][&bucket_name];
     if bucket.is_null() {
         context.fail(&format!(
@@ -165,27 +176,31 @@ fn check_created(context: &Context, inventory: &Value) {
         ));
     }
 
-    let role_name = evaluate(stack, &stack.role.name);
+    let role_name = evaluate(stack, &service_role(stack).name);
     let role = &inventory["iam_roles"][&role_name];
     if role.is_null() {
         context.fail(&format!("role {role_name} was not created"));
     }
-    assert_eq!(role["path"], json!(stack.role.path));
+    assert_eq!(role["path"], json!(service_role(stack).path));
     assert_eq!(
         role["max_session_duration"],
-        json!(stack.role.max_session_duration)
+        json!(service_role(stack).max_session_duration)
     );
     assert_eq!(
         role["assume_role_policy"],
-        expected_document(stack, &stack.role.trust_policy),
+        expected_document(stack, &service_role(stack).trust_policy),
         "trust policy of {role_name} ({} {})",
         stack.environment,
         context.format
     );
 
     let attachments = inventory["iam_role_policy_attachments"].as_array().unwrap();
-    assert_eq!(attachments.len(), stack.policies.len(), "{attachments:?}");
-    for policy in &stack.policies {
+    assert_eq!(
+        attachments.len(),
+        stack.items_of::<IamPolicy>().count(),
+        "{attachments:?}"
+    );
+    for policy in stack.items_of::<IamPolicy>() {
         let name = evaluate(stack, &policy.name);
         let created = &inventory["iam_policies"][&name];
         if created.is_null() {
@@ -211,17 +226,19 @@ fn check_created(context: &Context, inventory: &Value) {
         );
     }
 
-    match &stack.artifacts_bucket.hardening {
+    match stack.items_of::<BucketEncryption>().next() {
         None => {
             assert_eq!(bucket["versioning"], Value::Null);
             assert_eq!(bucket["public_access_block"], Value::Null);
         }
-        Some(hardening) => {
+        Some(encryption) => {
+            let bucket_policy = stack.items_of::<BucketPolicy>().next().unwrap();
+            let lifecycle_configuration = stack.items_of::<BucketLifecycle>().next().unwrap();
             assert_eq!(bucket["versioning"], "Enabled");
             let rule = &bucket["encryption"]["Rules"][0];
             assert_eq!(
                 rule["ApplyServerSideEncryptionByDefault"]["SSEAlgorithm"],
-                json!(hardening.sse_algorithm)
+                json!(encryption.sse_algorithm)
             );
             assert_eq!(rule["BucketKeyEnabled"], true);
             assert_eq!(
@@ -239,17 +256,17 @@ fn check_created(context: &Context, inventory: &Value) {
             );
             assert_eq!(
                 bucket["policy"],
-                expected_document(stack, &hardening.bucket_policy)
+                expected_document(stack, &bucket_policy.document)
             );
             let lifecycle = &bucket["lifecycle_rules"][0];
             assert_eq!(lifecycle["Status"], "Enabled");
             assert_eq!(
                 lifecycle["NoncurrentVersionExpiration"]["NoncurrentDays"],
-                json!(hardening.noncurrent_version_expiration_days)
+                json!(lifecycle_configuration.noncurrent_version_expiration_days)
             );
             assert_eq!(
                 lifecycle["AbortIncompleteMultipartUpload"]["DaysAfterInitiation"],
-                json!(hardening.abort_incomplete_multipart_days)
+                json!(lifecycle_configuration.abort_incomplete_multipart_days)
             );
         }
     }
@@ -258,7 +275,7 @@ fn check_created(context: &Context, inventory: &Value) {
 fn check_outputs(context: &Context, outputs: &Value) {
     let stack = context.stack;
     let value = |name: &str| outputs[name]["value"].clone();
-    let bucket = evaluate(stack, &stack.artifacts_bucket.bucket);
+    let bucket = evaluate(stack, &artifacts_bucket(stack).bucket);
     assert_eq!(value("artifacts_bucket_name"), json!(bucket));
     assert_eq!(
         value("artifacts_bucket_arn"),
@@ -268,11 +285,11 @@ fn check_outputs(context: &Context, outputs: &Value) {
         value("role_arn"),
         json!(format!(
             "arn:aws:iam::{MOTO_ACCOUNT}:role{}{}",
-            stack.role.path,
-            evaluate(stack, &stack.role.name)
+            service_role(stack).path,
+            evaluate(stack, &service_role(stack).name)
         ))
     );
-    for output in &stack.outputs {
+    for output in stack.items_of::<Output>() {
         let expected = stack.evaluate(&output.value);
         assert_eq!(
             value(&output.name),

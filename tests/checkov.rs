@@ -115,12 +115,9 @@ fn hardened_output_passes_checkov_and_the_reference_does_not() {
 
         // Each skip is one tfgen emitted, with a reason.
         let stack = stack(environment, Some(Profile::Hardened));
-        let emitted = &stack
-            .artifacts_bucket
-            .hardening
-            .as_ref()
-            .unwrap()
-            .checkov_skips;
+        let bucket: &tfgen::stack::resources::S3Bucket =
+            stack.item("aws_s3_bucket.artifacts_bucket").unwrap();
+        let emitted = &bucket.checkov_skips;
         let skipped = ids(&report, "skipped_checks");
         total_skips = total_skips.max(skipped.len());
         for (id, resource) in &skipped {
@@ -137,7 +134,7 @@ fn hardened_output_passes_checkov_and_the_reference_does_not() {
         // checkov drops the IAM checks silently when it cannot evaluate a
         // jsonencode(); they must be there, and passed, for every policy.
         let passed = ids(&report, "passed_checks");
-        for policy in &stack.policies {
+        for policy in stack.items_of::<tfgen::stack::resources::IamPolicy>() {
             for id in [
                 "CKV_AWS_286",
                 "CKV_AWS_287",

@@ -256,10 +256,9 @@ fn a_one_action_change_is_a_one_line_diff() {
     let old = render(&before.document(), Format::Hcl);
     let edit = |index: usize, change: &dyn Fn(&mut Vec<Expr>)| {
         let mut stack = before.clone();
-        let action = stack.policies[0].document.statements[index]
-            .action
-            .as_mut()
-            .unwrap();
+        let policy: &mut tfgen::stack::resources::IamPolicy =
+            stack.item_mut("aws_iam_policy.tf_mlops_policy").unwrap();
+        let action = policy.document.statements[index].action.as_mut().unwrap();
         match &mut action.values {
             Values::Many(items) => change(items),
             Values::One(_) => panic!("statement {index} has a single action"),

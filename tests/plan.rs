@@ -97,8 +97,7 @@ fn every_environment_plans_the_same_in_both_formats_and_seed_plans_as_the_refere
 /// sides with `-var` so neither relies on its defaults.
 fn variable_values(environment: &Environment) -> Vec<(String, String)> {
     stack(environment, None)
-        .variables
-        .iter()
+        .variables()
         .map(|variable| (variable.spec.name.to_string(), variable.value.clone()))
         .collect()
 }
@@ -114,8 +113,8 @@ fn copy_reference(directory: &Path, environment: &Environment) {
         .unwrap();
     }
     let seed = stack(environment, Some(Profile::Seed));
-    let mut blocks = seed.blocks(StackFile::Versions);
-    blocks.extend(seed.blocks(StackFile::Provider));
+    let mut blocks = seed.blocks(StackFile::VERSIONS);
+    blocks.extend(seed.blocks(StackFile::PROVIDER));
     std::fs::write(
         directory.join("provider.tf"),
         render_hcl(&Document::new(blocks)),

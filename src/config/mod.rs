@@ -12,7 +12,8 @@ use hcl_edit::expr::{Expression, ObjectKey};
 use hcl_edit::structure::{Body, Structure};
 
 use crate::error::{Diagnostic, Error, Origin, Result};
-use crate::stack::{Profile, VARIABLES};
+pub use crate::stack::Setting;
+use crate::stack::{Profile, StackInput, VARIABLES};
 
 /// The file tfgen looks for in the current directory.
 pub const DEFAULT_FILE: &str = "tfgen.hcl";
@@ -52,12 +53,23 @@ pub struct Environment {
     pub settings: Vec<Setting>,
 }
 
-/// A variable value set in `tfgen.hcl` (or by the built-in defaults).
-#[derive(Debug, Clone, PartialEq)]
-pub struct Setting {
-    pub name: String,
-    pub value: String,
-    pub origin: Origin,
+impl Environment {
+    /// What the stack of this environment is built from.
+    pub fn stack_input(&self) -> StackInput {
+        StackInput {
+            environment: self.name.clone(),
+            profile: self.profile,
+            origin: self.origin.clone(),
+            settings: self.settings.clone(),
+        }
+    }
+}
+
+/// `Stack::build(&environment)`: the stack of a configured environment.
+impl From<&Environment> for std::borrow::Cow<'_, StackInput> {
+    fn from(environment: &Environment) -> Self {
+        std::borrow::Cow::Owned(environment.stack_input())
+    }
 }
 
 impl Config {

@@ -93,6 +93,15 @@ impl Block {
         self
     }
 
+    /// Builder: adds the `depends_on` meta-argument, unless `references`
+    /// is empty.
+    pub fn depends_on(self, references: &[Expr]) -> Self {
+        match references.is_empty() {
+            true => self,
+            false => self.attr("depends_on", Expr::list(references.iter().cloned())),
+        }
+    }
+
     /// Builder: adds a nested block.
     pub fn block(mut self, block: Block) -> Self {
         self.body.items.push(BodyItem::Block(block));

@@ -10,9 +10,59 @@
 //! managed policy, so SageMaker's get their own policy. The reasoning for
 //! every statement is in `docs/hardened.md`.
 
-use super::resources::{BucketHardening, ManagedPolicy};
+use super::StackFile;
+use super::StackItem;
+use super::resources::{
+    AwsProvider, BucketEncryption, BucketLifecycle, BucketOwnershipControls, BucketPolicy,
+    BucketPublicAccessBlock, BucketVersioning, CallerIdentity, IamPolicy, IamRole, Locals,
+    RolePolicyAttachment, S3Bucket, TerraformSettings, Variable,
+};
+use super::seed::{boxed, foundation_outputs};
 use crate::model::Expr;
 use crate::policy::{PolicyDocument, Statement, many, one};
+
+/// The seed stack's items made safe: the account looked up so ARNs can name
+/// it, the bucket with its protections, the role with two least-privilege
+/// policies.
+pub fn items(variables: Vec<Variable>) -> Vec<Box<dyn StackItem>> {
+    let bucket = S3Bucket {
+        checkov_skips: CHECKOV_SKIPS.to_vec(),
+        ..S3Bucket::reference()
+    };
+    let role = IamRole::reference(trust_policy());
+    let policies = managed_policies();
+    let attachments = policies
+        .iter()
+        .map(|policy| {
+            boxed(RolePolicyAttachment::of(
+                &policy.label,
+                role.reference_to("name"),
+            ))
+        })
+        .collect::<Vec<_>>();
+    let outputs = foundation_outputs(&role, &policies.iter().collect::<Vec<_>>());
+    let mut items: Vec<Box<dyn StackItem>> = vec![
+        boxed(TerraformSettings),
+        boxed(AwsProvider::reference()),
+        boxed(CallerIdentity { name: "current" }),
+        boxed(Locals {
+            file: StackFile::PROVIDER,
+            values: vec![(
+                "account_id",
+                Expr::reference("data.aws_caller_identity.current.account_id"),
+            )],
+        }),
+    ];
+    items.extend(variables.into_iter().map(boxed));
+    let protections = bucket_protections(&bucket);
+    items.push(boxed(bucket));
+    items.extend(protections);
+    items.push(boxed(role));
+    items.extend(policies.into_iter().map(boxed));
+    items.extend(attachments);
+    items.extend(outputs);
+    items
+}
 
 /// The services that assume the role: CodePipeline and CodeBuild run the
 /// pipeline, CloudFormation deploys with it, SageMaker runs its jobs, and an
@@ -36,53 +86,97 @@ pub fn trust_policy() -> PolicyDocument {
     ])
 }
 
-pub fn bucket_hardening() -> BucketHardening {
-    BucketHardening {
-        // The AWS-managed key (aws/s3): KMS encryption with no key policy to own.
-        sse_algorithm: "aws:kms".into(),
-        bucket_policy: PolicyDocument::new(vec![
+/// checkov checks that do not apply to the artifacts bucket, with the reason.
+const CHECKOV_SKIPS: [(&str, &str); 3] = [
+    (
+        "CKV_AWS_18",
+        "access logs belong in a central, account-level log bucket outside this stack",
+    ),
+    (
+        "CKV_AWS_144",
+        "artifacts are rebuilt from the source repositories and kept by versioning; replication needs a second region",
+    ),
+    (
+        "CKV2_AWS_62",
+        "nothing in this stack consumes bucket events; the pipeline is started by its source, not by S3",
+    ),
+];
+
+/// The resources that protect the artifacts bucket: public access blocked,
+/// ACLs off, versioning, SSE-KMS, TLS only, and a lifecycle for old versions.
+pub fn bucket_protections(bucket: &S3Bucket) -> Vec<Box<dyn StackItem>> {
+    let label = || bucket.label.clone();
+    let id = || bucket.reference_to("id");
+    let public_access_block = BucketPublicAccessBlock {
+        label: label(),
+        bucket: id(),
+    };
+    let versioning = BucketVersioning {
+        label: label(),
+        bucket: id(),
+        status: "Enabled",
+    };
+    let arn = format!("${{aws_s3_bucket.{}.arn}}", bucket.label);
+    let policy = BucketPolicy {
+        label: label(),
+        bucket: id(),
+        document: PolicyDocument::new(vec![
             Statement::deny()
                 .sid("DenyInsecureTransport")
                 .any_principal()
                 .action(one("s3:*"))
                 // checkov 3.3.30 evaluates the policy only when the
                 // interpolated form comes before the bare reference.
-                .resource(many([
-                    "${aws_s3_bucket.artifacts_bucket.arn}/*",
-                    "${aws_s3_bucket.artifacts_bucket.arn}",
-                ]))
+                .resource(many([format!("{arn}/*").as_str(), arn.as_str()]))
                 .condition("Bool", "aws:SecureTransport", one("false")),
         ]),
+        depends_on: vec![Expr::reference(&format!(
+            "aws_s3_bucket_public_access_block.{}",
+            bucket.label
+        ))],
+    };
+    let lifecycle = BucketLifecycle {
+        label: label(),
+        bucket: id(),
+        rule_id: "noncurrent-versions-and-incomplete-uploads",
         noncurrent_version_expiration_days: 90,
         abort_incomplete_multipart_days: 7,
-        checkov_skips: vec![
-            (
-                "CKV_AWS_18",
-                "access logs belong in a central, account-level log bucket outside this stack",
-            ),
-            (
-                "CKV_AWS_144",
-                "artifacts are rebuilt from the source repositories and kept by versioning; replication needs a second region",
-            ),
-            (
-                "CKV2_AWS_62",
-                "nothing in this stack consumes bucket events; the pipeline is started by its source, not by S3",
-            ),
-        ],
-    }
+        depends_on: vec![Expr::reference(&format!(
+            "aws_s3_bucket_versioning.{}",
+            bucket.label
+        ))],
+    };
+    vec![
+        boxed(public_access_block),
+        boxed(BucketOwnershipControls {
+            label: label(),
+            bucket: id(),
+            object_ownership: "BucketOwnerEnforced",
+        }),
+        boxed(versioning),
+        boxed(BucketEncryption {
+            label: label(),
+            bucket: id(),
+            // The AWS-managed key (aws/s3): KMS encryption with no key policy to own.
+            sse_algorithm: "aws:kms".into(),
+            bucket_key_enabled: true,
+        }),
+        boxed(policy),
+        boxed(lifecycle),
+    ]
 }
 
 /// The service policy and the SageMaker policy, both attached to the role.
-pub fn managed_policies() -> Vec<ManagedPolicy> {
-    let service = ManagedPolicy::reference(service_policy());
-    let sagemaker = ManagedPolicy {
-        label: "tf_mlops_sagemaker_policy",
+pub fn managed_policies() -> Vec<IamPolicy> {
+    let service = IamPolicy::reference(service_policy());
+    let sagemaker = IamPolicy {
+        label: "tf_mlops_sagemaker_policy".into(),
         name: Expr::interpolated("tf-mlops-sagemaker-policy-${var.env}-1007"),
         description: Expr::interpolated(
             "SageMaker permissions of the MLOps pipeline role (${var.env})",
         ),
         document: sagemaker_policy(),
-        ..ManagedPolicy::reference(PolicyDocument::new(Vec::new()))
+        ..IamPolicy::reference(PolicyDocument::new(Vec::new()))
     };
     vec![service, sagemaker]
 }

@@ -1,27 +1,39 @@
-//! The MLOps foundation as data: variables, the artifacts bucket, the service
-//! role, its policy and their attachment, built for one environment.
+//! The MLOps stack as data: an ordered catalogue of items (the terraform
+//! settings, the provider, variables, resources, data sources, locals and
+//! outputs) built for one environment by its profile.
 //!
-//! A [`Stack`] is typed values only; it knows nothing of text. It lowers
-//! into [`crate::model`] blocks, grouped into the files a user commits, and
-//! it exposes its names and policy documents to `validate` and `lint`. A new
-//! resource type is a new struct here with a `block()`; printers never change.
+//! A [`Stack`] is typed values only; it knows nothing of text. Every item
+//! type lives in its own file under [`resources`] and says there, in one
+//! `impl StackItem`, everything about itself: its address, the file it is
+//! written to, the blocks it lowers to, the values others may reference
+//! before apply, its policy documents and its AWS rules. The stack itself
+//! holds no per-type code: lowering, resolving references, collecting
+//! policies and running checks walk the list. Adding a resource type is one
+//! new file and one line in a profile ([`seed`], [`hardened`]); printers,
+//! `validate`, `read` and `diff` never change (docs/architecture.md).
+//!
+//! The stack's input is its own type, [`StackInput`]: `config` builds it
+//! from `tfgen.hcl`, and nothing here knows that file.
 
 mod hardened;
-mod resources;
+pub mod resources;
+pub mod rules;
 mod seed;
 
+use std::any::Any;
+use std::fmt;
 use std::str::FromStr;
 
-pub use resources::{ArtifactsBucket, BucketHardening, ManagedPolicy, Output, ServiceRole};
+pub use resources::variable::{VARIABLES, Variable, VariableSpec};
+pub use rules::Checks;
 
-use crate::config::Environment;
 use crate::error::Origin;
 use crate::model::{Block, Document, Expr};
 use crate::policy::{PolicyDocument, PolicyKind};
 
 /// A variant of the stack. `seed` is the reference exactly; `hardened` adds
 /// the bucket protections and a least-privilege policy.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Profile {
     Seed,
     Hardened,
@@ -40,10 +52,19 @@ impl Profile {
     pub fn names() -> Vec<&'static str> {
         Profile::ALL.iter().map(|profile| profile.name()).collect()
     }
+
+    /// The items of this profile for an environment whose variables are
+    /// already resolved.
+    fn items(self, variables: Vec<Variable>) -> Vec<Box<dyn StackItem>> {
+        match self {
+            Profile::Seed => seed::items(variables),
+            Profile::Hardened => hardened::items(variables),
+        }
+    }
 }
 
-impl std::fmt::Display for Profile {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl fmt::Display for Profile {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.name())
     }
 }
@@ -59,105 +80,103 @@ impl FromStr for Profile {
     }
 }
 
-/// A variable of the stack as the reference declares it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct VariableSpec {
-    pub name: &'static str,
-    pub description: &'static str,
-    pub default: &'static str,
-    /// A comment the reference keeps above the default.
-    pub comment: Option<&'static str>,
+/// What a stack is built from: an environment's name, profile and the
+/// variables it sets. `config` builds one from `tfgen.hcl`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StackInput {
+    pub environment: String,
+    pub profile: Profile,
+    /// Where the environment is defined (the origin of `env`'s default).
+    pub origin: Origin,
+    /// Variables set explicitly; the others take the reference defaults.
+    pub settings: Vec<Setting>,
 }
 
-/// The eight variables of `fixtures/reference/variables.tf`, in its order.
-pub const VARIABLES: [VariableSpec; 8] = [
-    VariableSpec {
-        name: "repository_branch",
-        description: "Repository branch to use in the pipeline",
-        default: "dev",
-        comment: None,
-    },
-    VariableSpec {
-        name: "env",
-        description: "Deployment environment",
-        default: "dev",
-        comment: None,
-    },
-    VariableSpec {
-        name: "region",
-        description: "AWS region",
-        default: "us-east-1",
-        comment: None,
-    },
-    VariableSpec {
-        name: "build_repository_name",
-        description: "Build repository name",
-        default: "model-build-pipeline",
-        comment: Some("Aqui fica o nome do repositório para o código do modelo"),
-    },
-    VariableSpec {
-        name: "deploy_repository_name",
-        description: "Deploy repository name",
-        default: "model-deploy-pipeline",
-        comment: None,
-    },
-    VariableSpec {
-        name: "artifacts_bucket_name",
-        description: "S3 Bucket for storing artifacts",
-        default: "sagemaker-artifacts-pipeline-18345",
-        comment: None,
-    },
-    VariableSpec {
-        name: "project_name",
-        description: "Project name",
-        default: "aws-sagemaker-terraform-cicd",
-        comment: None,
-    },
-    VariableSpec {
-        name: "project_id",
-        description: "Project ID",
-        default: "10072022",
-        comment: None,
-    },
-];
-
-/// A variable with the value this environment gives it.
+/// A variable value set for an environment, with where it was set.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Variable {
-    pub spec: VariableSpec,
+pub struct Setting {
+    pub name: String,
     pub value: String,
     pub origin: Origin,
 }
 
-/// The files a stack is split into, in order, with their base names.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum StackFile {
-    Versions,
-    Provider,
-    Variables,
-    S3,
-    IamRoles,
-    Outputs,
-}
+/// The file of a stack an item is written to: `s3` becomes `s3.tf` and
+/// `s3.tf.json`. Files are written in the order their first item appears.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct StackFile(&'static str);
 
 impl StackFile {
-    pub const ALL: [StackFile; 6] = [
-        StackFile::Versions,
-        StackFile::Provider,
-        StackFile::Variables,
-        StackFile::S3,
-        StackFile::IamRoles,
-        StackFile::Outputs,
-    ];
+    pub const VERSIONS: StackFile = StackFile("versions");
+    pub const PROVIDER: StackFile = StackFile("provider");
+    pub const VARIABLES: StackFile = StackFile("variables");
+    pub const S3: StackFile = StackFile("s3");
+    pub const IAM_ROLES: StackFile = StackFile("iam_roles");
+    pub const OUTPUTS: StackFile = StackFile("outputs");
+
+    pub const fn new(name: &'static str) -> StackFile {
+        StackFile(name)
+    }
 
     pub fn name(self) -> &'static str {
+        self.0
+    }
+}
+
+/// How other items refer to an item: the first parts of a Terraform
+/// reference (`aws_s3_bucket.artifacts_bucket`, `var.region`,
+/// `data.aws_caller_identity.current`, `local`), or nothing for items no
+/// expression can name (the terraform block, a provider, an output).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Address {
+    Resource {
+        kind: &'static str,
+        name: String,
+    },
+    Data {
+        kind: &'static str,
+        name: String,
+    },
+    Variable(String),
+    /// A `locals` block: `local.<name>` for each of its values.
+    Locals,
+    Output(String),
+    Unnamed(&'static str),
+}
+
+impl Address {
+    pub fn resource(kind: &'static str, name: impl Into<String>) -> Address {
+        Address::Resource {
+            kind,
+            name: name.into(),
+        }
+    }
+
+    /// The rest of `path` after this address, when `path` refers to it:
+    /// `["aws_iam_role", "x", "arn"]` is `["arn"]` of `aws_iam_role.x`.
+    pub fn strip<'p>(&self, path: &'p [String]) -> Option<&'p [String]> {
+        let matches = |parts: &[&str]| {
+            path.len() >= parts.len() && path.iter().zip(parts).all(|(have, want)| have == want)
+        };
+        let length = match self {
+            Address::Resource { kind, name } => matches(&[kind, name]).then_some(2),
+            Address::Data { kind, name } => matches(&["data", kind, name]).then_some(3),
+            Address::Variable(name) => matches(&["var", name]).then_some(2),
+            Address::Locals => matches(&["local"]).then_some(1),
+            Address::Output(_) | Address::Unnamed(_) => None,
+        }?;
+        Some(&path[length..])
+    }
+}
+
+impl fmt::Display for Address {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            StackFile::Versions => "versions",
-            StackFile::Provider => "provider",
-            StackFile::Variables => "variables",
-            StackFile::S3 => "s3",
-            StackFile::IamRoles => "iam_roles",
-            StackFile::Outputs => "outputs",
+            Address::Resource { kind, name } => write!(f, "{kind}.{name}"),
+            Address::Data { kind, name } => write!(f, "data.{kind}.{name}"),
+            Address::Variable(name) => write!(f, "var.{name}"),
+            Address::Locals => f.write_str("locals"),
+            Address::Output(name) => write!(f, "output.{name}"),
+            Address::Unnamed(what) => f.write_str(what),
         }
     }
 }
@@ -170,20 +189,68 @@ pub struct PolicyRef<'a> {
     pub document: &'a PolicyDocument,
 }
 
-/// The whole stack for one environment.
-#[derive(Debug, Clone, PartialEq)]
+/// One entry of the catalogue. Each type implements this in its own file.
+pub trait StackItem: fmt::Debug + ItemObject {
+    /// How references name this item.
+    fn address(&self) -> Address;
+
+    /// The file this item is written to.
+    fn file(&self) -> StackFile;
+
+    /// The blocks it lowers to, in order.
+    fn blocks(&self) -> Vec<Block>;
+
+    /// The value of `attribute` (the reference after the address: `["arn"]`,
+    /// `[]` for a variable) as far as tfgen can know it before apply, with
+    /// `stack` to resolve what this item's own values refer to.
+    fn value(&self, _attribute: &[String], _stack: &Stack) -> Option<String> {
+        None
+    }
+
+    /// Its policy documents.
+    fn policies(&self) -> Vec<PolicyRef<'_>> {
+        Vec::new()
+    }
+
+    /// Its own AWS rules (names, paths, limits). Policy documents are
+    /// checked by `validate` from [`StackItem::policies`].
+    fn check(&self, _checks: &mut Checks<'_>) {}
+}
+
+/// What every item gets for free: cloning behind a `Box` and downcasting
+/// to its own type (tests and profiles edit items through it).
+pub trait ItemObject {
+    fn clone_item(&self) -> Box<dyn StackItem>;
+    fn as_any(&self) -> &dyn Any;
+    fn as_any_mut(&mut self) -> &mut dyn Any;
+}
+
+impl<T: StackItem + Clone + 'static> ItemObject for T {
+    fn clone_item(&self) -> Box<dyn StackItem> {
+        Box::new(self.clone())
+    }
+
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+
+    fn as_any_mut(&mut self) -> &mut dyn Any {
+        self
+    }
+}
+
+impl Clone for Box<dyn StackItem> {
+    fn clone(&self) -> Self {
+        self.clone_item()
+    }
+}
+
+/// The whole stack for one environment: its items, in order.
+#[derive(Debug, Clone)]
 pub struct Stack {
     pub environment: String,
     pub profile: Profile,
-    pub variables: Vec<Variable>,
-    pub artifacts_bucket: ArtifactsBucket,
-    pub role: ServiceRole,
-    /// The managed policies attached to the role, each with its attachment.
-    pub policies: Vec<ManagedPolicy>,
-    /// Whether ARNs name the account (`local.account_id`, looked up with
-    /// `data.aws_caller_identity`) instead of `*`.
-    pub account_scoped: bool,
-    pub outputs: Vec<Output>,
+    pub items: Vec<Box<dyn StackItem>>,
 }
 
 /// The Terraform and provider versions the output is written for.
@@ -191,187 +258,120 @@ pub const REQUIRED_TERRAFORM: &str = ">= 1.5.0";
 pub const AWS_PROVIDER_SOURCE: &str = "hashicorp/aws";
 pub const AWS_PROVIDER_VERSION: &str = "~> 5.0";
 
+/// Account IDs are always 12 digits, so ARNs built with this placeholder have
+/// their real length, which is what the size limits need.
+pub const PLACEHOLDER_ACCOUNT: &str = "123456789012";
+
 impl Stack {
-    /// Builds the stack of an environment: its profile's resources, with the
+    /// Builds the stack of an environment: its profile's items, with the
     /// variables it sets and the reference defaults for the rest (`env`
     /// defaults to the environment's name).
-    pub fn build(environment: &Environment) -> Stack {
+    pub fn build<'a>(input: impl Into<std::borrow::Cow<'a, StackInput>>) -> Stack {
+        let input = input.into();
         let variables = VARIABLES
             .iter()
-            .map(|spec| {
-                let setting = environment
-                    .settings
-                    .iter()
-                    .find(|setting| setting.name == spec.name);
-                match setting {
-                    Some(setting) => Variable {
-                        spec: *spec,
-                        value: setting.value.clone(),
-                        origin: setting.origin.clone(),
-                    },
-                    None if spec.name == "env" => Variable {
-                        spec: *spec,
-                        value: environment.name.clone(),
-                        origin: environment.origin.clone(),
-                    },
-                    None => Variable {
-                        spec: *spec,
-                        value: spec.default.to_string(),
-                        origin: Origin::BuiltIn(format!(
-                            "reference default of variable {}",
-                            spec.name
-                        )),
-                    },
-                }
-            })
+            .map(|spec| Variable::for_input(spec, &input))
             .collect();
-        let (artifacts_bucket, role, policies, account_scoped) = match environment.profile {
-            Profile::Seed => (
-                ArtifactsBucket::reference(),
-                ServiceRole::reference(seed::trust_policy()),
-                vec![ManagedPolicy::reference(seed::service_policy())],
-                false,
-            ),
-            Profile::Hardened => (
-                ArtifactsBucket {
-                    hardening: Some(hardened::bucket_hardening()),
-                    ..ArtifactsBucket::reference()
-                },
-                ServiceRole::reference(hardened::trust_policy()),
-                hardened::managed_policies(),
-                true,
-            ),
-        };
         Stack {
-            environment: environment.name.clone(),
-            profile: environment.profile,
-            variables,
-            artifacts_bucket,
-            role,
-            outputs: Output::for_stack(&policies),
-            policies,
-            account_scoped,
+            environment: input.environment.clone(),
+            profile: input.profile,
+            items: input.profile.items(variables),
         }
     }
 
-    pub fn variable(&self, name: &str) -> Option<&Variable> {
-        self.variables
+    /// The items of type `T`, in order.
+    pub fn items_of<T: StackItem + 'static>(&self) -> impl Iterator<Item = &T> {
+        self.items
             .iter()
+            .filter_map(|item| item.as_any().downcast_ref::<T>())
+    }
+
+    /// The item of type `T` at `address` (`aws_iam_role.tf_mlops_role`).
+    pub fn item<T: StackItem + 'static>(&self, address: &str) -> Option<&T> {
+        self.items
+            .iter()
+            .filter(|item| item.address().to_string() == address)
+            .find_map(|item| item.as_any().downcast_ref::<T>())
+    }
+
+    /// The item of type `T` at `address`, to change it.
+    pub fn item_mut<T: StackItem + 'static>(&mut self, address: &str) -> Option<&mut T> {
+        self.items
+            .iter_mut()
+            .filter(|item| item.address().to_string() == address)
+            .find_map(|item| item.as_any_mut().downcast_mut::<T>())
+    }
+
+    pub fn variable(&self, name: &str) -> Option<&Variable> {
+        self.items_of::<Variable>()
             .find(|variable| variable.spec.name == name)
+    }
+
+    /// The variables, in declaration order.
+    pub fn variables(&self) -> impl Iterator<Item = &Variable> {
+        self.items_of::<Variable>()
+    }
+
+    /// The files of the stack, in the order their first item appears.
+    pub fn file_list(&self) -> Vec<StackFile> {
+        let mut files: Vec<StackFile> = Vec::new();
+        for item in &self.items {
+            let file = item.file();
+            if !files.contains(&file) {
+                files.push(file);
+            }
+        }
+        files
     }
 
     /// The blocks of one file.
     pub fn blocks(&self, file: StackFile) -> Vec<Block> {
-        match file {
-            StackFile::Versions => vec![versions_block()],
-            StackFile::Provider => {
-                let mut blocks = vec![
-                    Block::new("provider", &["aws"]).attr("region", Expr::reference("var.region")),
-                ];
-                if self.account_scoped {
-                    blocks.push(Block::new("data", &["aws_caller_identity", "current"]));
-                    blocks.push(Block::new("locals", &[]).attr(
-                        "account_id",
-                        Expr::reference("data.aws_caller_identity.current.account_id"),
-                    ));
-                }
-                blocks
-            }
-            StackFile::Variables => self.variables.iter().map(variable_block).collect(),
-            StackFile::S3 => self.artifacts_bucket.blocks(),
-            StackFile::IamRoles => {
-                let policies = self.policies.iter().map(ManagedPolicy::block);
-                let attachments = self.policies.iter().map(ManagedPolicy::attachment_block);
-                std::iter::once(self.role.block())
-                    .chain(policies)
-                    .chain(attachments)
-                    .collect()
-            }
-            StackFile::Outputs => self.outputs.iter().map(Output::block).collect(),
-        }
+        self.items
+            .iter()
+            .filter(|item| item.file() == file)
+            .flat_map(|item| item.blocks())
+            .collect()
     }
 
     /// The stack split into files, as `--out` and `out/` hold it.
     pub fn files(&self) -> Vec<(StackFile, Document)> {
-        StackFile::ALL
-            .iter()
-            .map(|&file| (file, Document::new(self.blocks(file))))
+        self.file_list()
+            .into_iter()
+            .map(|file| (file, Document::new(self.blocks(file))))
             .collect()
     }
 
     /// The whole stack as one document: a root module by itself.
     pub fn document(&self) -> Document {
         Document::new(
-            StackFile::ALL
-                .iter()
-                .flat_map(|&file| self.blocks(file))
+            self.file_list()
+                .into_iter()
+                .flat_map(|file| self.blocks(file))
                 .collect(),
         )
     }
 
-    /// Every policy document, for `validate` and `lint`.
+    /// Every policy document, for `validate` and `lint`: trust policies
+    /// first, then identity policies, then resource policies, each in the
+    /// order of their items.
     pub fn policies(&self) -> Vec<PolicyRef<'_>> {
-        let mut policies = vec![PolicyRef {
-            field: format!("{}.assume_role_policy", ServiceRole::ADDRESS),
-            kind: PolicyKind::Trust,
-            document: &self.role.trust_policy,
-        }];
-        for policy in &self.policies {
-            policies.push(PolicyRef {
-                field: format!("{}.policy", policy.address()),
-                kind: PolicyKind::Identity,
-                document: &policy.document,
-            });
-        }
-        if let Some(hardening) = &self.artifacts_bucket.hardening {
-            policies.push(PolicyRef {
-                field: format!("{}.policy", BucketHardening::POLICY_ADDRESS),
-                kind: PolicyKind::Resource,
-                document: &hardening.bucket_policy,
-            });
-        }
+        let mut policies: Vec<PolicyRef<'_>> =
+            self.items.iter().flat_map(|item| item.policies()).collect();
+        policies.sort_by_key(|policy| match policy.kind {
+            PolicyKind::Trust => 0,
+            PolicyKind::Identity => 1,
+            PolicyKind::Resource => 2,
+        });
         policies
     }
 
     /// The concrete value of a reference, as far as tfgen can know it before
-    /// anything is applied: variables, the bucket's name and ARN, the role's
-    /// name and ARN (with a placeholder account ID of the real length).
+    /// anything is applied: the item it names answers for itself.
     pub fn resolve(&self, path: &[String]) -> Option<String> {
-        let path: Vec<&str> = path.iter().map(String::as_str).collect();
-        let evaluate = |expr: &Expr| expr.evaluate_string(&|path| self.resolve(path));
-        match path.as_slice() {
-            ["var", name] => self.variable(name).map(|variable| variable.value.clone()),
-            ["aws_s3_bucket", "artifacts_bucket", "bucket" | "id"] => {
-                evaluate(&self.artifacts_bucket.bucket)
-            }
-            ["aws_s3_bucket", "artifacts_bucket", "arn"] => Some(format!(
-                "arn:aws:s3:::{}",
-                evaluate(&self.artifacts_bucket.bucket)?
-            )),
-            ["aws_iam_role", "tf_mlops_role", "name" | "id"] => evaluate(&self.role.name),
-            ["aws_iam_role", "tf_mlops_role", "arn"] => Some(format!(
-                "arn:aws:iam::{PLACEHOLDER_ACCOUNT}:role{}{}",
-                self.role.path,
-                evaluate(&self.role.name)?
-            )),
-            ["aws_iam_policy", label, attribute @ ("name" | "arn")] => {
-                let policy = self.policies.iter().find(|policy| policy.label == *label)?;
-                let name = evaluate(&policy.name)?;
-                Some(match *attribute {
-                    "name" => name,
-                    _ => format!(
-                        "arn:aws:iam::{PLACEHOLDER_ACCOUNT}:policy{}{name}",
-                        policy.path
-                    ),
-                })
-            }
-            ["local", "account_id"] | ["data", "aws_caller_identity", "current", "account_id"]
-                if self.account_scoped =>
-            {
-                Some(PLACEHOLDER_ACCOUNT.to_string())
-            }
-            _ => None,
-        }
+        self.items.iter().find_map(|item| {
+            let attribute = item.address().strip(path)?;
+            item.value(attribute, self)
+        })
     }
 
     /// The value of an expression with every reference resolved, or `None`.
@@ -380,25 +380,14 @@ impl Stack {
     }
 }
 
-/// Account IDs are always 12 digits, so ARNs built with this placeholder have
-/// their real length, which is what the size limits need.
-pub const PLACEHOLDER_ACCOUNT: &str = "123456789012";
-
-fn versions_block() -> Block {
-    let aws = Expr::object([
-        ("source", Expr::from(AWS_PROVIDER_SOURCE)),
-        ("version", Expr::from(AWS_PROVIDER_VERSION)),
-    ]);
-    Block::new("terraform", &[])
-        .attr("required_version", REQUIRED_TERRAFORM)
-        .block(Block::new("required_providers", &[]).attr("aws", aws))
+impl<'a> From<&'a StackInput> for std::borrow::Cow<'a, StackInput> {
+    fn from(input: &'a StackInput) -> Self {
+        std::borrow::Cow::Borrowed(input)
+    }
 }
 
-fn variable_block(variable: &Variable) -> Block {
-    let block = Block::new("variable", &[variable.spec.name])
-        .attr("description", variable.spec.description);
-    match variable.spec.comment {
-        Some(comment) => block.note(comment).attr("default", variable.value.as_str()),
-        None => block.attr("default", variable.value.as_str()),
+impl From<StackInput> for std::borrow::Cow<'_, StackInput> {
+    fn from(input: StackInput) -> Self {
+        std::borrow::Cow::Owned(input)
     }
 }

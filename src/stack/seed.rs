@@ -6,7 +6,76 @@
 //! reference, and `lint` is what reports these defects. The golden tests
 //! compare this data with the fixture statement by statement.
 
+use super::StackItem;
+use super::resources::{
+    AwsProvider, IamPolicy, IamRole, Output, RolePolicyAttachment, S3Bucket, TerraformSettings,
+    Variable,
+};
 use crate::policy::{PolicyDocument, Statement, many, one};
+
+/// The reference stack: the terraform settings and provider tfgen adds, the
+/// eight variables, the bucket, the role, its policy and the attachment.
+pub fn items(variables: Vec<Variable>) -> Vec<Box<dyn StackItem>> {
+    let role = IamRole::reference(trust_policy());
+    let policy = IamPolicy::reference(service_policy());
+    let attachment = RolePolicyAttachment::of(&policy.label, role.reference_to("name"));
+    let outputs = foundation_outputs(&role, &[&policy]);
+    let mut items: Vec<Box<dyn StackItem>> = vec![
+        Box::new(TerraformSettings),
+        Box::new(AwsProvider::reference()),
+    ];
+    items.extend(variables.into_iter().map(boxed));
+    items.extend([
+        boxed(S3Bucket::reference()),
+        boxed(role),
+        boxed(policy),
+        boxed(attachment),
+    ]);
+    items.extend(outputs);
+    items
+}
+
+/// An item as the catalogue holds it.
+pub(super) fn boxed(item: impl StackItem + Clone + 'static) -> Box<dyn StackItem> {
+    Box::new(item)
+}
+
+/// The outputs of the foundation: the bucket's name and ARN, the role's ARN
+/// and each policy's ARN.
+pub(super) fn foundation_outputs(
+    role: &IamRole,
+    policies: &[&IamPolicy],
+) -> Vec<Box<dyn StackItem>> {
+    let mut outputs: Vec<Box<dyn StackItem>> = vec![
+        boxed(Output::of(
+            "artifacts_bucket_name",
+            "Name of the S3 bucket that stores the pipeline's artifacts",
+            "aws_s3_bucket.artifacts_bucket.bucket",
+        )),
+        boxed(Output::of(
+            "artifacts_bucket_arn",
+            "ARN of the artifacts bucket",
+            "aws_s3_bucket.artifacts_bucket.arn",
+        )),
+        boxed(Output::of(
+            "role_arn",
+            "ARN of the pipeline's service role",
+            &format!("aws_iam_role.{}.arn", role.label),
+        )),
+    ];
+    for policy in policies {
+        let stem = policy.label.trim_start_matches("tf_mlops_");
+        outputs.push(boxed(Output::of(
+            &format!("{stem}_arn"),
+            &format!(
+                "ARN of the managed policy {} attached to the service role",
+                policy.label
+            ),
+            &format!("{}.arn", policy.address()),
+        )));
+    }
+    outputs
+}
 
 /// The service principals the reference role trusts, in its order.
 pub const TRUSTED_SERVICES: [&str; 11] = [

@@ -2,8 +2,10 @@
 
 use super::*;
 use crate::config::{Config, Setting};
+use crate::error::Origin;
 use crate::model::Expr;
 use crate::policy::{Statement, one};
+use crate::stack::resources::{IamPolicy, IamRole};
 
 fn environment(settings: &[(&str, &str)]) -> Environment {
     let mut environment = Config::built_in().environment("dev").unwrap().clone();
@@ -24,6 +26,14 @@ fn environment(settings: &[(&str, &str)]) -> Environment {
 
 fn stack(settings: &[(&str, &str)]) -> Stack {
     Stack::build(&environment(settings))
+}
+
+fn role(stack: &mut Stack) -> &mut IamRole {
+    stack.item_mut("aws_iam_role.tf_mlops_role").unwrap()
+}
+
+fn policy(stack: &mut Stack) -> &mut IamPolicy {
+    stack.item_mut("aws_iam_policy.tf_mlops_policy").unwrap()
 }
 
 fn messages(stack: &Stack) -> Vec<String> {
@@ -175,7 +185,7 @@ fn role_name_length_uses_the_concrete_name() {
 #[test]
 fn policy_name_length() {
     let mut stack = stack(&[]);
-    stack.policies[0].name = Expr::from("p".repeat(129));
+    policy(&mut stack).name = Expr::from("p".repeat(129));
     assert_eq!(
         messages(&stack),
         [format!(
@@ -202,35 +212,35 @@ fn iam_name_charset() {
 #[test]
 fn iam_path() {
     let mut stack = stack(&[]);
-    stack.role.path = "service-role/".into();
+    role(&mut stack).path = "service-role/".into();
     assert_eq!(
         messages(&stack),
         [
             "error[iam-path]: built-in default (profile seed): environment \"dev\": aws_iam_role.tf_mlops_role.path: path \"service-role/\" must be 1 to 512 printable ASCII characters that begin and end with '/'\n  help: use \"/\" or a path such as \"/service-role/\""
         ]
     );
-    stack.role.path = format!("/{}/", "a".repeat(511));
+    role(&mut stack).path = format!("/{}/", "a".repeat(511));
     assert_eq!(messages(&stack).len(), 1);
 }
 
 #[test]
 fn max_session_duration() {
     let mut stack = stack(&[]);
-    stack.role.max_session_duration = 43201;
+    role(&mut stack).max_session_duration = 43201;
     assert_eq!(
         messages(&stack),
         [
             "error[iam-max-session-duration]: built-in default (profile seed): environment \"dev\": aws_iam_role.tf_mlops_role.max_session_duration: max_session_duration 43201 is outside 3600 to 43200 seconds\n  help: use a duration from 1 hour (3600) to 12 hours (43200)"
         ]
     );
-    stack.role.max_session_duration = 3599;
+    role(&mut stack).max_session_duration = 3599;
     assert_eq!(messages(&stack).len(), 1);
 }
 
 #[test]
 fn policy_description_length() {
     let mut stack = stack(&[]);
-    stack.policies[0].description = Expr::from("d".repeat(1001));
+    policy(&mut stack).description = Expr::from("d".repeat(1001));
     assert_eq!(
         messages(&stack),
         [
@@ -245,7 +255,7 @@ fn managed_policy_size_counts_without_whitespace() {
     // The reference policy is 4,362 characters; 2,000 more resource
     // characters take it over 6,144.
     let long = format!("arn:aws:s3:::{}", "b".repeat(2000));
-    stack.policies[0].document.statements.push(
+    policy(&mut stack).document.statements.push(
         Statement::allow()
             .action(one("s3:GetObject"))
             .resource(one(&long)),
@@ -258,9 +268,9 @@ fn managed_policy_size_counts_without_whitespace() {
         found[0]
     );
     // Spaces inside values do not count.
-    stack.policies[0].document.statements.pop();
+    policy(&mut stack).document.statements.pop();
     let spaced = format!("arn:aws:s3:::{}", " ".repeat(2000));
-    stack.policies[0].document.statements.push(
+    policy(&mut stack).document.statements.push(
         Statement::allow()
             .action(one("s3:GetObject"))
             .resource(one(&spaced)),
@@ -272,10 +282,9 @@ fn managed_policy_size_counts_without_whitespace() {
 fn trust_policy_size() {
     let mut stack = stack(&[]);
     let service = format!("{}.amazonaws.com", "s".repeat(2000));
-    stack.role.trust_policy.statements[0].principal = None;
-    stack.role.trust_policy.statements[0] = stack.role.trust_policy.statements[0]
-        .clone()
-        .principal("Service", one(&service));
+    let trust = &mut role(&mut stack).trust_policy.statements[0];
+    trust.principal = None;
+    *trust = trust.clone().principal("Service", one(&service));
     let found = messages(&stack);
     assert_eq!(found.len(), 1, "{found:?}");
     assert!(
@@ -293,7 +302,7 @@ fn trust_policy_size() {
 #[test]
 fn policy_charset() {
     let mut stack = stack(&[]);
-    stack.policies[0].document.statements[1] = Statement::allow()
+    policy(&mut stack).document.statements[1] = Statement::allow()
         .action(one("iam:PassRole"))
         .resource(one("arn:aws:iam::*:role/\u{2603}"));
     assert_eq!(
@@ -307,7 +316,7 @@ fn policy_charset() {
 #[test]
 fn policy_version() {
     let mut stack = stack(&[]);
-    stack.policies[0].document.version = Some("2008-10-17".into());
+    policy(&mut stack).document.version = Some("2008-10-17".into());
     assert_eq!(
         messages(&stack),
         [
@@ -319,7 +328,7 @@ fn policy_version() {
 #[test]
 fn statement_effect() {
     let mut stack = stack(&[]);
-    stack.policies[0].document.statements[0].effect = None;
+    policy(&mut stack).document.statements[0].effect = None;
     assert_eq!(
         messages(&stack),
         [
@@ -331,7 +340,7 @@ fn statement_effect() {
 #[test]
 fn statement_action() {
     let mut stack = stack(&[]);
-    stack.policies[0].document.statements[3].action = None;
+    policy(&mut stack).document.statements[3].action = None;
     assert_eq!(
         messages(&stack),
         [
@@ -343,8 +352,8 @@ fn statement_action() {
 #[test]
 fn statement_resource_in_identity_policies_only() {
     let mut stack = stack(&[]);
-    stack.policies[0].document.statements[0].sid = Some("Pull".into());
-    stack.policies[0].document.statements[0].resource = None;
+    policy(&mut stack).document.statements[0].sid = Some("Pull".into());
+    policy(&mut stack).document.statements[0].resource = None;
     assert_eq!(
         messages(&stack),
         [
@@ -352,7 +361,11 @@ fn statement_resource_in_identity_policies_only() {
         ]
     );
     // A trust policy has no Resource, and that is right.
-    assert!(stack.role.trust_policy.statements[0].resource.is_none());
+    assert!(
+        role(&mut stack).trust_policy.statements[0]
+            .resource
+            .is_none()
+    );
 }
 
 #[test]

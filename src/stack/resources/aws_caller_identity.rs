@@ -1,0 +1,33 @@
+//! `data "aws_caller_identity"`: the account Terraform runs in, so ARNs can
+//! name it instead of `*`.
+
+use crate::model::Block;
+use crate::stack::{Address, PLACEHOLDER_ACCOUNT, Stack, StackFile, StackItem};
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct CallerIdentity {
+    pub name: &'static str,
+}
+
+impl StackItem for CallerIdentity {
+    fn address(&self) -> Address {
+        Address::Data {
+            kind: "aws_caller_identity",
+            name: self.name.to_string(),
+        }
+    }
+
+    fn file(&self) -> StackFile {
+        StackFile::PROVIDER
+    }
+
+    fn blocks(&self) -> Vec<Block> {
+        vec![Block::new("data", &["aws_caller_identity", self.name])]
+    }
+
+    /// The account ID is known only at plan time; the placeholder has its
+    /// real length, which is what the size limits need.
+    fn value(&self, attribute: &[String], _stack: &Stack) -> Option<String> {
+        matches!(attribute, [name] if name == "account_id").then(|| PLACEHOLDER_ACCOUNT.to_string())
+    }
+}

@@ -1,0 +1,96 @@
+//! `aws_iam_policy`: a customer-managed policy, attached to roles by
+//! `aws_iam_role_policy_attachment`.
+
+use crate::model::{Block, Expr};
+use crate::policy::{PolicyDocument, PolicyKind};
+use crate::stack::rules::POLICY_NAME_MAX;
+use crate::stack::{Address, Checks, PLACEHOLDER_ACCOUNT, PolicyRef, Stack, StackFile, StackItem};
+
+const KIND: &str = "aws_iam_policy";
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct IamPolicy {
+    /// The Terraform name: `tf_mlops_policy`.
+    pub label: String,
+    pub name: Expr,
+    pub path: String,
+    pub description: Expr,
+    pub document: PolicyDocument,
+}
+
+impl IamPolicy {
+    /// The reference's `aws_iam_policy.tf_mlops_policy`.
+    pub fn reference(document: PolicyDocument) -> Self {
+        IamPolicy {
+            label: "tf_mlops_policy".into(),
+            name: Expr::interpolated("tf-mlops-policy-${var.env}-1007"),
+            path: "/service-role/".into(),
+            description: Expr::interpolated(
+                "Policy used in trust relationship with CodeBuild (${var.env})",
+            ),
+            document,
+        }
+    }
+
+    /// `aws_iam_policy.<label>`.
+    pub fn address(&self) -> String {
+        format!("{KIND}.{}", self.label)
+    }
+}
+
+impl StackItem for IamPolicy {
+    fn address(&self) -> Address {
+        Address::resource(KIND, &self.label)
+    }
+
+    fn file(&self) -> StackFile {
+        StackFile::IAM_ROLES
+    }
+
+    fn blocks(&self) -> Vec<Block> {
+        vec![
+            Block::new("resource", &[KIND, &self.label])
+                .attr("name", self.name.clone())
+                .attr("path", self.path.as_str())
+                .attr("description", self.description.clone())
+                .attr("policy", self.document.to_jsonencode()),
+        ]
+    }
+
+    fn value(&self, attribute: &[String], stack: &Stack) -> Option<String> {
+        let name = || stack.evaluate(&self.name);
+        let arn = || {
+            Some(format!(
+                "arn:aws:iam::{PLACEHOLDER_ACCOUNT}:policy{}{}",
+                self.path,
+                name()?
+            ))
+        };
+        match attribute {
+            [attribute] if attribute == "name" => name(),
+            // A managed policy's id is its ARN.
+            [attribute] if attribute == "arn" || attribute == "id" => arn(),
+            _ => None,
+        }
+    }
+
+    fn policies(&self) -> Vec<PolicyRef<'_>> {
+        vec![PolicyRef {
+            field: format!("{}.policy", IamPolicy::address(self)),
+            kind: PolicyKind::Identity,
+            document: &self.document,
+        }]
+    }
+
+    fn check(&self, checks: &mut Checks<'_>) {
+        let field = |name: &str| format!("{}.{name}", IamPolicy::address(self));
+        checks.iam_name(
+            &self.name,
+            &field("name"),
+            POLICY_NAME_MAX,
+            "iam-policy-name-length",
+        );
+        checks.iam_path(&self.path, &field("path"));
+        checks.iam_description(&self.description, &field("description"));
+    }
+}

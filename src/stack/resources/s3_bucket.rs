@@ -1,0 +1,68 @@
+//! `aws_s3_bucket`: the bucket that holds every artifact of the pipeline.
+
+use crate::model::{Block, Expr};
+use crate::stack::{Address, Checks, Stack, StackFile, StackItem};
+
+const KIND: &str = "aws_s3_bucket";
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct S3Bucket {
+    pub label: String,
+    pub bucket: Expr,
+    pub force_destroy: bool,
+    /// checkov checks that do not apply, with the reason, emitted as
+    /// `#checkov:skip=ID:reason` inside the resource.
+    pub checkov_skips: Vec<(&'static str, &'static str)>,
+}
+
+impl S3Bucket {
+    /// The reference's `aws_s3_bucket.artifacts_bucket`.
+    pub fn reference() -> Self {
+        S3Bucket {
+            label: "artifacts_bucket".into(),
+            bucket: Expr::reference("var.artifacts_bucket_name"),
+            force_destroy: true,
+            checkov_skips: Vec::new(),
+        }
+    }
+
+    /// `aws_s3_bucket.<label>.<attribute>`, for the items that refer to it.
+    pub fn reference_to(&self, attribute: &str) -> Expr {
+        Expr::reference(&format!("{KIND}.{}.{attribute}", self.label))
+    }
+}
+
+impl StackItem for S3Bucket {
+    fn address(&self) -> Address {
+        Address::resource(KIND, &self.label)
+    }
+
+    fn file(&self) -> StackFile {
+        StackFile::S3
+    }
+
+    fn blocks(&self) -> Vec<Block> {
+        let block = self.checkov_skips.iter().fold(
+            Block::new("resource", &[KIND, &self.label]),
+            |block, (id, reason)| block.directive(&format!("checkov:skip={id}:{reason}")),
+        );
+        vec![
+            block
+                .attr("bucket", self.bucket.clone())
+                .attr("force_destroy", self.force_destroy),
+        ]
+    }
+
+    fn value(&self, attribute: &[String], stack: &Stack) -> Option<String> {
+        let name = || stack.evaluate(&self.bucket);
+        match attribute {
+            [name_or_id] if name_or_id == "bucket" || name_or_id == "id" => name(),
+            [arn] if arn == "arn" => Some(format!("arn:aws:s3:::{}", name()?)),
+            _ => None,
+        }
+    }
+
+    fn check(&self, checks: &mut Checks<'_>) {
+        checks.bucket_name(&self.bucket, &format!("{}.bucket", self.address()));
+    }
+}

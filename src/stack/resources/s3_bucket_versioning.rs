@@ -1,0 +1,32 @@
+//! `aws_s3_bucket_versioning`: an overwritten or deleted artifact can be
+//! recovered.
+
+use crate::model::{Block, Expr};
+use crate::stack::{Address, StackFile, StackItem};
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct BucketVersioning {
+    pub label: String,
+    /// The bucket's `id`.
+    pub bucket: Expr,
+    /// `Enabled` or `Suspended`.
+    pub status: &'static str,
+}
+
+impl StackItem for BucketVersioning {
+    fn address(&self) -> Address {
+        Address::resource("aws_s3_bucket_versioning", &self.label)
+    }
+
+    fn file(&self) -> StackFile {
+        StackFile::S3
+    }
+
+    fn blocks(&self) -> Vec<Block> {
+        vec![
+            Block::new("resource", &["aws_s3_bucket_versioning", &self.label])
+                .attr("bucket", self.bucket.clone())
+                .block(Block::new("versioning_configuration", &[]).attr("status", self.status)),
+        ]
+    }
+}
