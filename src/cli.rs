@@ -3,6 +3,7 @@
 
 use std::path::PathBuf;
 
+use clap::builder::PossibleValue;
 use clap::{Args, Parser, Subcommand};
 
 use crate::render::Format;
@@ -61,8 +62,9 @@ pub struct RenderArgs {
     #[arg(long, value_enum, value_name = "NAME", conflicts_with = "all")]
     pub profile: Option<Profile>,
 
-    /// Write split files (versions, provider, variables, s3, iam_roles, outputs) into DIR
-    /// instead of one document to stdout; with --all, the root of the tree [default: out]
+    /// Write the stack split into files, one per part (versions, provider, variables, then one
+    /// per group of resources: s3, iam_roles, ..., and outputs) into DIR instead of one document
+    /// to stdout; with --all, the root of the tree [default: out]
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
 }
@@ -137,6 +139,33 @@ pub struct LintArgs {
 pub enum LintFormat {
     Text,
     Json,
+}
+
+// The library's enums know nothing of clap; their command-line spelling is
+// defined here, at the edge.
+
+impl clap::ValueEnum for Format {
+    fn value_variants<'a>() -> &'a [Self] {
+        &Format::ALL
+    }
+
+    fn to_possible_value(&self) -> Option<PossibleValue> {
+        let help = match self {
+            Format::Hcl => "Terraform's native syntax, `.tf`",
+            Format::Json => "Terraform's JSON syntax, `.tf.json`",
+        };
+        Some(PossibleValue::new(self.name()).help(help))
+    }
+}
+
+impl clap::ValueEnum for Profile {
+    fn value_variants<'a>() -> &'a [Self] {
+        &Profile::ALL
+    }
+
+    fn to_possible_value(&self) -> Option<PossibleValue> {
+        Some(PossibleValue::new(self.name()))
+    }
 }
 
 #[cfg(test)]

@@ -13,7 +13,7 @@ pub use json::render_json;
 use crate::model::Document;
 
 /// The two syntaxes Terraform reads.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Format {
     /// Terraform's native syntax, `.tf`.
     Hcl,
