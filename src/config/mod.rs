@@ -51,6 +51,8 @@ pub struct Environment {
     pub origin: Origin,
     /// Variables set explicitly; the others take the reference defaults.
     pub settings: Vec<Setting>,
+    /// `pipeline = true`: the MLOps pipeline around the foundation.
+    pub pipeline: bool,
 }
 
 impl Environment {
@@ -61,6 +63,7 @@ impl Environment {
             profile: self.profile,
             origin: self.origin.clone(),
             settings: self.settings.clone(),
+            pipeline: self.pipeline,
         }
     }
 }
@@ -103,11 +106,13 @@ impl Config {
                     profile: Profile::Seed,
                     origin: origin("environment \"dev\""),
                     settings: Vec::new(),
+                    pipeline: false,
                 },
                 Environment {
                     name: "prod".into(),
                     profile: Profile::Hardened,
                     origin: origin("environment \"prod\""),
+                    pipeline: false,
                     settings: vec![
                         setting("repository_branch", "main"),
                         setting(
@@ -374,6 +379,7 @@ impl Reader<'_> {
 
     fn environment(&mut self, name: String, origin: Origin, body: &Body) -> Environment {
         let mut profile = None;
+        let mut pipeline = None;
         let mut settings: Vec<Setting> = Vec::new();
         let mut seen: Vec<(&str, Origin)> = Vec::new();
         for structure in body.iter() {
@@ -409,6 +415,7 @@ impl Reader<'_> {
             seen.push((key, key_origin.clone()));
             match key {
                 "profile" => profile = self.profile(&name, &attribute.value),
+                "pipeline" => pipeline = self.boolean(&name, key, &attribute.value),
                 "variables" => settings = self.variables(&name, &attribute.value),
                 other => self.error(
                     "config-unknown-key",
@@ -425,6 +432,24 @@ impl Reader<'_> {
             profile: profile.unwrap_or(Profile::Seed),
             origin,
             settings,
+            pipeline: pipeline.unwrap_or(false),
+        }
+    }
+
+    fn boolean(&mut self, environment: &str, key: &str, value: &Expression) -> Option<bool> {
+        match value {
+            Expression::Bool(flag) => Some(*flag.value()),
+            other => {
+                self.error(
+                    "config-type",
+                    self.lines.of(value),
+                    Some(environment),
+                    Some(key.to_string()),
+                    format!("{key} must be a boolean, found {}", describe(other)),
+                    &format!("write {key} = true or {key} = false"),
+                );
+                None
+            }
         }
     }
 

@@ -198,3 +198,22 @@ fn an_empty_file_is_an_error() {
         ]
     );
 }
+
+#[test]
+fn pipeline_is_off_unless_switched_on() {
+    let config =
+        parse("environment \"qa\" {}\nenvironment \"prod\" {\n  pipeline = true\n}\n").unwrap();
+    assert!(!config.environment("qa").unwrap().pipeline);
+    assert!(config.environment("prod").unwrap().pipeline);
+    assert!(config.environment("prod").unwrap().stack_input().pipeline);
+}
+
+#[test]
+fn pipeline_must_be_a_boolean() {
+    assert_eq!(
+        problems("environment \"prod\" {\n  pipeline = \"yes\"\n}\n"),
+        [
+            "error[config-type]: tfgen.hcl:2:14: environment \"prod\": pipeline: pipeline must be a boolean, found a string\n  help: write pipeline = true or pipeline = false"
+        ]
+    );
+}

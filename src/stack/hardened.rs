@@ -11,20 +11,20 @@
 //! every statement is in `docs/hardened.md`.
 
 use super::StackFile;
-use super::StackItem;
 use super::resources::{
     AwsProvider, BucketEncryption, BucketLifecycle, BucketOwnershipControls, BucketPolicy,
     BucketPublicAccessBlock, BucketVersioning, CallerIdentity, IamPolicy, IamRole, Locals,
     RolePolicyAttachment, S3Bucket, TerraformSettings, Variable,
 };
 use super::seed::{boxed, foundation_outputs};
+use super::{Profile, StackInput, StackItem, pipeline};
 use crate::model::Expr;
 use crate::policy::{PolicyDocument, Statement, many, one};
 
 /// The seed stack's items made safe: the account looked up so ARNs can name
 /// it, the bucket with its protections, the role with two least-privilege
 /// policies.
-pub fn items(variables: Vec<Variable>) -> Vec<Box<dyn StackItem>> {
+pub fn items(input: &StackInput, variables: Vec<Variable>) -> Vec<Box<dyn StackItem>> {
     let bucket = S3Bucket {
         checkov_skips: CHECKOV_SKIPS.to_vec(),
         ..S3Bucket::reference()
@@ -60,6 +60,9 @@ pub fn items(variables: Vec<Variable>) -> Vec<Box<dyn StackItem>> {
     items.push(boxed(role));
     items.extend(policies.into_iter().map(boxed));
     items.extend(attachments);
+    if input.pipeline {
+        items.extend(pipeline::items(Profile::Hardened));
+    }
     items.extend(outputs);
     items
 }

@@ -16,6 +16,7 @@
 //! from `tfgen.hcl`, and nothing here knows that file.
 
 mod hardened;
+mod pipeline;
 pub mod resources;
 pub mod rules;
 mod seed;
@@ -55,10 +56,10 @@ impl Profile {
 
     /// The items of this profile for an environment whose variables are
     /// already resolved.
-    fn items(self, variables: Vec<Variable>) -> Vec<Box<dyn StackItem>> {
+    fn items(self, input: &StackInput, variables: Vec<Variable>) -> Vec<Box<dyn StackItem>> {
         match self {
-            Profile::Seed => seed::items(variables),
-            Profile::Hardened => hardened::items(variables),
+            Profile::Seed => seed::items(input, variables),
+            Profile::Hardened => hardened::items(input, variables),
         }
     }
 }
@@ -90,6 +91,9 @@ pub struct StackInput {
     pub origin: Origin,
     /// Variables set explicitly; the others take the reference defaults.
     pub settings: Vec<Setting>,
+    /// Whether the MLOps pipeline (repositories, builds, pipelines, the
+    /// model-approval trigger) is built around the foundation.
+    pub pipeline: bool,
 }
 
 /// A variable value set for an environment, with where it was set.
@@ -275,7 +279,7 @@ impl Stack {
         Stack {
             environment: input.environment.clone(),
             profile: input.profile,
-            items: input.profile.items(variables),
+            items: input.profile.items(&input, variables),
         }
     }
 
@@ -372,6 +376,13 @@ impl Stack {
             let attribute = item.address().strip(path)?;
             item.value(attribute, self)
         })
+    }
+
+    /// The region the provider creates resources in, for the ARNs items
+    /// compute.
+    pub fn region(&self) -> Option<String> {
+        let provider = self.items_of::<resources::AwsProvider>().next()?;
+        self.evaluate(&provider.region)
     }
 
     /// The value of an expression with every reference resolved, or `None`.

@@ -6,16 +6,16 @@
 //! reference, and `lint` is what reports these defects. The golden tests
 //! compare this data with the fixture statement by statement.
 
-use super::StackItem;
 use super::resources::{
     AwsProvider, IamPolicy, IamRole, Output, RolePolicyAttachment, S3Bucket, TerraformSettings,
     Variable,
 };
+use super::{Profile, StackInput, StackItem, pipeline};
 use crate::policy::{PolicyDocument, Statement, many, one};
 
 /// The reference stack: the terraform settings and provider tfgen adds, the
 /// eight variables, the bucket, the role, its policy and the attachment.
-pub fn items(variables: Vec<Variable>) -> Vec<Box<dyn StackItem>> {
+pub fn items(input: &StackInput, variables: Vec<Variable>) -> Vec<Box<dyn StackItem>> {
     let role = IamRole::reference(trust_policy());
     let policy = IamPolicy::reference(service_policy());
     let attachment = RolePolicyAttachment::of(&policy.label, role.reference_to("name"));
@@ -31,6 +31,9 @@ pub fn items(variables: Vec<Variable>) -> Vec<Box<dyn StackItem>> {
         boxed(policy),
         boxed(attachment),
     ]);
+    if input.pipeline {
+        items.extend(pipeline::items(Profile::Seed));
+    }
     items.extend(outputs);
     items
 }
