@@ -4,6 +4,7 @@
 
 pub mod aws_caller_identity;
 pub mod aws_provider;
+pub mod codecommit_repository;
 pub mod iam_policy;
 pub mod iam_role;
 pub mod iam_role_policy_attachment;
@@ -21,6 +22,7 @@ pub mod variable;
 
 pub use aws_caller_identity::CallerIdentity;
 pub use aws_provider::AwsProvider;
+pub use codecommit_repository::CodeCommitRepository;
 pub use iam_policy::IamPolicy;
 pub use iam_role::IamRole;
 pub use iam_role_policy_attachment::RolePolicyAttachment;

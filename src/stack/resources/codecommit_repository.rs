@@ -1,0 +1,184 @@
+//! `aws_codecommit_repository`: a Git repository the pipeline builds from
+//! (the model-build code, the model-deploy code).
+
+use crate::model::{Block, Expr};
+use crate::stack::{Address, Checks, PLACEHOLDER_ACCOUNT, Stack, StackFile, StackItem};
+
+const KIND: &str = "aws_codecommit_repository";
+/// CodeCommit's limit on repository names.
+const NAME_MAX: usize = 100;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct CodeCommitRepository {
+    pub label: String,
+    pub repository_name: Expr,
+    pub description: String,
+}
+
+impl CodeCommitRepository {
+    /// A repository named by the variable `name_variable`.
+    pub fn named_by(label: &str, name_variable: &str, description: &str) -> Self {
+        CodeCommitRepository {
+            label: label.to_string(),
+            repository_name: Expr::reference(&format!("var.{name_variable}")),
+            description: description.to_string(),
+        }
+    }
+
+    /// `aws_codecommit_repository.<label>.<attribute>`.
+    pub fn reference_to(&self, attribute: &str) -> Expr {
+        Expr::reference(&format!("{KIND}.{}.{attribute}", self.label))
+    }
+}
+
+impl StackItem for CodeCommitRepository {
+    fn address(&self) -> Address {
+        Address::resource(KIND, &self.label)
+    }
+
+    fn file(&self) -> StackFile {
+        StackFile::new("codecommit")
+    }
+
+    fn blocks(&self) -> Vec<Block> {
+        vec![
+            Block::new("resource", &[KIND, &self.label])
+                .attr("repository_name", self.repository_name.clone())
+                .attr("description", self.description.as_str()),
+        ]
+    }
+
+    fn value(&self, attribute: &[String], stack: &Stack) -> Option<String> {
+        let name = || stack.evaluate(&self.repository_name);
+        match attribute {
+            [attribute] if attribute == "repository_name" || attribute == "id" => name(),
+            [attribute] if attribute == "arn" => Some(format!(
+                "arn:aws:codecommit:{}:{PLACEHOLDER_ACCOUNT}:{}",
+                stack.region()?,
+                name()?
+            )),
+            [attribute] if attribute == "clone_url_http" => Some(format!(
+                "https://git-codecommit.{}.amazonaws.com/v1/repos/{}",
+                stack.region()?,
+                name()?
+            )),
+            _ => None,
+        }
+    }
+
+    /// CodeCommit's naming rules: 1 to 100 letters, digits, `.`, `_` and
+    /// `-`, not ending in `.git`.
+    fn check(&self, checks: &mut Checks<'_>) {
+        let Some(name) = checks.evaluate(&self.repository_name) else {
+            return;
+        };
+        let field = format!("{}.repository_name", self.address());
+        let origin = checks.origin_of(&self.repository_name);
+        let length = name.chars().count();
+        if length == 0 || length > NAME_MAX {
+            checks.report(
+                "codecommit-repository-name-length",
+                origin.clone(),
+                &field,
+                format!("repository name \"{name}\" is {length} characters long; CodeCommit allows 1 to {NAME_MAX}"),
+                "choose a shorter repository name",
+            );
+        }
+        if let Some(bad) = name
+            .chars()
+            .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-')))
+        {
+            checks.report(
+                "codecommit-repository-name-charset",
+                origin.clone(),
+                &field,
+                format!("repository name \"{name}\" contains {bad:?}; CodeCommit allows letters, digits, '.', '_' and '-'"),
+                "remove the character from the repository name",
+            );
+        }
+        if name.to_ascii_lowercase().ends_with(".git") {
+            checks.report(
+                "codecommit-repository-name-suffix",
+                origin,
+                &field,
+                format!("repository name \"{name}\" ends with \".git\", which CodeCommit reserves"),
+                "drop the .git suffix",
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::error::Origin;
+    use crate::stack::{Checks, Profile, Setting, Stack, StackInput};
+
+    fn stack(settings: &[(&str, &str)]) -> Stack {
+        let origin = |column| Origin::File {
+            path: "tfgen.hcl".into(),
+            line: 3,
+            column,
+        };
+        Stack::build(StackInput {
+            environment: "ci".into(),
+            profile: Profile::Seed,
+            origin: origin(1),
+            settings: settings
+                .iter()
+                .enumerate()
+                .map(|(index, (name, value))| Setting {
+                    name: name.to_string(),
+                    value: value.to_string(),
+                    origin: origin(10 * (index + 1)),
+                })
+                .collect(),
+            pipeline: true,
+        })
+    }
+
+    #[test]
+    fn the_repositories_resolve_their_arn_and_clone_url() {
+        let stack = stack(&[("region", "eu-west-1")]);
+        let path = |text: &str| text.split('.').map(String::from).collect::<Vec<_>>();
+        assert_eq!(
+            stack.resolve(&path("aws_codecommit_repository.build_repository.arn")),
+            Some("arn:aws:codecommit:eu-west-1:123456789012:model-build-pipeline".into())
+        );
+        assert_eq!(
+            stack.resolve(&path(
+                "aws_codecommit_repository.deploy_repository.clone_url_http"
+            )),
+            Some(
+                "https://git-codecommit.eu-west-1.amazonaws.com/v1/repos/model-deploy-pipeline"
+                    .into()
+            )
+        );
+    }
+
+    #[test]
+    fn repository_names_follow_codecommit_rules() {
+        let long = "r".repeat(101);
+        let stack = stack(&[
+            ("build_repository_name", &long),
+            ("deploy_repository_name", "model deploy.git"),
+        ]);
+        let mut checks = Checks::new(&stack);
+        for item in &stack.items {
+            item.check(&mut checks);
+        }
+        let problems = checks.into_problems();
+        let rules: Vec<_> = problems.iter().map(|problem| problem.rule).collect();
+        assert_eq!(
+            rules,
+            [
+                "codecommit-repository-name-length",
+                "codecommit-repository-name-charset",
+                "codecommit-repository-name-suffix"
+            ]
+        );
+        assert_eq!(
+            problems[1].to_string(),
+            "error[codecommit-repository-name-charset]: tfgen.hcl:3:20: environment \"ci\": aws_codecommit_repository.deploy_repository.repository_name: repository name \"model deploy.git\" contains ' '; CodeCommit allows letters, digits, '.', '_' and '-'\n  help: remove the character from the repository name"
+        );
+    }
+}
