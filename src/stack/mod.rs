@@ -385,6 +385,15 @@ impl Stack {
         self.evaluate(&provider.region)
     }
 
+    /// `arn:aws:<service>:<region>:<account>:<resource>` for a resource of this
+    /// stack, with the placeholder account.
+    pub fn arn(&self, service: &str, resource: &str) -> Option<String> {
+        Some(format!(
+            "arn:aws:{service}:{}:{PLACEHOLDER_ACCOUNT}:{resource}",
+            self.region()?
+        ))
+    }
+
     /// The value of an expression with every reference resolved, or `None`.
     pub fn evaluate(&self, expr: &Expr) -> Option<String> {
         expr.evaluate_string(&|path| self.resolve(path))

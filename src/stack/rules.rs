@@ -181,6 +181,58 @@ impl<'a> Checks<'a> {
     }
 }
 
+/// The naming rule of one kind of AWS resource: its length and the
+/// characters it allows.
+pub struct NameRule {
+    /// The rule ids: `codebuild-project-name-length`, `-charset`.
+    pub length_rule: &'static str,
+    pub charset_rule: &'static str,
+    /// The service whose rule it is, and what is named: `CodeBuild`,
+    /// `project name`.
+    pub service: &'static str,
+    pub what: &'static str,
+    pub min: usize,
+    pub max: usize,
+    pub allowed: fn(char) -> bool,
+    /// The allowed characters, in words.
+    pub allowed_text: &'static str,
+}
+
+impl Checks<'_> {
+    /// A resource name against its kind's [`NameRule`]; returns the name, for
+    /// rules of its own.
+    pub fn resource_name(&mut self, expr: &Expr, field: &str, rule: &NameRule) -> Option<String> {
+        let name = self.evaluate(expr)?;
+        let origin = self.origin_of(expr);
+        let length = name.chars().count();
+        if !(rule.min..=rule.max).contains(&length) {
+            self.report(
+                rule.length_rule,
+                origin.clone(),
+                field,
+                format!(
+                    "{} \"{name}\" is {length} characters long; {} allows {} to {}",
+                    rule.what, rule.service, rule.min, rule.max
+                ),
+                "shorten the variables the name is built from",
+            );
+        }
+        if let Some(bad) = name.chars().find(|c| !(rule.allowed)(*c)) {
+            self.report(
+                rule.charset_rule,
+                origin,
+                field,
+                format!(
+                    "{} \"{name}\" contains {bad:?}; {} allows {}",
+                    rule.what, rule.service, rule.allowed_text
+                ),
+                "remove the character from the variables the name is built from",
+            );
+        }
+        Some(name)
+    }
+}
+
 fn is_iam_name_char(c: char) -> bool {
     c.is_ascii_alphanumeric() || "+=,.@_-".contains(c)
 }

@@ -2,11 +2,20 @@
 //! (the model-build code, the model-deploy code).
 
 use crate::model::{Block, Expr};
-use crate::stack::{Address, Checks, PLACEHOLDER_ACCOUNT, Stack, StackFile, StackItem};
+use crate::stack::rules::NameRule;
+use crate::stack::{Address, Checks, Stack, StackFile, StackItem};
 
 const KIND: &str = "aws_codecommit_repository";
-/// CodeCommit's limit on repository names.
-const NAME_MAX: usize = 100;
+const NAME_RULE: NameRule = NameRule {
+    length_rule: "codecommit-repository-name-length",
+    charset_rule: "codecommit-repository-name-charset",
+    service: "CodeCommit",
+    what: "repository name",
+    min: 1,
+    max: 100,
+    allowed: |c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'),
+    allowed_text: "letters, digits, '.', '_' and '-'",
+};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct CodeCommitRepository {
@@ -52,11 +61,7 @@ impl StackItem for CodeCommitRepository {
         let name = || stack.evaluate(&self.repository_name);
         match attribute {
             [attribute] if attribute == "repository_name" || attribute == "id" => name(),
-            [attribute] if attribute == "arn" => Some(format!(
-                "arn:aws:codecommit:{}:{PLACEHOLDER_ACCOUNT}:{}",
-                stack.region()?,
-                name()?
-            )),
+            [attribute] if attribute == "arn" => stack.arn("codecommit", &name()?),
             [attribute] if attribute == "clone_url_http" => Some(format!(
                 "https://git-codecommit.{}.amazonaws.com/v1/repos/{}",
                 stack.region()?,
@@ -69,37 +74,14 @@ impl StackItem for CodeCommitRepository {
     /// CodeCommit's naming rules: 1 to 100 letters, digits, `.`, `_` and
     /// `-`, not ending in `.git`.
     fn check(&self, checks: &mut Checks<'_>) {
-        let Some(name) = checks.evaluate(&self.repository_name) else {
+        let field = format!("{}.repository_name", self.address());
+        let Some(name) = checks.resource_name(&self.repository_name, &field, &NAME_RULE) else {
             return;
         };
-        let field = format!("{}.repository_name", self.address());
-        let origin = checks.origin_of(&self.repository_name);
-        let length = name.chars().count();
-        if length == 0 || length > NAME_MAX {
-            checks.report(
-                "codecommit-repository-name-length",
-                origin.clone(),
-                &field,
-                format!("repository name \"{name}\" is {length} characters long; CodeCommit allows 1 to {NAME_MAX}"),
-                "choose a shorter repository name",
-            );
-        }
-        if let Some(bad) = name
-            .chars()
-            .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-')))
-        {
-            checks.report(
-                "codecommit-repository-name-charset",
-                origin.clone(),
-                &field,
-                format!("repository name \"{name}\" contains {bad:?}; CodeCommit allows letters, digits, '.', '_' and '-'"),
-                "remove the character from the repository name",
-            );
-        }
         if name.to_ascii_lowercase().ends_with(".git") {
             checks.report(
                 "codecommit-repository-name-suffix",
-                origin,
+                checks.origin_of(&self.repository_name),
                 &field,
                 format!("repository name \"{name}\" ends with \".git\", which CodeCommit reserves"),
                 "drop the .git suffix",
@@ -178,7 +160,7 @@ mod tests {
         );
         assert_eq!(
             problems[1].to_string(),
-            "error[codecommit-repository-name-charset]: tfgen.hcl:3:20: environment \"ci\": aws_codecommit_repository.deploy_repository.repository_name: repository name \"model deploy.git\" contains ' '; CodeCommit allows letters, digits, '.', '_' and '-'\n  help: remove the character from the repository name"
+            "error[codecommit-repository-name-charset]: tfgen.hcl:3:20: environment \"ci\": aws_codecommit_repository.deploy_repository.repository_name: repository name \"model deploy.git\" contains ' '; CodeCommit allows letters, digits, '.', '_' and '-'\n  help: remove the character from the variables the name is built from"
         );
     }
 }
