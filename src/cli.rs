@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use clap::builder::PossibleValue;
 use clap::{Args, Parser, Subcommand};
 
+use crate::graph::GraphFormat;
 use crate::render::Format;
 use crate::stack::Profile;
 
@@ -42,6 +43,8 @@ pub enum Command {
     Lint(LintArgs),
     /// List the environments with their profile and where they are defined
     Envs,
+    /// Draw an environment's resources and the references between them
+    Graph(GraphArgs),
 }
 
 #[derive(Debug, Args)]
@@ -135,6 +138,17 @@ pub struct LintArgs {
     pub deny: crate::lint::Severity,
 }
 
+#[derive(Debug, Args)]
+pub struct GraphArgs {
+    /// The environment to draw
+    #[arg(long, value_name = "ENV", default_value = "dev")]
+    pub env: String,
+
+    /// Diagram syntax: Mermaid (Markdown, GitHub renders it) or Graphviz dot
+    #[arg(long, value_enum, default_value = "mermaid")]
+    pub format: GraphFormat,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum LintFormat {
     Text,
@@ -155,6 +169,16 @@ impl clap::ValueEnum for Format {
             Format::Json => "Terraform's JSON syntax, `.tf.json`",
         };
         Some(PossibleValue::new(self.name()).help(help))
+    }
+}
+
+impl clap::ValueEnum for GraphFormat {
+    fn value_variants<'a>() -> &'a [Self] {
+        &GraphFormat::ALL
+    }
+
+    fn to_possible_value(&self) -> Option<PossibleValue> {
+        Some(PossibleValue::new(self.name()))
     }
 }
 

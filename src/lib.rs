@@ -12,6 +12,7 @@ pub mod config;
 pub mod diff;
 pub mod error;
 pub mod generated;
+pub mod graph;
 pub mod lint;
 pub mod model;
 pub mod policy;

@@ -10,6 +10,7 @@ mod cli; // CLI contract: arguments → exit code, stdout, stderr; `check` drift
 mod config_fuzz; // arbitrary tfgen.hcl input never panics
 mod diff; // `tfgen diff`: semantic diff of resources and IAM permissions
 mod golden; // output vs the reference fixtures (semantic) and out/ (bytes)
+mod graph; // `tfgen graph`: Mermaid and dot diagrams of a stack
 mod roundtrip; // property tests: HCL and JSON read back to the same model
 
 mod apply; // terraform apply / plan / destroy against moto, per environment and format

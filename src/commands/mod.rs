@@ -7,6 +7,7 @@
 mod check;
 mod diff;
 mod envs;
+mod graph;
 mod lint;
 mod render;
 mod validate;
@@ -63,6 +64,7 @@ pub fn run_with(cli: &Cli, out: &mut dyn Write) -> Result<Outcome> {
         Command::Validate(args) => validate::run(&config()?, args)?,
         Command::Lint(args) => lint::run(&config()?, args)?,
         Command::Envs => envs::run(&config()?),
+        Command::Graph(args) => graph::run(&config()?, args)?,
     };
     out.write_all(text.report.as_bytes())
         .and_then(|()| out.flush())

@@ -216,6 +216,12 @@ pub trait StackItem: fmt::Debug + ItemObject {
         Vec::new()
     }
 
+    /// Whether `tfgen graph` draws it. Items every resource depends on
+    /// (the account lookup) would only add noise.
+    fn in_graph(&self) -> bool {
+        true
+    }
+
     /// Its own AWS rules (names, paths, limits). Policy documents are
     /// checked by `validate` from [`StackItem::policies`].
     fn check(&self, _checks: &mut Checks<'_>) {}

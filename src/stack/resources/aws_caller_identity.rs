@@ -25,6 +25,11 @@ impl StackItem for CallerIdentity {
         vec![Block::new("data", &["aws_caller_identity", self.name])]
     }
 
+    /// Every account-scoped ARN uses it: drawing those edges hides the rest.
+    fn in_graph(&self) -> bool {
+        false
+    }
+
     /// The account ID is known only at plan time; the placeholder has its
     /// real length, which is what the size limits need.
     fn value(&self, attribute: &[String], _stack: &Stack) -> Option<String> {

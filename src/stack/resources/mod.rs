@@ -4,10 +4,17 @@
 
 pub mod aws_caller_identity;
 pub mod aws_provider;
+pub mod cloudwatch_event_rule;
+pub mod cloudwatch_event_target;
+pub mod cloudwatch_log_group;
+pub mod codebuild_project;
 pub mod codecommit_repository;
+pub mod codepipeline;
 pub mod iam_policy;
 pub mod iam_role;
 pub mod iam_role_policy_attachment;
+pub mod kms_alias;
+pub mod kms_key;
 pub mod locals;
 pub mod output;
 pub mod s3_bucket;
@@ -22,10 +29,19 @@ pub mod variable;
 
 pub use aws_caller_identity::CallerIdentity;
 pub use aws_provider::AwsProvider;
+pub use cloudwatch_event_rule::EventRule;
+pub use cloudwatch_event_target::EventTarget;
+pub use cloudwatch_log_group::LogGroup;
+pub use codebuild_project::{
+    BuildEnvironment, Buildspec, BuildspecSource, CodeBuildProject, Phase,
+};
 pub use codecommit_repository::CodeCommitRepository;
+pub use codepipeline::{Action, CodePipeline, Stage};
 pub use iam_policy::IamPolicy;
 pub use iam_role::IamRole;
 pub use iam_role_policy_attachment::RolePolicyAttachment;
+pub use kms_alias::KmsAlias;
+pub use kms_key::KmsKey;
 pub use locals::Locals;
 pub use output::Output;
 pub use s3_bucket::S3Bucket;

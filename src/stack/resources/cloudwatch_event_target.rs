@@ -1,0 +1,39 @@
+//! `aws_cloudwatch_event_target`: what an EventBridge rule starts (here, a
+//! pipeline), and the role EventBridge acts as to start it.
+
+use crate::model::{Block, Expr};
+use crate::stack::{Address, StackFile, StackItem};
+
+const KIND: &str = "aws_cloudwatch_event_target";
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct EventTarget {
+    pub label: String,
+    /// The rule's `name`.
+    pub rule: Expr,
+    pub target_id: &'static str,
+    /// The target's `arn`.
+    pub arn: Expr,
+    /// The role's `arn` EventBridge assumes to call the target.
+    pub role_arn: Expr,
+}
+
+impl StackItem for EventTarget {
+    fn address(&self) -> Address {
+        Address::resource(KIND, &self.label)
+    }
+
+    fn file(&self) -> StackFile {
+        StackFile::new("events")
+    }
+
+    fn blocks(&self) -> Vec<Block> {
+        vec![
+            Block::new("resource", &[KIND, &self.label])
+                .attr("rule", self.rule.clone())
+                .attr("target_id", self.target_id)
+                .attr("arn", self.arn.clone())
+                .attr("role_arn", self.role_arn.clone()),
+        ]
+    }
+}

@@ -1,0 +1,54 @@
+//! `aws_cloudwatch_log_group`: where a build writes its logs, kept for a
+//! set time and encrypted.
+
+use crate::model::{Block, Expr};
+use crate::stack::{Address, Stack, StackFile, StackItem};
+
+const KIND: &str = "aws_cloudwatch_log_group";
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct LogGroup {
+    pub label: String,
+    pub name: Expr,
+    pub retention_in_days: i64,
+    /// The KMS key's `arn`.
+    pub kms_key_id: Option<Expr>,
+}
+
+impl LogGroup {
+    /// `aws_cloudwatch_log_group.<label>.<attribute>`.
+    pub fn reference_to(&self, attribute: &str) -> Expr {
+        Expr::reference(&format!("{KIND}.{}.{attribute}", self.label))
+    }
+}
+
+impl StackItem for LogGroup {
+    fn address(&self) -> Address {
+        Address::resource(KIND, &self.label)
+    }
+
+    fn file(&self) -> StackFile {
+        StackFile::new("logs")
+    }
+
+    fn blocks(&self) -> Vec<Block> {
+        let block = Block::new("resource", &[KIND, &self.label])
+            .attr("name", self.name.clone())
+            .attr("retention_in_days", self.retention_in_days);
+        vec![match &self.kms_key_id {
+            Some(key) => block.attr("kms_key_id", key.clone()),
+            None => block,
+        }]
+    }
+
+    fn value(&self, attribute: &[String], stack: &Stack) -> Option<String> {
+        let name = || stack.evaluate(&self.name);
+        match attribute {
+            [attribute] if attribute == "name" || attribute == "id" => name(),
+            [attribute] if attribute == "arn" => {
+                stack.arn("logs", &format!("log-group:{}", name()?))
+            }
+            _ => None,
+        }
+    }
+}

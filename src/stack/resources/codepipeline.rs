@@ -1,0 +1,196 @@
+//! `aws_codepipeline`: a CI or CD pipeline. Stages and actions are typed
+//! values (category, provider, artifacts, configuration), lowered to one
+//! `stage` and `action` block each, so a reviewer sees every step.
+
+use crate::model::{Block, Expr};
+use crate::stack::rules::NameRule;
+use crate::stack::{Address, Checks, Stack, StackFile, StackItem};
+
+const KIND: &str = "aws_codepipeline";
+
+const NAME_RULE: NameRule = NameRule {
+    length_rule: "codepipeline-name-length",
+    charset_rule: "codepipeline-name-charset",
+    service: "CodePipeline",
+    what: "pipeline name",
+    min: 1,
+    max: 100,
+    allowed: |c| c.is_ascii_alphanumeric() || matches!(c, '.' | '@' | '-' | '_'),
+    allowed_text: "letters, digits, '.', '@', '-' and '_'",
+};
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct CodePipeline {
+    pub label: String,
+    pub name: Expr,
+    /// The role's `arn` CodePipeline acts as.
+    pub role_arn: Expr,
+    /// The bucket's `bucket` the artifacts go to.
+    pub artifact_bucket: Expr,
+    /// The KMS key's `arn` that encrypts the artifacts, when not the
+    /// AWS-managed `aws/s3` key.
+    pub artifact_key: Option<Expr>,
+    pub stages: Vec<Stage>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Stage {
+    pub name: &'static str,
+    pub actions: Vec<Action>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Action {
+    pub name: &'static str,
+    /// `Source`, `Build`, `Test`, `Deploy`, `Approval` or `Invoke`.
+    pub category: &'static str,
+    /// `CodeCommit`, `CodeBuild`, `CloudFormation`, `Manual`, ...
+    pub provider: &'static str,
+    pub input_artifacts: Vec<&'static str>,
+    pub output_artifacts: Vec<&'static str>,
+    /// The provider's settings, in order: `RepositoryName`, `ProjectName`,
+    /// `StackName`, `RoleArn`, ...
+    pub configuration: Vec<(&'static str, Expr)>,
+    pub run_order: i64,
+}
+
+impl Action {
+    /// The action's settings value for `key`.
+    pub fn setting(&self, key: &str) -> Option<&Expr> {
+        self.configuration
+            .iter()
+            .find(|(name, _)| *name == key)
+            .map(|(_, value)| value)
+    }
+}
+
+impl CodePipeline {
+    /// `aws_codepipeline.<label>.<attribute>`.
+    pub fn reference_to(&self, attribute: &str) -> Expr {
+        Expr::reference(&format!("{KIND}.{}.{attribute}", self.label))
+    }
+
+    pub fn actions(&self) -> impl Iterator<Item = &Action> {
+        self.stages.iter().flat_map(|stage| &stage.actions)
+    }
+}
+
+fn strings(items: &[&str]) -> Expr {
+    Expr::list(items.iter().map(|item| Expr::from(*item)))
+}
+
+impl StackItem for CodePipeline {
+    fn address(&self) -> Address {
+        Address::resource(KIND, &self.label)
+    }
+
+    fn file(&self) -> StackFile {
+        StackFile::new("codepipeline")
+    }
+
+    fn blocks(&self) -> Vec<Block> {
+        let mut store = Block::new("artifact_store", &[])
+            .attr("location", self.artifact_bucket.clone())
+            .attr("type", "S3");
+        if let Some(key) = &self.artifact_key {
+            store = store.block(
+                Block::new("encryption_key", &[])
+                    .attr("id", key.clone())
+                    .attr("type", "KMS"),
+            );
+        }
+        let mut block = Block::new("resource", &[KIND, &self.label])
+            .attr("name", self.name.clone())
+            .attr("role_arn", self.role_arn.clone())
+            .block(store);
+        for stage in &self.stages {
+            let mut stage_block = Block::new("stage", &[]).attr("name", stage.name);
+            for action in &stage.actions {
+                let mut action_block = Block::new("action", &[])
+                    .attr("name", action.name)
+                    .attr("category", action.category)
+                    .attr("owner", "AWS")
+                    .attr("provider", action.provider)
+                    .attr("version", "1");
+                if !action.input_artifacts.is_empty() {
+                    action_block =
+                        action_block.attr("input_artifacts", strings(&action.input_artifacts));
+                }
+                if !action.output_artifacts.is_empty() {
+                    action_block =
+                        action_block.attr("output_artifacts", strings(&action.output_artifacts));
+                }
+                if !action.configuration.is_empty() {
+                    let settings = action
+                        .configuration
+                        .iter()
+                        .map(|(key, value)| (*key, value.clone()));
+                    action_block = action_block.attr("configuration", Expr::object(settings));
+                }
+                stage_block = stage_block.block(action_block.attr("run_order", action.run_order));
+            }
+            block = block.block(stage_block);
+        }
+        vec![block]
+    }
+
+    fn value(&self, attribute: &[String], stack: &Stack) -> Option<String> {
+        let name = || stack.evaluate(&self.name);
+        match attribute {
+            [attribute] if attribute == "name" || attribute == "id" => name(),
+            [attribute] if attribute == "arn" => stack.arn("codepipeline", &name()?),
+            _ => None,
+        }
+    }
+
+    fn check(&self, checks: &mut Checks<'_>) {
+        let field = format!("{}.name", self.address());
+        checks.resource_name(&self.name, &field, &NAME_RULE);
+        let mut produced: Vec<&str> = Vec::new();
+        for (index, stage) in self.stages.iter().enumerate() {
+            if stage.actions.is_empty() {
+                checks.report(
+                    "codepipeline-stage-empty",
+                    checks.profile_origin(),
+                    &format!("{}.stage[{index}]", self.address()),
+                    format!("stage \"{}\" has no action", stage.name),
+                    "give every stage at least one action",
+                );
+            }
+            for action in &stage.actions {
+                for input in &action.input_artifacts {
+                    if !produced.contains(input) {
+                        checks.report(
+                            "codepipeline-artifact-unknown",
+                            checks.profile_origin(),
+                            &format!("{}.stage[{index}]", self.address()),
+                            format!(
+                                "action \"{}\" reads artifact \"{input}\", which no earlier action produces",
+                                action.name
+                            ),
+                            "name an output artifact of an action in an earlier stage",
+                        );
+                    }
+                }
+            }
+            produced.extend(
+                stage
+                    .actions
+                    .iter()
+                    .flat_map(|action| action.output_artifacts.iter().copied()),
+            );
+        }
+        if self.stages.len() < 2 {
+            checks.report(
+                "codepipeline-stages",
+                checks.profile_origin(),
+                &field,
+                format!(
+                    "the pipeline has {} stage(s); CodePipeline needs at least 2",
+                    self.stages.len()
+                ),
+                "add a source stage and at least one more",
+            );
+        }
+    }
+}

@@ -1,0 +1,31 @@
+//! `aws_kms_alias`: a readable name for a key (`alias/...`).
+
+use crate::model::{Block, Expr};
+use crate::stack::{Address, StackFile, StackItem};
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct KmsAlias {
+    pub label: String,
+    /// `alias/<name>`.
+    pub name: Expr,
+    /// The key's `key_id`.
+    pub target_key_id: Expr,
+}
+
+impl StackItem for KmsAlias {
+    fn address(&self) -> Address {
+        Address::resource("aws_kms_alias", &self.label)
+    }
+
+    fn file(&self) -> StackFile {
+        StackFile::new("kms")
+    }
+
+    fn blocks(&self) -> Vec<Block> {
+        vec![
+            Block::new("resource", &["aws_kms_alias", &self.label])
+                .attr("name", self.name.clone())
+                .attr("target_key_id", self.target_key_id.clone()),
+        ]
+    }
+}

@@ -1,0 +1,55 @@
+//! `tfgen graph`: the diagram on stdout, exit codes, bad input.
+
+use crate::support::{project_root, tfgen};
+
+#[test]
+fn mermaid_is_the_default_and_dot_is_a_digraph() {
+    let mermaid = tfgen(&["graph", "--env", "prod"])
+        .in_dir(&project_root())
+        .run()
+        .expect(0);
+    assert!(
+        mermaid.stdout.starts_with("flowchart LR\n"),
+        "{}",
+        mermaid.stdout
+    );
+    assert!(mermaid.stdout.contains("[\"aws_iam_role.tf_mlops_role\"]"));
+    assert_eq!(mermaid.stderr, "");
+    let dot = tfgen(&["graph", "--env", "prod", "--format", "dot"])
+        .in_dir(&project_root())
+        .run()
+        .expect(0);
+    assert!(
+        dot.stdout.starts_with("digraph tfgen {\n"),
+        "{}",
+        dot.stdout
+    );
+    assert!(dot.stdout.contains(
+        "\"aws_iam_role_policy_attachment.tf_mlops_policy_attachment\" -> \"aws_iam_policy.tf_mlops_policy\" [label=\"policy_arn\"];"
+    ));
+}
+
+#[test]
+fn an_unknown_environment_or_format_is_exit_2() {
+    let unknown = tfgen(&["graph", "--env", "staging"])
+        .in_dir(&project_root())
+        .run()
+        .expect(2);
+    assert_eq!(unknown.stdout, "");
+    assert!(
+        unknown
+            .stderr
+            .starts_with("tfgen: unknown environment \"staging\""),
+        "{}",
+        unknown.stderr
+    );
+    let format = tfgen(&["graph", "--format", "svg"])
+        .in_dir(&project_root())
+        .run()
+        .expect(2);
+    assert!(
+        format.stderr.contains("invalid value 'svg'"),
+        "{}",
+        format.stderr
+    );
+}
