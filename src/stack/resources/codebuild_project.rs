@@ -194,3 +194,53 @@ impl StackItem for CodeBuildProject {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Document;
+    use crate::render::render_hcl;
+
+    #[test]
+    fn a_buildspec_is_a_yamlencode_object_with_shell_variables_kept_literal() {
+        let spec = Buildspec {
+            phases: vec![
+                Phase {
+                    name: "install",
+                    runtime_versions: vec![("python", "3.8")],
+                    commands: vec!["pip install ."],
+                },
+                Phase {
+                    name: "build",
+                    runtime_versions: vec![],
+                    commands: vec!["echo ${ARTIFACT_BUCKET}"],
+                },
+            ],
+            artifacts: vec!["template-export.yml"],
+        };
+        let block = Block::new("locals", &[]).attr("buildspec", spec.to_yamlencode());
+        assert_eq!(
+            render_hcl(&Document::new(vec![block])),
+            r#"locals {
+  buildspec = yamlencode({
+    version = "0.2"
+    phases = {
+      install = {
+        runtime-versions = {
+          python = "3.8"
+        }
+        commands = ["pip install ."]
+      }
+      build = {
+        commands = ["echo $${ARTIFACT_BUCKET}"]
+      }
+    }
+    artifacts = {
+      files = ["template-export.yml"]
+    }
+  })
+}
+"#
+        );
+    }
+}

@@ -194,3 +194,79 @@ impl StackItem for CodePipeline {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::stack::{Profile, StackInput};
+
+    fn action(name: &'static str, inputs: Vec<&'static str>, outputs: Vec<&'static str>) -> Action {
+        Action {
+            name,
+            category: "Build",
+            provider: "CodeBuild",
+            input_artifacts: inputs,
+            output_artifacts: outputs,
+            configuration: vec![("ProjectName", Expr::from("p"))],
+            run_order: 1,
+        }
+    }
+
+    fn problems(stages: Vec<Stage>) -> Vec<String> {
+        let stack = Stack::build(StackInput {
+            environment: "dev".into(),
+            profile: Profile::Seed,
+            origin: crate::error::Origin::BuiltIn("test".into()),
+            settings: Vec::new(),
+            pipeline: false,
+        });
+        let pipeline = CodePipeline {
+            label: "ci".into(),
+            name: Expr::from("model build"),
+            role_arn: Expr::from("arn:aws:iam::123456789012:role/r"),
+            artifact_bucket: Expr::from("b"),
+            artifact_key: None,
+            stages,
+        };
+        let mut checks = Checks::new(&stack);
+        pipeline.check(&mut checks);
+        checks
+            .into_problems()
+            .iter()
+            .map(|p| format!("{}: {}", p.rule, p.message))
+            .collect()
+    }
+
+    #[test]
+    fn artifacts_must_come_from_an_earlier_stage_and_names_follow_codepipeline() {
+        let found = problems(vec![
+            Stage {
+                name: "Source",
+                actions: vec![action("Source", vec![], vec!["SourceArtifact"])],
+            },
+            Stage {
+                name: "Build",
+                actions: vec![action("Build", vec!["SourceArtifact", "Missing"], vec![])],
+            },
+            Stage {
+                name: "Empty",
+                actions: vec![],
+            },
+        ]);
+        assert_eq!(
+            found,
+            [
+                "codepipeline-name-charset: pipeline name \"model build\" contains ' '; CodePipeline allows letters, digits, '.', '@', '-' and '_'",
+                "codepipeline-artifact-unknown: action \"Build\" reads artifact \"Missing\", which no earlier action produces",
+                "codepipeline-stage-empty: stage \"Empty\" has no action",
+            ]
+        );
+        assert_eq!(
+            problems(vec![Stage {
+                name: "Source",
+                actions: vec![action("Source", vec![], vec![])]
+            }])[1],
+            "codepipeline-stages: the pipeline has 1 stage(s); CodePipeline needs at least 2"
+        );
+    }
+}
