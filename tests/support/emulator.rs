@@ -7,7 +7,11 @@
 //! [`Emulator`] is an isolated, empty AWS account that disappears with it.
 //!
 //! moto is installed by `scripts/install-test-tools.sh` into `<repo>/.tools/moto`
-//! (or point `TFGEN_MOTO_SERVER` at another `moto_server`). The inventory of
+//! (or point `TFGEN_MOTO_SERVER` at another `moto_server`). It is started by
+//! `moto_launcher.py` with the python of that venv: moto's own server, after a
+//! few documented patches for moto defects that stop the AWS provider on
+//! CodeCommit, CodePipeline and CodeBuild (the rendered files are never bent
+//! around the emulator). The inventory of
 //! what exists is read by `inventory.py` with the boto3 that ships with moto,
 //! so the Rust side needs no AWS SDK.
 
@@ -80,13 +84,20 @@ impl Emulator {
         let stderr = stdout
             .try_clone()
             .map_err(|e| format!("duplicating the moto log handle: {e}"))?;
-        let child = Command::new(moto_server)
+        let child = Command::new(python_beside(moto_server))
+            .arg(launcher_path())
             .args(["-H", "127.0.0.1", "-p", &port.to_string()])
             .stdin(Stdio::null())
             .stdout(stdout)
             .stderr(stderr)
             .spawn()
-            .map_err(|e| format!("spawning {}: {e}", moto_server.display()))?;
+            .map_err(|e| {
+                format!(
+                    "spawning {} with {}: {e}",
+                    launcher_path().display(),
+                    python_beside(moto_server).display()
+                )
+            })?;
         Ok(Emulator {
             child,
             port,
@@ -116,10 +127,28 @@ impl Emulator {
     ///   "iam_roles": { NAME: { "arn", "path", "description", "assume_role_policy",
     ///                          "max_session_duration", "tags", "inline_policies" } },
     ///   "iam_policies": { NAME: { "arn", "path", "description", "document", "tags" } },
-    ///   "iam_role_policy_attachments": [ { "role", "policy_arn" } ] }
+    ///   "iam_role_policy_attachments": [ { "role", "policy_arn" } ],
+    ///   "codecommit_repositories": { NAME: { "arn", "description", "default_branch", "tags" } },
+    ///   "codebuild_projects": { NAME: { "arn", "service_role", "encryption_key", "source",
+    ///                                   "buildspec", "artifacts", "environment": { "type",
+    ///                                   "image", "compute_type", "privileged_mode",
+    ///                                   "variables": { NAME: { "value", "type" } } },
+    ///                                   "timeout_in_minutes", "logs_config", "tags" } },
+    ///   "codepipelines": { NAME: { "arn", "role_arn", "artifact_store", "pipeline_type",
+    ///                              "stages": [ { "name", "actions": [ { "name", "category",
+    ///                              "owner", "provider", "version", "run_order", "role_arn",
+    ///                              "configuration", "input_artifacts", "output_artifacts" } ] } ],
+    ///                              "tags" } },
+    ///   "event_rules": { NAME: { "arn", "description", "state", "event_pattern",
+    ///                            "schedule_expression", "role_arn", "tags",
+    ///                            "targets": [ { "id", "arn", "role_arn", "input" } ] } },
+    ///   "kms_keys": { KEY_ID: { "arn", "state", "description", "aliases", "rotation", "policy" } } }
     /// ```
     ///
-    /// Absent bucket configuration is `null`; policy documents are parsed JSON.
+    /// Absent bucket configuration is `null`; policy documents and event
+    /// patterns are parsed JSON. KMS keys are customer-managed ones only; after
+    /// `destroy` they stay listed with state `PendingDeletion` (KMS never
+    /// deletes a key at once), which a destroy check must accept.
     /// Panics with the script's output if it fails: in a test that is the
     /// failure to report.
     pub fn inventory(&self) -> Value {
@@ -147,15 +176,8 @@ impl Emulator {
         })
     }
 
-    /// The python that has boto3: the one beside `moto_server` in its venv,
-    /// else whatever `python3` is on PATH.
     fn python(&self) -> PathBuf {
-        let sibling = self.moto_server.with_file_name("python");
-        if sibling.is_file() {
-            sibling
-        } else {
-            PathBuf::from("python3")
-        }
+        python_beside(&self.moto_server)
     }
 
     /// Waits until moto has bound its port and answers a plain HTTP GET;
@@ -243,12 +265,36 @@ pub fn write_override(dir: &Path, endpoint: &str) -> std::io::Result<()> {
     std::fs::write(dir.join(OVERRIDE_FILE), text)
 }
 
-/// `TFGEN_MOTO_SERVER`, else the venv made by `scripts/install-test-tools.sh`.
+/// The python that has moto and boto3: the one beside `moto_server` in its
+/// venv, else whatever `python3` is on PATH.
+pub fn python_beside(moto_server: &Path) -> PathBuf {
+    let sibling = moto_server.with_file_name("python");
+    if sibling.is_file() {
+        sibling
+    } else {
+        PathBuf::from("python3")
+    }
+}
+
+/// `moto_launcher.py`: moto's own server, started after the launcher's
+/// patches for the moto defects that stop the AWS provider (each documented
+/// there, each probed by `tests/emulator_patches.rs`).
+pub fn launcher_path() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/moto_launcher.py")
+}
+
+/// `TFGEN_MOTO_SERVER`, else the venv made by `scripts/install-test-tools.sh`
+/// under `TFGEN_TOOLS_DIR` (default `<repo>/.tools`), as the script puts it.
 pub fn moto_server_path() -> PathBuf {
     std::env::var_os("TFGEN_MOTO_SERVER")
         .map(PathBuf::from)
         .unwrap_or_else(|| {
-            Path::new(env!("CARGO_MANIFEST_DIR")).join(".tools/moto/bin/moto_server")
+            std::env::var_os("TFGEN_TOOLS_DIR")
+                .map_or_else(
+                    || Path::new(env!("CARGO_MANIFEST_DIR")).join(".tools"),
+                    PathBuf::from,
+                )
+                .join("moto/bin/moto_server")
         })
 }
 

@@ -6,8 +6,12 @@ The Rust test harness (tests/support/emulator.rs) runs this with the moto
 venv's python, which already ships boto3, so the harness needs no AWS SDK of
 its own. Only the resource kinds the generated stack creates are listed:
 S3 buckets with their bucket-level configuration, customer-managed IAM roles
-and policies, and role -> managed policy attachments. Policy documents are
-returned parsed, so callers compare them as JSON values, not as strings.
+and policies, role -> managed policy attachments, and the MLOps pipeline's
+CodeCommit repositories, CodeBuild projects, CodePipelines, EventBridge rules
+with their targets and customer-managed KMS keys. Policy documents and event
+patterns are returned parsed, so callers compare them as JSON values, not as
+strings. The emulator must run with moto_launcher.py's patches (CodeCommit's
+ListRepositories and tags exist only there).
 """
 
 import json
@@ -144,6 +148,169 @@ def attachments(iam, role_names):
     return result
 
 
+def repositories(codecommit):
+    result = {}
+    for listed in codecommit.list_repositories()["repositories"]:
+        name = listed["repositoryName"]
+        repository = codecommit.get_repository(repositoryName=name)[
+            "repositoryMetadata"
+        ]
+        result[name] = {
+            "arn": repository["Arn"],
+            "description": repository.get("repositoryDescription"),
+            "default_branch": repository.get("defaultBranch"),
+            "tags": codecommit.list_tags_for_resource(resourceArn=repository["Arn"])[
+                "tags"
+            ],
+        }
+    return result
+
+
+def projects(codebuild):
+    names = codebuild.list_projects()["projects"]
+    if not names:
+        return {}
+    result = {}
+    for project in codebuild.batch_get_projects(names=names)["projects"]:
+        environment = project["environment"]
+        result[project["name"]] = {
+            "arn": project["arn"],
+            "description": project.get("description"),
+            "service_role": project["serviceRole"],
+            "encryption_key": project.get("encryptionKey"),
+            "source": project["source"],
+            "buildspec": project["source"].get("buildspec"),
+            "artifacts": project["artifacts"],
+            "environment": {
+                "type": environment["type"],
+                "image": environment["image"],
+                "compute_type": environment["computeType"],
+                "privileged_mode": environment.get("privilegedMode"),
+                "variables": {
+                    variable["name"]: {
+                        "value": variable["value"],
+                        "type": variable.get("type", "PLAINTEXT"),
+                    }
+                    for variable in environment.get("environmentVariables", [])
+                },
+            },
+            "timeout_in_minutes": project.get("timeoutInMinutes"),
+            "logs_config": project.get("logsConfig"),
+            "tags": {t["key"]: t["value"] for t in project.get("tags") or []},
+        }
+    return result
+
+
+def pipelines(codepipeline):
+    result = {}
+    for listed in codepipeline.list_pipelines()["pipelines"]:
+        answer = codepipeline.get_pipeline(name=listed["name"])
+        pipeline = answer["pipeline"]
+        arn = answer["metadata"]["pipelineArn"]
+        result[pipeline["name"]] = {
+            "arn": arn,
+            "role_arn": pipeline["roleArn"],
+            "artifact_store": pipeline.get("artifactStore"),
+            "pipeline_type": pipeline.get("pipelineType"),
+            "stages": [
+                {
+                    "name": stage["name"],
+                    "actions": [
+                        {
+                            "name": action["name"],
+                            "category": action["actionTypeId"]["category"],
+                            "owner": action["actionTypeId"]["owner"],
+                            "provider": action["actionTypeId"]["provider"],
+                            "version": action["actionTypeId"]["version"],
+                            "run_order": action.get("runOrder"),
+                            "role_arn": action.get("roleArn"),
+                            "configuration": action.get("configuration", {}),
+                            "input_artifacts": [
+                                a["name"] for a in action.get("inputArtifacts", [])
+                            ],
+                            "output_artifacts": [
+                                a["name"] for a in action.get("outputArtifacts", [])
+                            ],
+                        }
+                        for action in stage["actions"]
+                    ],
+                }
+                for stage in pipeline["stages"]
+            ],
+            "tags": {
+                t["key"]: t["value"]
+                for t in codepipeline.list_tags_for_resource(resourceArn=arn)["tags"]
+            },
+        }
+    return result
+
+
+def event_rules(events):
+    result = {}
+    for page in events.get_paginator("list_rules").paginate():
+        for rule in page["Rules"]:
+            name = rule["Name"]
+            pattern = rule.get("EventPattern")
+            result[name] = {
+                "arn": rule["Arn"],
+                "description": rule.get("Description"),
+                "state": rule.get("State"),
+                "event_pattern": json.loads(pattern) if pattern else None,
+                "schedule_expression": rule.get("ScheduleExpression"),
+                "role_arn": rule.get("RoleArn"),
+                "targets": [
+                    {
+                        "id": target["Id"],
+                        "arn": target["Arn"],
+                        "role_arn": target.get("RoleArn"),
+                        "input": target.get("Input"),
+                    }
+                    for target in events.list_targets_by_rule(Rule=name)["Targets"]
+                ],
+                "tags": {
+                    t["Key"]: t["Value"]
+                    for t in events.list_tags_for_resource(ResourceARN=rule["Arn"])[
+                        "Tags"
+                    ]
+                },
+            }
+    return result
+
+
+def kms_keys(kms):
+    aliases = {}
+    for page in kms.get_paginator("list_aliases").paginate():
+        for alias in page["Aliases"]:
+            if "TargetKeyId" in alias and not alias["AliasName"].startswith(
+                "alias/aws/"
+            ):
+                aliases.setdefault(alias["TargetKeyId"], []).append(alias["AliasName"])
+    result = {}
+    for page in kms.get_paginator("list_keys").paginate():
+        for listed in page["Keys"]:
+            key_id = listed["KeyId"]
+            key = kms.describe_key(KeyId=key_id)["KeyMetadata"]
+            # AWS-managed keys (aws/s3 ...) are not the stack's; pending-deletion
+            # keys are what `destroy` leaves: KMS keys are never deleted at once.
+            if key.get("KeyManager") != "CUSTOMER":
+                continue
+            result[key_id] = {
+                "arn": key["Arn"],
+                "state": key["KeyState"],
+                "description": key.get("Description"),
+                "aliases": sorted(aliases.get(key_id, [])),
+                "rotation": kms.get_key_rotation_status(KeyId=key_id)[
+                    "KeyRotationEnabled"
+                ]
+                if key["KeyState"] == "Enabled"
+                else None,
+                "policy": json.loads(
+                    kms.get_key_policy(KeyId=key_id, PolicyName="default")["Policy"]
+                ),
+            }
+    return result
+
+
 def main():
     (endpoint,) = sys.argv[1:]
     iam = client("iam", endpoint)
@@ -153,6 +320,11 @@ def main():
         "iam_roles": role_map,
         "iam_policies": policies(iam),
         "iam_role_policy_attachments": attachments(iam, role_map),
+        "codecommit_repositories": repositories(client("codecommit", endpoint)),
+        "codebuild_projects": projects(client("codebuild", endpoint)),
+        "codepipelines": pipelines(client("codepipeline", endpoint)),
+        "event_rules": event_rules(client("events", endpoint)),
+        "kms_keys": kms_keys(client("kms", endpoint)),
     }
     json.dump(inventory, sys.stdout, indent=2, sort_keys=True, default=str)
     print()

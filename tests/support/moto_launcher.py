@@ -1,0 +1,249 @@
+"""Start moto's server with the few corrections the AWS provider needs.
+
+Usage: python moto_launcher.py [moto_server arguments, e.g. -H 127.0.0.1 -p 5000]
+
+moto 5.2.5 departs from the AWS API in ways that stop hashicorp/aws 5.100.0
+on CodeCommit, CodePipeline and CodeBuild. Rather than bend the generated
+Terraform around the emulator (it must stay exactly what a user applies), the
+test harness (tests/support/emulator.rs) starts moto through this file, which
+monkeypatches moto's models and responses at import time and then runs moto's
+own server entry point.
+
+One patch per defect, each a function in PATCHES named after the defect, with
+a comment saying what moto does and what AWS does. Every patch has two probes
+in moto_patch_probe.py, run by tests/emulator_patches.rs: one on unpatched moto
+asserting the defect is still there (so the test fails, and tells us to delete
+the patch, the day moto is fixed) and one on patched moto asserting AWS's
+behaviour. No moto code is copied here: each patch wraps or adds to moto.
+"""
+
+import functools
+import json
+import sys
+import types
+
+from moto.core.utils import unix_time
+
+
+def codecommit_repository_dates_are_strings():
+    """CodeCommit CreateRepository/GetRepository: moto returns creationDate and
+    lastModifiedDate as ISO-8601 strings; the AWS JSON protocol sends
+    timestamps as epoch seconds (numbers), and the provider's decoder fails
+    with "expected CreationDate to be a JSON Number, got string instead"."""
+    from moto.codecommit import models
+
+    original_init = models.CodeCommit.__init__
+
+    @functools.wraps(original_init)
+    def init(self, *args, **kwargs):
+        original_init(self, *args, **kwargs)
+        now = unix_time()
+        self.repository_metadata["creationDate"] = now
+        self.repository_metadata["lastModifiedDate"] = now
+
+    models.CodeCommit.__init__ = init
+
+
+def codecommit_has_no_tagging():
+    """CodeCommit: moto ignores CreateRepository's `tags` and has no
+    ListTagsForResource, TagResource or UntagResource; the provider reads a
+    repository's tags with ListTagsForResource after every create and refresh
+    (and tags through TagResource on update). AWS keeps tags per repository
+    ARN and answers an unknown ARN with RepositoryDoesNotExistException."""
+    from moto.codecommit import responses
+    from moto.codecommit.exceptions import RepositoryDoesNotExistException
+
+    def repository_by_arn(backend, arn):
+        for repository in backend.repositories.values():
+            if repository.repository_metadata["Arn"] == arn:
+                return repository
+        raise RepositoryDoesNotExistException(arn.rsplit(":", 1)[-1])
+
+    original_create = responses.CodeCommitResponse.create_repository
+
+    @functools.wraps(original_create)
+    def create_repository(self):
+        body = original_create(self)
+        name = self._get_param("repositoryName")
+        repository = self.codecommit_backend.repositories[name]
+        repository.tags = dict(self._get_param("tags") or {})
+        return body
+
+    def list_tags_for_resource(self):
+        backend = self.codecommit_backend
+        repository = repository_by_arn(backend, self._get_param("resourceArn"))
+        return json.dumps({"tags": getattr(repository, "tags", {})})
+
+    def tag_resource(self):
+        backend = self.codecommit_backend
+        repository = repository_by_arn(backend, self._get_param("resourceArn"))
+        tags = getattr(repository, "tags", {})
+        tags.update(self._get_param("tags") or {})
+        repository.tags = tags
+        return "{}"
+
+    def untag_resource(self):
+        backend = self.codecommit_backend
+        repository = repository_by_arn(backend, self._get_param("resourceArn"))
+        tags = getattr(repository, "tags", {})
+        for key in self._get_param("tagKeys") or []:
+            tags.pop(key, None)
+        repository.tags = tags
+        return "{}"
+
+    responses.CodeCommitResponse.create_repository = create_repository
+    responses.CodeCommitResponse.list_tags_for_resource = list_tags_for_resource
+    responses.CodeCommitResponse.tag_resource = tag_resource
+    responses.CodeCommitResponse.untag_resource = untag_resource
+
+
+def codecommit_has_no_list_repositories():
+    """CodeCommit ListRepositories: moto does not implement it (HTTP 500). The
+    provider never calls it, but the test harness (inventory.py) lists what
+    exists through it, as it does for every other service, to catch both a
+    missing repository and one that `destroy` left behind. AWS returns
+    `{"repositories": [{"repositoryName", "repositoryId"}]}`, sorted by name by
+    default."""
+    from moto.codecommit import responses
+
+    def list_repositories(self):
+        repositories = sorted(
+            self.codecommit_backend.repositories.values(),
+            key=lambda repository: repository.repository_metadata["repositoryName"],
+        )
+        listed = [
+            {
+                "repositoryName": repository.repository_metadata["repositoryName"],
+                "repositoryId": repository.repository_metadata["repositoryId"],
+            }
+            for repository in repositories
+        ]
+        return json.dumps({"repositories": listed})
+
+    responses.CodeCommitResponse.list_repositories = list_repositories
+
+
+def codepipeline_metadata_dates_are_strings():
+    """CodePipeline GetPipeline/ListPipelines: moto returns `created` and
+    `updated` as ISO-8601 strings; AWS sends epoch seconds, and the provider
+    fails to decode the metadata."""
+    from moto.codepipeline import models
+
+    original = models.CodePipeline.metadata.fget
+
+    def metadata(self):
+        result = dict(original(self))
+        result["created"] = unix_time(self._created)
+        result["updated"] = unix_time(self._updated)
+        return result
+
+    models.CodePipeline.metadata = property(metadata)
+
+
+def codepipeline_trust_reads_service_as_string():
+    """CodePipeline CreatePipeline: moto checks the role's trust policy with
+    `"codepipeline.amazonaws.com" in [statement["Principal"]["Service"] ...]`,
+    so a statement whose Service is a list (as IAM allows, and as a role
+    shared by several services has it) is "not authorized". AWS accepts any
+    statement that names the service, alone or in a list. The trust check is
+    moto's only use of `json` in that module: it gets a `loads` that splits a
+    statement listing N services into N statements of one service each, so
+    moto's own check then sees every service (the stored role is untouched)."""
+    from moto.codepipeline import models
+
+    def loads(text, *args, **kwargs):
+        document = json.loads(text, *args, **kwargs)
+        if not isinstance(document, dict) or "Statement" not in document:
+            return document
+        statements = document["Statement"]
+        if isinstance(statements, dict):
+            statements = [statements]
+        split = []
+        for statement in statements:
+            services = statement.get("Principal", {}).get("Service")
+            if isinstance(services, list):
+                for service in services:
+                    principal = dict(statement["Principal"], Service=service)
+                    split.append(dict(statement, Principal=principal))
+            else:
+                split.append(statement)
+        return dict(document, Statement=split)
+
+    models.json = types.SimpleNamespace(loads=loads, dumps=json.dumps)
+
+
+def codebuild_requires_location_for_codepipeline():
+    """CodeBuild CreateProject: moto demands `source.location` for every
+    source type and `artifacts.location` for every artifacts type but
+    NO_ARTIFACTS; AWS takes neither for type CODEPIPELINE (the pipeline hands
+    the build its input and collects its output), nor a source location for
+    NO_SOURCE. The provider sends none there, so moto rejects every project a
+    CodePipeline runs with "Project source location is required"."""
+    from moto.codebuild import responses
+
+    original_source = responses._validate_required_params_source
+    original_artifacts = responses._validate_required_params_artifacts
+
+    def validate_source(source):
+        if source.get("type") in ("CODEPIPELINE", "NO_SOURCE"):
+            source = dict(source, location=source.get("location") or "-")
+        original_source(source)
+
+    def validate_artifacts(artifacts):
+        if artifacts.get("type") == "CODEPIPELINE":
+            artifacts = dict(artifacts, location=artifacts.get("location") or "-")
+        original_artifacts(artifacts)
+
+    responses._validate_required_params_source = validate_source
+    responses._validate_required_params_artifacts = validate_artifacts
+
+
+def codebuild_delete_project_ignores_arn():
+    """CodeBuild DeleteProject: AWS takes the project's name or ARN (the
+    provider's resource id, which it deletes by, is the ARN); moto looks the
+    value up by name only and silently deletes nothing, so `destroy` reports
+    success while the project stays."""
+    from moto.codebuild import models
+
+    original = models.CodeBuildBackend.delete_project
+
+    @functools.wraps(original)
+    def delete_project(self, project_name):
+        for name, project in self.codebuild_projects.items():
+            if project.arn == project_name:
+                project_name = name
+                break
+        original(self, project_name)
+
+    models.CodeBuildBackend.delete_project = delete_project
+
+
+# Every correction, by name; the probes (moto_patch_probe.py) use the same names.
+PATCHES = {
+    patch.__name__: patch
+    for patch in (
+        codecommit_repository_dates_are_strings,
+        codecommit_has_no_tagging,
+        codecommit_has_no_list_repositories,
+        codepipeline_metadata_dates_are_strings,
+        codepipeline_trust_reads_service_as_string,
+        codebuild_requires_location_for_codepipeline,
+        codebuild_delete_project_ignores_arn,
+    )
+}
+
+
+def apply_all():
+    for patch in PATCHES.values():
+        patch()
+
+
+def main():
+    apply_all()
+    from moto.server import main as moto_server
+
+    moto_server(sys.argv[1:])
+
+
+if __name__ == "__main__":
+    main()
