@@ -87,6 +87,7 @@ patch_tests!(
     codepipeline_trust_reads_service_as_string,
     codebuild_requires_location_for_codepipeline,
     codebuild_delete_project_ignores_arn,
+    codebuild_ignores_encryption_key,
 );
 
 #[test]

@@ -235,8 +235,10 @@ impl Drop for Emulator {
 /// configuration already has (e.g. `region = var.region`), so the generated
 /// files are applied exactly as written. Only the services the stack calls are
 /// redirected (S3, IAM, and STS for the provider's credential and account-id
-/// lookups); a call to any other service would head for real AWS and fail,
-/// which is what we want to notice. Beyond that:
+/// lookups; CodeCommit, CodeBuild, CodePipeline, EventBridge, KMS and
+/// CloudWatch Logs for the MLOps pipeline of issue 12); a call to any other
+/// service would head for real AWS and fail, which is what we want to notice.
+/// Beyond that:
 /// - static `test` credentials, so no profile or environment is consulted;
 /// - `s3_use_path_style`: `http://HOST:PORT/BUCKET`, since a bucket-name
 ///   subdomain of the emulator's host would not resolve;
@@ -256,6 +258,12 @@ pub fn write_override(dir: &Path, endpoint: &str) -> std::io::Result<()> {
                     "iam": endpoint,
                     "s3": endpoint,
                     "sts": endpoint,
+                    "codecommit": endpoint,
+                    "codebuild": endpoint,
+                    "codepipeline": endpoint,
+                    "events": endpoint,
+                    "kms": endpoint,
+                    "logs": endpoint,
                 },
             }
         }

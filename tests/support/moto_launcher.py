@@ -3,7 +3,8 @@
 Usage: python moto_launcher.py [moto_server arguments, e.g. -H 127.0.0.1 -p 5000]
 
 moto 5.2.5 departs from the AWS API in ways that stop hashicorp/aws 5.100.0
-on CodeCommit, CodePipeline and CodeBuild. Rather than bend the generated
+on CodeCommit, CodePipeline and CodeBuild (or, for ListRepositories, stop the
+harness reading back what was applied). Rather than bend the generated
 Terraform around the emulator (it must stay exactly what a user applies), the
 test harness (tests/support/emulator.rs) starts moto through this file, which
 monkeypatches moto's models and responses at import time and then runs moto's
@@ -218,6 +219,28 @@ def codebuild_delete_project_ignores_arn():
     models.CodeBuildBackend.delete_project = delete_project
 
 
+def codebuild_ignores_encryption_key():
+    """CodeBuild CreateProject: moto drops the request's `encryptionKey` and
+    always answers the AWS-managed `alias/aws/s3`; AWS keeps the customer key
+    given (and answers `alias/aws/s3` only when none is). The provider then
+    sees the key differ on every plan and, since moto has no UpdateProject,
+    the perpetual diff cannot even be applied."""
+    from moto.codebuild import responses
+
+    original = responses.CodeBuildResponse.create_project
+
+    @functools.wraps(original)
+    def create_project(self):
+        result = original(self)
+        key = self._get_param("encryptionKey")
+        if key:
+            project = self.codebuild_backend.codebuild_projects[self._get_param("name")]
+            project.project_metadata["encryptionKey"] = key
+        return result
+
+    responses.CodeBuildResponse.create_project = create_project
+
+
 # Every correction, by name; the probes (moto_patch_probe.py) use the same names.
 PATCHES = {
     patch.__name__: patch
@@ -229,6 +252,7 @@ PATCHES = {
         codepipeline_trust_reads_service_as_string,
         codebuild_requires_location_for_codepipeline,
         codebuild_delete_project_ignores_arn,
+        codebuild_ignores_encryption_key,
     )
 }
 

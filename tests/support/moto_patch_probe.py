@@ -243,6 +243,32 @@ def probe_codebuild_delete_by_arn():
     return {"projects_after_delete": api.list_projects()["projects"]}
 
 
+def probe_codebuild_encryption_key():
+    api = client("codebuild")
+    key = f"arn:aws:kms:{REGION}:{ACCOUNT}:key/00000000-0000-0000-0000-000000000000"
+    source = {"type": "CODEPIPELINE", "location": "-"}
+    artifacts = {"type": "CODEPIPELINE", "location": "-"}
+    environment = {
+        "type": "LINUX_CONTAINER",
+        "image": "aws/codebuild/amazonlinux2-x86_64-standard:3.0",
+        "computeType": "BUILD_GENERAL1_SMALL",
+    }
+    for name, extra in (("keyed", {"encryptionKey": key}), ("default", {})):
+        api.create_project(
+            name=name,
+            source=source,
+            artifacts=artifacts,
+            environment=environment,
+            serviceRole=ROLE_ARN,
+            **extra,
+        )
+    projects = api.batch_get_projects(names=["keyed", "default"])["projects"]
+    return {
+        "given": key,
+        **{project["name"]: project["encryptionKey"] for project in projects},
+    }
+
+
 def numbers(observed):
     values = [v for group in observed.values() for v in group.values()]
     return all(is_number(v) for v in values)
@@ -292,6 +318,12 @@ PROBES = {
         probe_codebuild_delete_by_arn,
         lambda o: o["projects_after_delete"] == ["probe"],
         lambda o: o["projects_after_delete"] == [],
+    ),
+    "codebuild_ignores_encryption_key": (
+        probe_codebuild_encryption_key,
+        lambda o: o["keyed"] != o["given"],
+        lambda o: o["keyed"] == o["given"]
+        and o["default"] == f"arn:aws:kms:{REGION}:{ACCOUNT}:alias/aws/s3",
     ),
 }
 
