@@ -1,10 +1,18 @@
 //! The files tfgen generates, rendered in memory, and how they land on disk.
 //!
-//! Everything is rendered and validated before the first byte is written;
-//! each file is then replaced atomically (a temporary file in the same
-//! directory, renamed over the old one), so a failure never leaves a
-//! half-written tree. tfgen owns exactly the files that start with its
-//! header: stale ones are removed, anything else is left alone.
+//! Everything is validated before the first byte is written. Every write
+//! path goes through one [`Staging`]: each file is written to a temporary
+//! file next to its target, and only when every file of the run is staged
+//! are they renamed over their targets, so an error (a bad environment, a
+//! directory where a file should be, a full disk, SIGINT or SIGTERM) leaves
+//! the tree exactly as it was.
+//!
+//! Ownership: tfgen owns exactly the regular files that start with its
+//! header and sit directly in a directory it manages (`<out>/<env>/hcl`,
+//! `<out>/<env>/json`, or the `--out DIR` of one environment), never deeper
+//! and never elsewhere. It removes only those, refuses to overwrite any
+//! other file, and refuses an `--out` folder that holds other content but
+//! none of its files.
 
 use std::path::{Path, PathBuf};
 
@@ -40,7 +48,7 @@ pub fn header(context: &HeaderContext) -> Vec<String> {
     // the built-in ones cost more than rendering the header.
     let environment = minijinja::Environment::empty();
     let source = match context.source {
-        Source::File(path) => path.display().to_string(),
+        Source::File(path) => config_file_name(path),
         Source::BuiltIn => "tfgen's built-in environments".to_string(),
     };
     let text = environment
@@ -90,24 +98,36 @@ pub fn tree_directory(environment: &str, format: Format) -> PathBuf {
 /// Every environment in both formats, as `tfgen render --all` writes them
 /// (paths relative to the tree's root).
 pub fn tree(config: &Config, stacks: &[(&Environment, Stack)]) -> Vec<GeneratedFile> {
+    stacks
+        .iter()
+        .flat_map(|(environment, stack)| environment_tree(config, environment, stack))
+        .collect()
+}
+
+/// One environment's files in both formats, paths relative to the tree's
+/// root: what `render --all` and `check` produce and drop one environment
+/// at a time, so memory does not grow with the number of environments.
+pub fn environment_tree(
+    config: &Config,
+    environment: &Environment,
+    stack: &Stack,
+) -> Vec<GeneratedFile> {
+    let lines = header(&HeaderContext {
+        source: &config.source,
+        environment: &environment.name,
+        profile: stack.profile,
+        command: regenerate_all_command(config),
+    });
+    // Lowered once for both syntaxes: lowering copies every policy.
+    let documents = documents(stack, &lines);
     let mut files = Vec::new();
-    for (environment, stack) in stacks {
-        let lines = header(&HeaderContext {
-            source: &config.source,
-            environment: &environment.name,
-            profile: stack.profile,
-            command: regenerate_all_command(config),
-        });
-        // Lowered once for both syntaxes: lowering copies every policy.
-        let documents = documents(stack, &lines);
-        for format in Format::ALL {
-            let directory = tree_directory(&environment.name, format);
-            for file in render_files(&documents, format) {
-                files.push(GeneratedFile {
-                    path: directory.join(file.path),
-                    contents: file.contents,
-                });
-            }
+    for format in Format::ALL {
+        let directory = tree_directory(&environment.name, format);
+        for file in render_files(&documents, format) {
+            files.push(GeneratedFile {
+                path: directory.join(file.path),
+                contents: file.contents,
+            });
         }
     }
     files
@@ -115,17 +135,39 @@ pub fn tree(config: &Config, stacks: &[(&Environment, Stack)]) -> Vec<GeneratedF
 
 /// The command that regenerates the whole tree.
 pub fn regenerate_all_command(config: &Config) -> String {
+    format!("tfgen render --all{}", config_argument(config))
+}
+
+/// ` --config NAME` for a configuration file other than `tfgen.hcl`, else
+/// nothing. Only the file's name: the bytes tfgen writes must not depend on
+/// how the path was typed (`./tfgen.hcl`, an absolute path, from another
+/// folder), so headers name the file as it is known in its own folder, the
+/// folder the command is run from.
+pub fn config_argument(config: &Config) -> String {
     match &config.source {
-        Source::File(path) if path != Path::new(crate::config::DEFAULT_FILE) => {
-            format!("tfgen render --all --config {}", path.display())
+        Source::File(path) if config_file_name(path) != crate::config::DEFAULT_FILE => {
+            format!(" --config {}", config_file_name(path))
         }
-        _ => "tfgen render --all".to_string(),
+        _ => String::new(),
     }
 }
 
-/// True when the file at `path` starts with tfgen's header.
+/// The configuration file's name without the folders it was reached by.
+fn config_file_name(path: &Path) -> String {
+    path.file_name().map_or_else(
+        || path.display().to_string(),
+        |name| name.to_string_lossy().into_owned(),
+    )
+}
+
+/// True when the regular file at `path` starts with tfgen's header. A
+/// symbolic link is never tfgen's: tfgen writes regular files only.
 pub fn is_generated(path: &Path) -> bool {
     use std::io::Read;
+    let is_regular = std::fs::symlink_metadata(path).is_ok_and(|metadata| metadata.is_file());
+    if !is_regular {
+        return false;
+    }
     let mut start = [0u8; 256];
     let Ok(mut file) = std::fs::File::open(path) else {
         return false;
@@ -136,86 +178,365 @@ pub fn is_generated(path: &Path) -> bool {
         || head.starts_with(&format!("{{\n  \"//\": \"{MARKER}"))
 }
 
-/// The Terraform files (`.tf`, `.tf.json`) below `root` that tfgen
-/// generated, relative to `root`, sorted. A missing root holds none.
-pub fn owned_files(root: &Path) -> Result<Vec<PathBuf>> {
+/// The files directly in `directory` that tfgen generated (Terraform files
+/// with its header), sorted. A missing directory holds none.
+pub fn owned_in(directory: &Path) -> Result<Vec<PathBuf>> {
     let mut found = Vec::new();
-    if root.is_dir() {
-        collect_owned(root, root, &mut found)?;
+    let entries = match std::fs::read_dir(directory) {
+        Ok(entries) => entries,
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(found),
+        Err(error) if error.kind() == std::io::ErrorKind::NotADirectory => return Ok(found),
+        Err(source) => return Err(Error::io("read directory", directory, source)),
+    };
+    for entry in entries {
+        let entry = entry.map_err(|source| Error::io("read directory", directory, source))?;
+        let path = entry.path();
+        if Format::of_path(&path).is_some() && is_generated(&path) {
+            found.push(path);
+        }
     }
     found.sort();
     Ok(found)
 }
 
-fn collect_owned(root: &Path, directory: &Path, found: &mut Vec<PathBuf>) -> Result<()> {
-    let entries = std::fs::read_dir(directory)
-        .map_err(|source| Error::io("read directory", directory, source))?;
+/// The environment directories tfgen manages under a tree's root: every
+/// `<root>/<env>/hcl` and `<root>/<env>/json` that exists, whatever `<env>`
+/// (an environment removed from `tfgen.hcl` leaves its files there).
+pub fn managed_directories(root: &Path) -> Result<Vec<PathBuf>> {
+    let mut found = Vec::new();
+    let entries = match std::fs::read_dir(root) {
+        Ok(entries) => entries,
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(found),
+        Err(source) => return Err(Error::io("read directory", root, source)),
+    };
     for entry in entries {
-        let entry = entry.map_err(|source| Error::io("read directory", directory, source))?;
-        let path = entry.path();
-        let kind = entry
-            .file_type()
-            .map_err(|source| Error::io("inspect", &path, source))?;
-        if kind.is_dir() {
-            // Terraform's own working data is never ours.
-            if entry.file_name() != ".terraform" {
-                collect_owned(root, &path, found)?;
+        let entry = entry.map_err(|source| Error::io("read directory", root, source))?;
+        let is_directory = entry.file_type().is_ok_and(|kind| kind.is_dir());
+        if !is_directory {
+            continue;
+        }
+        for format in Format::ALL {
+            let directory = entry.path().join(format.name());
+            if std::fs::symlink_metadata(&directory).is_ok_and(|metadata| metadata.is_dir()) {
+                found.push(directory);
             }
-        } else if kind.is_file() && Format::of_path(&path).is_some() && is_generated(&path) {
-            found.push(path.strip_prefix(root).unwrap_or(&path).to_path_buf());
         }
     }
-    Ok(())
+    found.sort();
+    Ok(found)
 }
 
-/// Writes `files` under `root`, each atomically, and removes the files tfgen
-/// generated earlier that are not among them. Unchanged files are not
-/// touched, so their modification times stay.
-pub fn write_tree(root: &Path, files: &[GeneratedFile]) -> Result<()> {
-    let stale: Vec<PathBuf> = owned_files(root)?
-        .into_iter()
-        .filter(|path| !files.iter().any(|file| &file.path == path))
-        .collect();
-    for file in files {
-        write_atomic(&root.join(&file.path), &file.contents)?;
+/// The files tfgen generated in a tree: directly in its managed
+/// directories, never deeper. Full paths, sorted.
+pub fn owned_in_tree(root: &Path) -> Result<Vec<PathBuf>> {
+    let mut found = Vec::new();
+    for directory in managed_directories(root)? {
+        found.extend(owned_in(&directory)?);
     }
-    for path in stale {
-        let full = root.join(&path);
-        std::fs::remove_file(&full)
-            .map_err(|source| Error::io("remove stale file", &full, source))?;
-        remove_empty_parents(root, &full);
-    }
-    Ok(())
+    Ok(found)
 }
 
-/// Replaces `path` with `contents` through a temporary file and a rename.
-pub fn write_atomic(path: &Path, contents: &str) -> Result<()> {
-    if std::fs::read(path).is_ok_and(|existing| existing == contents.as_bytes()) {
+/// Refuses to write into `root` when it is not tfgen's: it exists, holds
+/// something, and `owned` (tfgen's files at the places it writes to) is
+/// empty. An empty or new folder is fine.
+fn refuse_foreign(root: &Path, owned: &[PathBuf], layout: &str) -> Result<()> {
+    if !owned.is_empty() {
         return Ok(());
     }
-    let directory = path
-        .parent()
-        .filter(|parent| !parent.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    std::fs::create_dir_all(directory)
-        .map_err(|source| Error::io("create directory", directory, source))?;
-    let mut temporary = tempfile::NamedTempFile::new_in(directory)
-        .map_err(|source| Error::io("create a file in", directory, source))?;
-    std::io::Write::write_all(&mut temporary, contents.as_bytes())
-        .map_err(|source| Error::io("write", temporary.path().to_path_buf(), source))?;
-    temporary
-        .persist(path)
-        .map_err(|error| Error::io("replace", path, error.error))?;
+    let holds_something = match std::fs::read_dir(root) {
+        Ok(mut entries) => entries.next().is_some(),
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => false,
+        Err(error) if error.kind() == std::io::ErrorKind::NotADirectory => {
+            return Err(Error::Usage(format!(
+                "cannot write into {}: it is a file, not a directory\n  help: pass --out a directory",
+                root.display()
+            )));
+        }
+        Err(source) => return Err(Error::io("read directory", root, source)),
+    };
+    if holds_something {
+        return Err(Error::Usage(format!(
+            "refusing to write into {}: it holds files but none that tfgen generated ({layout})\n  help: pass --out an empty or new directory, or the tree tfgen wrote before",
+            root.display()
+        )));
+    }
     Ok(())
 }
 
-/// Removes directories left empty by stale-file removal, up to `root`.
-fn remove_empty_parents(root: &Path, file: &Path) {
-    let mut directory = file.parent();
-    while let Some(current) = directory {
-        if current == root || !current.starts_with(root) || std::fs::remove_dir(current).is_err() {
-            break;
+/// `tfgen render --all`: writes the tree under `root` one environment at a
+/// time as `files_of` renders them (so memory stays flat), then removes
+/// the files tfgen generated there that no environment produces any more.
+/// All or nothing: nothing changes on disk unless everything succeeds.
+pub fn write_tree<I>(root: &Path, environments: I) -> Result<()>
+where
+    I: IntoIterator<Item = Vec<GeneratedFile>>,
+{
+    let owned = owned_in_tree(root)?;
+    refuse_foreign(
+        root,
+        &owned,
+        "no <env>/hcl/*.tf or <env>/json/*.tf.json with its header",
+    )?;
+    let mut staging = Staging::new(root)?;
+    for files in environments {
+        for file in files {
+            staging.stage(&root.join(&file.path), &file.contents)?;
         }
-        directory = current.parent();
+    }
+    for path in owned {
+        staging.remove_unless_written(path);
+    }
+    staging.commit()
+}
+
+/// `tfgen render --env E --out DIR`: one environment's split files in one
+/// format. tfgen's files already in DIR that are not among them (the other
+/// format's, a file the stack no longer has) are removed, so Terraform never
+/// loads the stack twice.
+pub fn write_module(directory: &Path, files: &[GeneratedFile]) -> Result<()> {
+    let owned = owned_in(directory)?;
+    refuse_foreign(directory, &owned, "no .tf or .tf.json file with its header")?;
+    let mut staging = Staging::new(directory)?;
+    for file in files {
+        staging.stage(&directory.join(&file.path), &file.contents)?;
+    }
+    for path in owned {
+        staging.remove_unless_written(path);
+    }
+    staging.commit()
+}
+
+/// One all-or-nothing change to files on disk: files are staged (written to
+/// temporary files next to their targets), then committed together (each
+/// renamed over its target, stale files removed). Dropped without
+/// [`Staging::commit`], or on any error, it removes what it staged and the
+/// directories it created, and the tree is as it was.
+///
+/// Every write path uses it: later ones (new output trees) stage their
+/// files the same way.
+pub struct Staging {
+    /// Temporary file → its target, in staging order.
+    staged: Vec<(PathBuf, PathBuf)>,
+    /// Targets staged, to tell a stale file from one being rewritten.
+    targets: std::collections::HashSet<PathBuf>,
+    /// Directories this staging created, outermost first.
+    created: Vec<PathBuf>,
+    /// Generated files to remove at commit, unless staged again.
+    stale: Vec<PathBuf>,
+    /// Directories that may become empty at commit, up to this root.
+    root: PathBuf,
+    _signals: interrupt::Guard,
+}
+
+impl Staging {
+    pub fn new(root: &Path) -> Result<Staging> {
+        Ok(Staging {
+            staged: Vec::new(),
+            targets: Default::default(),
+            created: Vec::new(),
+            stale: Vec::new(),
+            root: root.to_path_buf(),
+            _signals: interrupt::Guard::install(),
+        })
+    }
+
+    /// Stages `contents` for `target`. A target that already holds exactly
+    /// these bytes is left untouched (its modification time stays). A target
+    /// that is a directory, a symbolic link or a file tfgen did not generate
+    /// is an error naming it.
+    pub fn stage(&mut self, target: &Path, contents: &str) -> Result<()> {
+        interrupt::check()?;
+        self.targets.insert(target.to_path_buf());
+        match std::fs::symlink_metadata(target) {
+            Ok(metadata) if metadata.is_dir() => {
+                return Err(Error::Usage(format!(
+                    "cannot write {}: it is a directory\n  help: move it away; tfgen writes a file there",
+                    target.display()
+                )));
+            }
+            Ok(metadata) if metadata.file_type().is_symlink() => {
+                return Err(Error::Usage(format!(
+                    "cannot write {}: it is a symbolic link, and tfgen replaces only files it generated\n  help: remove the link",
+                    target.display()
+                )));
+            }
+            Ok(_) if std::fs::read(target).is_ok_and(|bytes| bytes == contents.as_bytes()) => {
+                return Ok(());
+            }
+            Ok(_) if !is_generated(target) => {
+                return Err(Error::Usage(format!(
+                    "refusing to overwrite {}: tfgen did not generate it (it does not start with tfgen's header)\n  help: move it away or delete it, then run the command again",
+                    target.display()
+                )));
+            }
+            Ok(_) => {}
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => {}
+            Err(source) => return Err(Error::io("inspect", target, source)),
+        }
+        let directory = target
+            .parent()
+            .filter(|parent| !parent.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        self.create_directories(directory)?;
+        let name = target
+            .file_name()
+            .map_or_else(Default::default, |name| name.to_string_lossy());
+        let temporary = directory.join(format!(".{name}.tfgen-{}.tmp", std::process::id()));
+        // Registered before writing, so a failed write is cleaned up too.
+        self.staged.push((temporary.clone(), target.to_path_buf()));
+        // `create_new` with the default mode: the umask applies, as for `touch`.
+        let written = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&temporary)
+            .and_then(|mut file| {
+                std::io::Write::write_all(&mut file, contents.as_bytes())?;
+                file.sync_data()
+            });
+        written.map_err(|source| Error::io("write", target, source))
+    }
+
+    /// Schedules a file tfgen generated for removal at commit, unless it is
+    /// also a target of this staging.
+    pub fn remove_unless_written(&mut self, path: PathBuf) {
+        self.stale.push(path);
+    }
+
+    fn create_directories(&mut self, directory: &Path) -> Result<()> {
+        let mut missing = Vec::new();
+        let mut current = Some(directory);
+        while let Some(path) = current {
+            if path.as_os_str().is_empty() || path.exists() {
+                break;
+            }
+            missing.push(path.to_path_buf());
+            current = path.parent();
+        }
+        for path in missing.into_iter().rev() {
+            std::fs::create_dir(&path)
+                .map_err(|source| Error::io("create directory", &path, source))?;
+            self.created.push(path);
+        }
+        Ok(())
+    }
+
+    /// Renames every staged file over its target and removes the stale
+    /// ones, then the managed directories that this left empty. Signals wait
+    /// until it is done.
+    pub fn commit(mut self) -> Result<()> {
+        interrupt::check()?;
+        let staged = std::mem::take(&mut self.staged);
+        for (index, (temporary, target)) in staged.iter().enumerate() {
+            if let Err(source) = std::fs::rename(temporary, target) {
+                // Put back what is not committed yet, for Drop to clean.
+                self.staged = staged[index..].to_vec();
+                return Err(Error::io("replace", target, source));
+            }
+        }
+        self.created.clear();
+        let stale: Vec<PathBuf> = std::mem::take(&mut self.stale)
+            .into_iter()
+            .filter(|path| !self.targets.contains(path))
+            .collect();
+        for path in &stale {
+            std::fs::remove_file(path)
+                .map_err(|source| Error::io("remove stale file", path, source))?;
+        }
+        for path in &stale {
+            self.remove_empty_parents(path);
+        }
+        Ok(())
+    }
+
+    /// Removes the directories emptied by stale-file removal, up to the
+    /// environment directory and never the root.
+    fn remove_empty_parents(&self, file: &Path) {
+        let mut directory = file.parent();
+        while let Some(current) = directory {
+            if current == self.root
+                || !current.starts_with(&self.root)
+                || std::fs::remove_dir(current).is_err()
+            {
+                break;
+            }
+            directory = current.parent();
+        }
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        for (temporary, _) in &self.staged {
+            let _ = std::fs::remove_file(temporary);
+        }
+        for directory in self.created.iter().rev() {
+            let _ = std::fs::remove_dir(directory);
+        }
+    }
+}
+
+/// SIGINT and SIGTERM while files are staged: the signal is noted instead of
+/// killing the process, staging stops at the next file and cleans up, and a
+/// commit under way completes. Outside a staging the default action is back.
+mod interrupt {
+    use std::sync::atomic::{AtomicI32, AtomicUsize, Ordering};
+
+    use crate::error::{Error, Result};
+
+    /// The signal received while staging, 0 for none.
+    static RECEIVED: AtomicI32 = AtomicI32::new(0);
+    static ACTIVE: AtomicUsize = AtomicUsize::new(0);
+
+    extern "C" fn note(signal: libc::c_int) {
+        RECEIVED.store(signal, Ordering::SeqCst);
+    }
+
+    /// While alive, SIGINT and SIGTERM are noted, not fatal.
+    pub struct Guard;
+
+    impl Guard {
+        pub fn install() -> Guard {
+            if ACTIVE.fetch_add(1, Ordering::SeqCst) == 0 {
+                set(note as extern "C" fn(libc::c_int) as libc::sighandler_t);
+            }
+            Guard
+        }
+    }
+
+    impl Drop for Guard {
+        fn drop(&mut self) {
+            if ACTIVE.fetch_sub(1, Ordering::SeqCst) == 1 {
+                set(libc::SIG_DFL);
+                let signal = RECEIVED.load(Ordering::SeqCst);
+                if signal != 0 {
+                    // The work is rolled back or complete: now end as the
+                    // signal's sender asked.
+                    // SAFETY: raising a signal has no memory-safety conditions.
+                    unsafe {
+                        libc::raise(signal);
+                    }
+                }
+            }
+        }
+    }
+
+    fn set(handler: libc::sighandler_t) {
+        for signal in [libc::SIGINT, libc::SIGTERM] {
+            // SAFETY: the handler only stores to an atomic, which is
+            // async-signal-safe; SIG_DFL restores the default.
+            unsafe {
+                libc::signal(signal, handler);
+            }
+        }
+    }
+
+    /// An error once a signal arrived, so staging stops and rolls back.
+    pub fn check() -> Result<()> {
+        if RECEIVED.load(Ordering::SeqCst) != 0 {
+            return Err(Error::Usage(
+                "interrupted by a signal: nothing was written".into(),
+            ));
+        }
+        Ok(())
     }
 }

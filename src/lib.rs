@@ -19,6 +19,7 @@ pub mod policy;
 pub mod read;
 pub mod render;
 pub mod stack;
+pub mod terminal;
 pub mod validate;
 
 pub use commands::{Outcome, run, run_with};

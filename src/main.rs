@@ -11,7 +11,10 @@ fn main() -> ExitCode {
         Ok(outcome) => outcome.exit_code(),
         Err(error) if error.is_broken_pipe() => ExitCode::SUCCESS,
         Err(error) => {
-            eprintln!("tfgen: {error}");
+            eprintln!(
+                "tfgen: {}",
+                tfgen::terminal::escape_controls(&error.to_string())
+            );
             ExitCode::from(2)
         }
     }

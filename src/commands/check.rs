@@ -1,6 +1,15 @@
 //! `tfgen check`: render everything in memory and compare it with the
-//! committed tree. Differences are shown as unified patience diffs; missing
-//! and extra files are listed. Exit 1 on any drift.
+//! committed tree, as Terraform would load it. Differences are shown as
+//! unified patience diffs (at most [`MAX_DIFF_LINES`] lines per file, with
+//! the count of what is left out); missing, extra and foreign files are
+//! listed. Exit 1 on any drift.
+//!
+//! Terraform loads every file of a root module directory: `*.tf`,
+//! `*.tf.json`, `terraform.tfvars(.json)`, `*.auto.tfvars(.json)`, override
+//! files, through symbolic links. So anything in a directory tfgen
+//! generates that is not exactly tfgen's file is drift: a foreign file, a
+//! symbolic link, a name that is not UTF-8. Only Terraform's own working
+//! data (`.terraform/`, the lock file, local state) is left out.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -11,33 +20,73 @@ use super::{Outcome, Report, build_valid, select};
 use crate::cli::CheckArgs;
 use crate::config::Config;
 use crate::error::{Error, Result};
-use crate::generated::{GeneratedFile, owned_files, regenerate_all_command, tree};
-use crate::render::Format;
+use crate::generated::{
+    GeneratedFile, environment_tree, is_generated, owned_in_tree, regenerate_all_command,
+};
+use crate::terminal::{display_path, escape_controls};
+
+/// The most lines of unified diff shown for one file.
+pub const MAX_DIFF_LINES: usize = 200;
+
+/// What Terraform writes into a root module directory itself; not config.
+const TERRAFORM_WORKING_DATA: [&str; 5] = [
+    ".terraform",
+    ".terraform.lock.hcl",
+    ".terraform.tfstate.lock.info",
+    "terraform.tfstate",
+    "terraform.tfstate.backup",
+];
 
 pub fn run(config: &Config, args: &CheckArgs, colour: bool) -> Result<Report> {
     let stacks = build_valid(config, select(config, None)?)?;
-    let expected = tree(config, &stacks);
-    let drift = compare(&args.out, &expected)?;
+    let mut drift = Vec::new();
+    let mut wanted = BTreeSet::new();
+    // One environment at a time: rendered, compared, dropped.
+    for (environment, stack) in &stacks {
+        let expected = environment_tree(config, environment, stack);
+        drift.extend(compare(&args.out, &expected)?);
+        wanted.extend(expected.into_iter().map(|file| args.out.join(file.path)));
+    }
+    for path in owned_in_tree(&args.out)? {
+        if !wanted.contains(&path) && !drift.iter().any(|entry| entry.path() == path) {
+            drift.push(Drift::Extra(path));
+        }
+    }
     if drift.is_empty() {
         return Ok(Report::success(String::new()));
     }
     let mut report = String::new();
+    let mut foreign = 0;
     for entry in &drift {
         match entry {
-            Drift::Differs { diff, .. } => report.push_str(&paint(diff, colour)),
-            Drift::Missing(path) => report.push_str(&format!("missing: {}\n", path.display())),
+            Drift::Differs { diff, .. } => {
+                report.push_str(&paint(&cap(&escape_controls(diff)), colour))
+            }
+            Drift::Missing(path) => report.push_str(&format!("missing: {}\n", display_path(path))),
             Drift::Extra(path) => report.push_str(&format!(
-                "extra: {} (no environment generates it)\n",
-                path.display()
+                "extra: {} (tfgen generated it, but no environment does now)\n",
+                display_path(path)
             )),
+            Drift::Foreign { path, why } => {
+                foreign += 1;
+                report.push_str(&format!(
+                    "foreign: {} ({why}; Terraform loads what is in this directory, so it is not what the model renders)\n",
+                    display_path(path)
+                ));
+            }
         }
     }
     report.push_str(&format!(
         "{} is out of date: {} file(s) drifted from the model; run `{}` and commit the result\n",
-        args.out.display(),
+        display_path(&args.out),
         drift.len(),
         regenerate_all_command(config)
     ));
+    if foreign > 0 {
+        report.push_str(&format!(
+            "  help: {foreign} foreign file(s) above are not tfgen's and render never deletes them: remove or move them out of the generated directories\n"
+        ));
+    }
     Ok(Report {
         report,
         outcome: Outcome::Failure,
@@ -53,17 +102,50 @@ pub enum Drift {
         diff: String,
     },
     Missing(PathBuf),
-    /// A Terraform file no environment generates: one tfgen wrote earlier,
-    /// or any `.tf`/`.tf.json` inside a directory tfgen generates (it would
-    /// change that root module).
+    /// A file tfgen generated that no environment generates now.
     Extra(PathBuf),
+    /// Something in a generated directory that is not tfgen's file: a
+    /// foreign file, a symbolic link, a directory, a name not UTF-8.
+    Foreign {
+        path: PathBuf,
+        why: &'static str,
+    },
 }
 
-/// Compares the files on disk under `root` with `expected`.
+impl Drift {
+    fn path(&self) -> &Path {
+        match self {
+            Drift::Differs { path, .. } | Drift::Missing(path) | Drift::Extra(path) => path,
+            Drift::Foreign { path, .. } => path,
+        }
+    }
+}
+
+/// Compares the files on disk under `root` with `expected`, and reports
+/// everything else in the directories `expected` lives in.
 pub fn compare(root: &Path, expected: &[GeneratedFile]) -> Result<Vec<Drift>> {
     let mut drift = Vec::new();
+    let mut wanted = BTreeSet::new();
     for file in expected {
         let path = root.join(&file.path);
+        wanted.insert(path.clone());
+        match std::fs::symlink_metadata(&path) {
+            Ok(metadata) if metadata.file_type().is_symlink() => {
+                drift.push(Drift::Foreign {
+                    path,
+                    why: "a symbolic link where tfgen writes a file",
+                });
+                continue;
+            }
+            Ok(metadata) if !metadata.is_file() => {
+                drift.push(Drift::Foreign {
+                    path,
+                    why: "not a regular file",
+                });
+                continue;
+            }
+            _ => {}
+        }
         match std::fs::read(&path) {
             Ok(bytes) if bytes == file.contents.as_bytes() => {}
             Ok(bytes) => {
@@ -74,8 +156,8 @@ pub fn compare(root: &Path, expected: &[GeneratedFile]) -> Result<Vec<Drift>> {
                     .unified_diff()
                     .context_radius(3)
                     .header(
-                        &path.display().to_string(),
-                        &format!("{} (model)", path.display()),
+                        &display_path(&path),
+                        &format!("{} (model)", display_path(&path)),
                     )
                     .to_string();
                 drift.push(Drift::Differs { path, diff });
@@ -86,29 +168,61 @@ pub fn compare(root: &Path, expected: &[GeneratedFile]) -> Result<Vec<Drift>> {
             Err(source) => return Err(Error::io("read", path, source)),
         }
     }
-    let wanted: BTreeSet<&Path> = expected.iter().map(|file| file.path.as_path()).collect();
-    let directories: BTreeSet<&Path> = expected
+    let directories: BTreeSet<PathBuf> = wanted
         .iter()
-        .filter_map(|file| file.path.parent())
+        .filter_map(|path| path.parent().map(Path::to_path_buf))
         .collect();
-    let mut extra: BTreeSet<PathBuf> = owned_files(root)?.into_iter().collect();
     for directory in &directories {
-        let full = root.join(directory);
-        let Ok(entries) = std::fs::read_dir(&full) else {
-            continue;
+        let entries = match std::fs::read_dir(directory) {
+            Ok(entries) => entries,
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => continue,
+            Err(source) => return Err(Error::io("read directory", directory, source)),
         };
-        for entry in entries.flatten() {
-            if Format::of_path(&entry.path()).is_some() && entry.path().is_file() {
-                extra.insert(directory.join(entry.file_name()));
+        for entry in entries {
+            let entry = entry.map_err(|source| Error::io("read directory", directory, source))?;
+            let path = entry.path();
+            if wanted.contains(&path) {
+                continue;
             }
-        }
-    }
-    for path in extra {
-        if !wanted.contains(path.as_path()) {
-            drift.push(Drift::Extra(root.join(path)));
+            let name = entry.file_name();
+            let Some(name) = name.to_str() else {
+                drift.push(Drift::Foreign {
+                    path,
+                    why: "a name that is not UTF-8",
+                });
+                continue;
+            };
+            if TERRAFORM_WORKING_DATA.contains(&name) {
+                continue;
+            }
+            if is_generated(&path) {
+                // Reported as extra by the caller, who knows every
+                // environment's files.
+                continue;
+            }
+            let why = match entry.file_type() {
+                Ok(kind) if kind.is_symlink() => "a symbolic link, not generated by tfgen",
+                Ok(kind) if kind.is_dir() => "a directory tfgen did not create",
+                _ => "not generated by tfgen",
+            };
+            drift.push(Drift::Foreign { path, why });
         }
     }
     Ok(drift)
+}
+
+/// At most [`MAX_DIFF_LINES`] lines of a diff, then how many are left out.
+fn cap(diff: &str) -> String {
+    let total = diff.lines().count();
+    if total <= MAX_DIFF_LINES {
+        return diff.to_string();
+    }
+    let mut out: String = diff.split_inclusive('\n').take(MAX_DIFF_LINES).collect();
+    out.push_str(&format!(
+        "... {} more line(s) of this file's diff not shown\n",
+        total - MAX_DIFF_LINES
+    ));
+    out
 }
 
 /// Colours a unified diff for a terminal: removals red, additions green,
@@ -148,6 +262,17 @@ fn paint(diff: &str, colour: bool) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn long_diffs_are_capped_with_the_count_left_out() {
+        let diff: String = (0..MAX_DIFF_LINES + 5)
+            .map(|line| format!("+{line}\n"))
+            .collect();
+        let capped = cap(&diff);
+        assert_eq!(capped.lines().count(), MAX_DIFF_LINES + 1);
+        assert!(capped.ends_with("... 5 more line(s) of this file's diff not shown\n"));
+        assert_eq!(cap("+a\n"), "+a\n");
+    }
 
     #[test]
     fn paint_colours_a_diff_for_a_terminal_only() {

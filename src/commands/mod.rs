@@ -55,21 +55,41 @@ pub fn run(cli: &Cli) -> Result<Outcome> {
 }
 
 /// Runs a parsed command line, writing its report to `out`.
+///
+/// A command whose exit code is a verdict (`check`, `lint`, `diff`,
+/// `validate`) keeps it when the reader of its output goes away early
+/// (`tfgen check | head -1` in a CI gate must still fail on drift); the
+/// others end quietly (the broken pipe error, which `main` maps to 0).
 pub fn run_with(cli: &Cli, out: &mut dyn Write) -> Result<Outcome> {
     let config = || Config::load(cli.config.as_deref());
-    let text = match &cli.command {
-        Command::Render(args) => render::run(&config()?, args)?,
-        Command::Check(args) => check::run(&config()?, args, colour_enabled())?,
-        Command::Diff(args) => diff::run(cli.config.as_deref(), args)?,
-        Command::Validate(args) => validate::run(&config()?, args)?,
-        Command::Lint(args) => lint::run(&config()?, args)?,
-        Command::Envs => envs::run(&config()?),
-        Command::Graph(args) => graph::run(&config()?, args)?,
+    let (text, is_verdict) = match &cli.command {
+        Command::Render(args) => (render::run(&config()?, args)?, false),
+        Command::Check(args) => (check::run(&config()?, args, colour_enabled())?, true),
+        Command::Diff(args) => (escaped(diff::run(cli.config.as_deref(), args)?), true),
+        Command::Validate(args) => (escaped(validate::run(&config()?, args)?), true),
+        Command::Lint(args) => (lint::run(&config()?, args)?, true),
+        Command::Envs => (envs::run(&config()?), false),
+        Command::Graph(args) => (graph::run(&config()?, args)?, false),
     };
-    out.write_all(text.report.as_bytes())
-        .and_then(|()| out.flush())
-        .map_err(|source| Error::io("write", "standard output", source))?;
-    Ok(text.outcome)
+    let written = out
+        .write_all(text.report.as_bytes())
+        .and_then(|()| out.flush());
+    match written {
+        Ok(()) => Ok(text.outcome),
+        Err(source) if is_verdict && source.kind() == std::io::ErrorKind::BrokenPipe => {
+            Ok(text.outcome)
+        }
+        Err(source) => Err(Error::io("write", "standard output", source)),
+    }
+}
+
+/// A report with control characters from values escaped (`check` escapes
+/// its diffs itself, before colouring them).
+fn escaped(report: Report) -> Report {
+    Report {
+        report: crate::terminal::escape_controls(&report.report).into_owned(),
+        outcome: report.outcome,
+    }
 }
 
 /// What a command produced: the report for stdout and the outcome.

@@ -1,5 +1,10 @@
 //! `tfgen render`: one environment to stdout or `--out DIR`, or every
 //! environment into the `out/` tree with `--all`.
+//!
+//! Whichever environment it renders, it validates the whole `tfgen.hcl`
+//! first (rules across environments, such as global bucket names, would
+//! otherwise pass unseen). `--all` then renders and writes one environment
+//! at a time, so memory does not grow with the number of environments.
 
 use std::path::Path;
 
@@ -7,31 +12,46 @@ use super::{Report, build_valid, select};
 use crate::cli::RenderArgs;
 use crate::config::{Config, Environment};
 use crate::error::Result;
-use crate::generated::{HeaderContext, header, split_files, tree, write_tree};
+use crate::generated::{
+    HeaderContext, config_argument, environment_tree, header, split_files, write_module, write_tree,
+};
 use crate::render::{Format, render};
 
 pub fn run(config: &Config, args: &RenderArgs) -> Result<Report> {
+    let stacks = build_valid(config, select(config, None)?)?;
     if args.all {
-        let stacks = build_valid(config, select(config, None)?)?;
         let root = args.out.as_deref().unwrap_or(Path::new("out"));
-        write_tree(root, &tree(config, &stacks))?;
+        let environments = stacks
+            .iter()
+            .map(|(environment, stack)| environment_tree(config, environment, stack));
+        write_tree(root, environments)?;
         return Ok(Report::success(String::new()));
     }
     let name = args.env.as_deref().unwrap_or("dev");
     let environment = config.environment(name)?;
-    let profiled;
-    let environment = match args.profile {
+    let format = args.format.unwrap_or(Format::Json);
+    let stack = match args.profile {
+        // Another profile is another stack: validate it as well.
         Some(profile) => {
-            profiled = Environment {
+            let profiled = Environment {
                 profile,
                 ..environment.clone()
             };
-            &profiled
+            build_valid(config, vec![&profiled])?.remove(0).1
         }
-        None => environment,
+        None => {
+            let index = config
+                .environments
+                .iter()
+                .position(|candidate| candidate.name == environment.name)
+                .expect("config.environment found it");
+            stacks
+                .into_iter()
+                .nth(index)
+                .expect("one stack per environment")
+                .1
+        }
     };
-    let format = args.format.unwrap_or(Format::Json);
-    let (_, stack) = build_valid(config, vec![environment])?.remove(0);
     let lines = header(&HeaderContext {
         source: &config.source,
         environment: &environment.name,
@@ -40,10 +60,7 @@ pub fn run(config: &Config, args: &RenderArgs) -> Result<Report> {
     });
     match &args.out {
         Some(directory) => {
-            let files = split_files(&stack, format, &lines);
-            for file in &files {
-                crate::generated::write_atomic(&directory.join(&file.path), &file.contents)?;
-            }
+            write_module(directory, &split_files(&stack, format, &lines))?;
             Ok(Report::success(String::new()))
         }
         None => {
@@ -60,11 +77,7 @@ fn command_line(config: &Config, args: &RenderArgs, name: &str, format: Format) 
     if let Some(profile) = args.profile {
         command.push_str(&format!(" --profile {profile}"));
     }
-    if let crate::config::Source::File(path) = &config.source
-        && path != Path::new(crate::config::DEFAULT_FILE)
-    {
-        command.push_str(&format!(" --config {}", path.display()));
-    }
+    command.push_str(&config_argument(config));
     if let Some(directory) = &args.out {
         command.push_str(&format!(" --out {}", directory.display()));
     }

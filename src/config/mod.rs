@@ -78,12 +78,45 @@ impl From<&Environment> for std::borrow::Cow<'_, StackInput> {
 impl Config {
     /// `--config FILE` when given, else `./tfgen.hcl` when present, else the
     /// built-in `dev` and `prod`.
+    ///
+    /// The built-in environments are used only when nothing at all is at
+    /// `./tfgen.hcl`: a path that exists but cannot be read (a dangling
+    /// symbolic link, a directory, a FIFO, no permission) is an error, since
+    /// falling back would make `render --all` remove the real environments.
     pub fn load(explicit: Option<&Path>) -> Result<Config> {
         let path = match explicit {
             Some(path) => path.to_path_buf(),
-            None if Path::new(DEFAULT_FILE).is_file() => PathBuf::from(DEFAULT_FILE),
-            None => return Ok(Config::built_in()),
+            None => match std::fs::symlink_metadata(DEFAULT_FILE) {
+                Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
+                    return Ok(Config::built_in());
+                }
+                _ => PathBuf::from(DEFAULT_FILE),
+            },
         };
+        let unreadable = |what: &str| {
+            Error::Usage(format!(
+                "cannot read {}: {what}\n  help: make it a readable file of environments, or remove it to use the built-in ones",
+                path.display()
+            ))
+        };
+        match std::fs::metadata(&path) {
+            Ok(metadata) if metadata.is_file() => {}
+            Ok(metadata) if metadata.is_dir() => return Err(unreadable("it is a directory")),
+            Ok(_) => {
+                return Err(unreadable(
+                    "it is not a regular file (a FIFO, socket or device)",
+                ));
+            }
+            Err(error)
+                if error.kind() == std::io::ErrorKind::NotFound
+                    && std::fs::symlink_metadata(&path).is_ok() =>
+            {
+                return Err(unreadable(
+                    "it is a symbolic link to a path that does not exist",
+                ));
+            }
+            Err(source) => return Err(Error::io("read", &path, source)),
+        }
         let bytes = std::fs::read(&path).map_err(|source| Error::io("read", &path, source))?;
         Config::parse(&path, &bytes)
     }
