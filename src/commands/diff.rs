@@ -1,7 +1,10 @@
 //! `tfgen diff`: what a change to the stack means, for review.
 //!
 //! Two forms. `tfgen diff OLD NEW` reads two directories of rendered output
-//! (either syntax, see [`crate::read::read_dir`]) and compares them.
+//! (either syntax, read as Terraform loads them, see [`crate::read::module`])
+//! and compares them. An `out/<env>` directory holds both syntaxes: both are
+//! read, and when they do not mean the same that is an error (exit 2), since
+//! either could be the one applied.
 //! `tfgen diff --base GITREV` compares the committed `out/` tree at a git
 //! revision with what the model renders now, environment by environment
 //! (every environment present on either side), which is the question a
@@ -21,14 +24,14 @@ use crate::config::Config;
 use crate::diff::{Comparison, compare, report};
 use crate::error::{Error, Result};
 use crate::model::Document;
-use crate::read::{SourceFile, parse_files, read_dir, root_module_files};
+use crate::read::{SourceFile, files_in, module_directories, parse_files, read_dir, read_module};
 
 pub fn run(config: Option<&Path>, args: &DiffArgs) -> Result<Report> {
     let comparisons = match (&args.base, &args.old, &args.new) {
         (Some(revision), _, _) => compare_with_revision(config, revision, &args.out)?,
         (None, Some(old), Some(new)) => {
-            let old_document = read_dir(old)?;
-            let new_document = read_dir(new)?;
+            let old_document = read_side(old)?;
+            let new_document = read_side(new)?;
             vec![compare(
                 &old.display().to_string(),
                 &old_document,
@@ -55,6 +58,44 @@ pub fn run(config: Option<&Path>, args: &DiffArgs) -> Result<Report> {
         report: text,
         outcome,
     })
+}
+
+/// One side of `diff OLD NEW`: a file, a root module directory, or an
+/// `out/<env>` directory whose `hcl/` and `json/` must mean the same.
+fn read_side(path: &Path) -> Result<Document> {
+    if path.is_file() {
+        return read_dir(path);
+    }
+    let mut documents = Vec::new();
+    for directory in module_directories(path)? {
+        documents.push((directory.clone(), read_module(&directory)?));
+    }
+    agree(documents)
+}
+
+/// The one meaning of a module written in both syntaxes: the first, once
+/// every other is checked to mean the same.
+fn agree(mut documents: Vec<(PathBuf, Document)>) -> Result<Document> {
+    let (first_path, first) = documents.remove(0);
+    for (path, document) in &documents {
+        let comparison = compare(
+            &first_path.display().to_string(),
+            &first,
+            &path.display().to_string(),
+            document,
+        );
+        if !comparison.is_empty() {
+            return Err(Error::Usage(format!(
+                "{} and {} do not mean the same, so either could be what is applied:\n{}  help: compare them with `tfgen diff {} {}`, then run `tfgen render --all`",
+                first_path.display(),
+                path.display(),
+                report::render_text(&[comparison]),
+                first_path.display(),
+                path.display()
+            )));
+        }
+    }
+    Ok(first)
 }
 
 /// Every environment of `out` at `revision` against the current render.
@@ -191,25 +232,47 @@ impl Git {
                 .or_default()
                 .push(rest.to_path_buf());
         }
-        environments.retain(|_, files| !root_module_files(files).is_empty());
+        environments.retain(|_, files| !module_files(files).is_empty());
         Ok(environments)
     }
 
     /// The root module of `directory` (from the repository's root) at
     /// `revision`, from the files listed in it.
     fn read_files(&self, revision: &str, directory: &Path, files: &[PathBuf]) -> Result<Document> {
-        let mut sources = Vec::new();
-        for file in root_module_files(files) {
-            let path = git_path(&directory.join(&file));
-            let object = format!("{revision}:{path}");
-            let text = run_git(Some(&self.top_level), &["show", &object])?;
-            sources.push(SourceFile {
-                path: PathBuf::from(object),
-                text,
-            });
+        let mut documents = Vec::new();
+        for module in module_files(files) {
+            let mut sources = Vec::new();
+            for file in &module {
+                let path = git_path(&directory.join(file));
+                let object = format!("{revision}:{path}");
+                let text = run_git(Some(&self.top_level), &["show", &object])?;
+                sources.push(SourceFile {
+                    path: PathBuf::from(object),
+                    text,
+                });
+            }
+            let label = module
+                .first()
+                .and_then(|file| file.parent())
+                .map_or_else(|| directory.to_path_buf(), |parent| directory.join(parent));
+            documents.push((label, parse_files(&sources)?));
         }
-        parse_files(&sources)
+        agree(documents)
     }
+}
+
+/// The root modules among an environment directory's files (relative
+/// paths): the directory itself, else its `hcl/` and `json/`.
+fn module_files(files: &[PathBuf]) -> Vec<Vec<PathBuf>> {
+    let top = files_in(files, Path::new(""));
+    if !top.is_empty() {
+        return vec![top];
+    }
+    ["hcl", "json"]
+        .iter()
+        .map(|directory| files_in(files, Path::new(directory)))
+        .filter(|found| !found.is_empty())
+        .collect()
 }
 
 /// A path as git spells it: `/` between components on every platform.

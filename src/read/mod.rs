@@ -13,6 +13,7 @@
 
 pub mod hcl;
 pub mod json;
+pub mod module;
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -78,48 +79,25 @@ pub struct SourceFile {
     pub text: String,
 }
 
-/// Reads files as one root module: blocks concatenated in the order given,
-/// the header of the first file that has one. A parse error names the file,
-/// line and column.
+/// Reads files as one root module by Terraform's rules (see [`module`]):
+/// configuration files in name order, overrides merged, variable files
+/// applied. A parse error names the file, line and column.
 pub fn parse_files(files: &[SourceFile]) -> Result<Document> {
-    let mut document = Document::default();
-    for file in files {
-        let Some(format) = Format::of_path(&file.path) else {
-            continue;
-        };
-        let parsed = parse(&file.text, format).map_err(|error| Error::Parse {
-            path: file.path.clone(),
-            position: Some((error.line, error.column)),
-            message: error.message,
-        })?;
-        if document.header.is_empty() {
-            document.header = parsed.header;
-        }
-        document.blocks.extend(parsed.blocks);
-    }
-    Ok(document)
+    module::assemble(files)
 }
 
 /// Of the files of a directory (paths relative to it, any depth), the ones
 /// that make its root module, sorted by name:
 ///
-/// - the `*.tf` and `*.tf.json` files directly inside it, when there are any,
-///   as Terraform itself reads a directory (not recursively);
+/// - the files directly inside it that Terraform loads ([`module::role`]),
+///   when there are any, as Terraform itself reads a directory (not
+///   recursively);
 /// - otherwise those of its `json/` subdirectory, else of `hcl/`: an
 ///   `out/<env>` directory of `tfgen render --all` holds the same stack in
-///   both syntaxes, and either one alone is the whole stack.
+///   both syntaxes (see [`module_directories`] to read both).
 pub fn root_module_files(paths: &[PathBuf]) -> Vec<PathBuf> {
-    let in_directory = |directory: &Path| -> Vec<PathBuf> {
-        let mut found: Vec<PathBuf> = paths
-            .iter()
-            .filter(|path| path.parent() == Some(directory) && Format::of_path(path).is_some())
-            .cloned()
-            .collect();
-        found.sort();
-        found
-    };
     for directory in ["", "json", "hcl"] {
-        let found = in_directory(Path::new(directory));
+        let found = files_in(paths, Path::new(directory));
         if !found.is_empty() {
             return found;
         }
@@ -127,49 +105,99 @@ pub fn root_module_files(paths: &[PathBuf]) -> Vec<PathBuf> {
     Vec::new()
 }
 
-/// Reads the root module in a directory (see [`root_module_files`] for which
-/// files), or a single `.tf`/`.tf.json` file.
-pub fn read_dir(path: &Path) -> Result<Document> {
-    if path.is_file() {
-        return parse_files(&[read_source(path)?]);
+/// The files directly in `directory` (relative) that Terraform loads.
+pub fn files_in(paths: &[PathBuf], directory: &Path) -> Vec<PathBuf> {
+    let mut found: Vec<PathBuf> = paths
+        .iter()
+        .filter(|path| path.parent() == Some(directory) && module::role(path).is_some())
+        .cloned()
+        .collect();
+    found.sort();
+    found
+}
+
+/// The root module directories a path stands for: itself when it holds
+/// files Terraform loads, else its `hcl/` and `json/` subdirectories that
+/// do (an `out/<env>` directory of `tfgen render --all`: both, which must
+/// mean the same).
+pub fn module_directories(path: &Path) -> Result<Vec<PathBuf>> {
+    if !list_files(path)?.is_empty() {
+        return Ok(vec![path.to_path_buf()]);
     }
-    let mut relative = Vec::new();
-    list_files(path, Path::new(""), &mut relative)?;
-    for directory in ["json", "hcl"] {
-        let full = path.join(directory);
-        if full.is_dir() {
-            list_files(&full, Path::new(directory), &mut relative)?;
+    let mut found = Vec::new();
+    for format in Format::ALL {
+        let directory = path.join(format.name());
+        if directory.is_dir() && !list_files(&directory)?.is_empty() {
+            found.push(directory);
         }
     }
-    let chosen = root_module_files(&relative);
-    if chosen.is_empty() {
+    if found.is_empty() {
         return Err(Error::Parse {
             path: path.to_path_buf(),
             position: None,
             message: "no .tf or .tf.json files here, nor in a json/ or hcl/ subdirectory".into(),
         });
     }
-    let files = chosen
+    Ok(found)
+}
+
+/// Reads a root module directory as Terraform loads it (the first of
+/// [`module_directories`]), or a single `.tf` or `.tf.json` file. A file
+/// that is not Terraform is an error.
+pub fn read_dir(path: &Path) -> Result<Document> {
+    if path.is_file() {
+        if !matches!(module::role(path), Some(module::Role::Configuration(_))) {
+            return Err(Error::Parse {
+                path: path.to_path_buf(),
+                position: None,
+                message: "not a Terraform file: the name must end in .tf or .tf.json".into(),
+            });
+        }
+        return parse_files(&[read_source(path)?]);
+    }
+    read_module(&module_directories(path)?.remove(0))
+}
+
+/// Reads one root module directory as Terraform loads it.
+pub fn read_module(directory: &Path) -> Result<Document> {
+    let files = list_files(directory)?
         .iter()
-        .map(|file| read_source(&path.join(file)))
+        .map(|file| read_source(file))
         .collect::<Result<Vec<_>>>()?;
     parse_files(&files)
 }
 
-fn list_files(directory: &Path, relative: &Path, found: &mut Vec<PathBuf>) -> Result<()> {
+/// The files directly in `directory` that Terraform loads, through symbolic
+/// links as Terraform does. A name that is not UTF-8 is an error: Terraform
+/// would load a `.tf` by that name, and tfgen could not say which it is.
+fn list_files(directory: &Path) -> Result<Vec<PathBuf>> {
     let entries = std::fs::read_dir(directory)
         .map_err(|source| Error::io("read directory", directory, source))?;
+    let mut found = Vec::new();
     for entry in entries {
         let entry = entry.map_err(|source| Error::io("read directory", directory, source))?;
-        let is_file = entry
-            .file_type()
-            .map_err(|source| Error::io("inspect", entry.path(), source))?
-            .is_file();
-        if is_file {
-            found.push(relative.join(entry.file_name()));
+        let path = entry.path();
+        if entry.file_name().to_str().is_none() {
+            return Err(Error::Parse {
+                path: directory.to_path_buf(),
+                position: None,
+                message: format!(
+                    "a file name that is not UTF-8 ({}): rename it, tfgen cannot tell whether Terraform loads it",
+                    crate::terminal::display_path(&path)
+                ),
+            });
+        }
+        if module::role(&path).is_none() {
+            continue;
+        }
+        let metadata =
+            std::fs::metadata(&path).map_err(|source| Error::io("read", &path, source))?;
+        if metadata.is_file() {
+            found.push(path);
         }
     }
-    Ok(())
+    found.sort();
+    Ok(found)
 }
 
 fn read_source(path: &Path) -> Result<SourceFile> {
