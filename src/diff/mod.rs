@@ -21,7 +21,7 @@ pub mod report;
 
 use std::collections::BTreeMap;
 
-use crate::model::{Block, Body, BodyItem, Document, Expr, TemplatePart};
+use crate::model::{Block, Body, BodyItem, Document, Expr};
 use crate::read::normalize;
 
 pub use policy::{PermissionLine, PolicyChange, Sign, StatementChange};
@@ -289,10 +289,11 @@ fn compare_leaves(
             }
             continue;
         }
+        let (old, new) = display_pair(old_leaf.map(leaf_text), new_leaf.map(leaf_text));
         attributes.push(AttributeChange {
             name: name.clone(),
-            old: old_leaf.map(display_leaf),
-            new: new_leaf.map(display_leaf),
+            old,
+            new,
         });
     }
     (attributes, policies)
@@ -301,86 +302,83 @@ fn compare_leaves(
 /// Values longer than this are cut, with `…`, in reports.
 pub const MAX_VALUE_WIDTH: usize = 120;
 
-fn display_leaf(leaf: &Leaf) -> String {
+fn leaf_text(leaf: &Leaf) -> String {
     match leaf {
-        Leaf::Value(value) => display_value(value),
+        Leaf::Value(value) => hcl_text(value),
         Leaf::EmptyBlock => "{}".to_string(),
     }
 }
 
 /// A value on one line, as HCL writes it, cut at [`MAX_VALUE_WIDTH`].
 pub fn display_value(value: &Expr) -> String {
-    let text = hcl_text(value);
-    if text.chars().count() <= MAX_VALUE_WIDTH {
-        return text;
-    }
-    let mut cut: String = text.chars().take(MAX_VALUE_WIDTH - 1).collect();
-    cut.push('…');
-    cut
+    cut(&hcl_text(value), 0)
 }
 
-/// An expression on one line in HCL's native syntax.
+/// An expression on one line in HCL's native syntax, exactly as the HCL
+/// printer writes it (its quoting, escaping and object keys).
 pub fn hcl_text(value: &Expr) -> String {
-    match value {
-        Expr::Null => "null".into(),
-        Expr::Bool(flag) => flag.to_string(),
-        Expr::Number(number) => number.to_string(),
-        Expr::String(text) => quoted(text),
-        Expr::Template(_) => quoted(&template_text(value)),
-        Expr::Reference(path) => path.join("."),
-        Expr::Call(name, args) => format!(
-            "{name}({})",
-            args.iter().map(hcl_text).collect::<Vec<_>>().join(", ")
-        ),
-        Expr::List(items) => format!(
-            "[{}]",
-            items.iter().map(hcl_text).collect::<Vec<_>>().join(", ")
-        ),
-        Expr::Object(entries) if entries.is_empty() => "{}".into(),
-        Expr::Object(entries) => format!(
-            "{{ {} }}",
-            entries
-                .iter()
-                .map(|(key, value)| format!("{} = {}", object_key(key), hcl_text(value)))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
-    }
+    crate::render::hcl_one_line(value)
 }
 
 /// The text of a string-valued expression with its interpolations written
-/// `${...}`, without quotes: `${aws_s3_bucket.artifacts_bucket.arn}/*`.
+/// `${...}`, without quotes: `${aws_s3_bucket.artifacts_bucket.arn}/*`. The
+/// printer's escaping applies, so a literal `${` shows as `$${` and cannot
+/// be taken for an interpolation.
 pub fn template_text(value: &Expr) -> String {
     match value {
-        Expr::String(text) => text.clone(),
-        Expr::Template(parts) => parts
-            .iter()
-            .map(|part| match part {
-                TemplatePart::Literal(text) => text.clone(),
-                TemplatePart::Interpolation(inner) => format!("${{{}}}", hcl_text(inner)),
-            })
-            .collect(),
+        Expr::String(_) | Expr::Template(_) => {
+            let quoted = hcl_text(value);
+            quoted
+                .strip_prefix('"')
+                .and_then(|text| text.strip_suffix('"'))
+                .map_or_else(|| quoted.clone(), str::to_string)
+        }
         other => format!("${{{}}}", hcl_text(other)),
     }
 }
 
-fn quoted(text: &str) -> String {
-    serde_json::Value::String(text.to_string()).to_string()
+/// Two versions of one value, each cut at [`MAX_VALUE_WIDTH`] around where
+/// they first differ, so a long string changed near its end still shows
+/// the change.
+fn display_pair(old: Option<String>, new: Option<String>) -> (Option<String>, Option<String>) {
+    let (Some(old), Some(new)) = (&old, &new) else {
+        return (old.map(|text| cut(&text, 0)), new.map(|text| cut(&text, 0)));
+    };
+    let common = old
+        .chars()
+        .zip(new.chars())
+        .take_while(|(a, b)| a == b)
+        .count();
+    // Keep some context before the first difference when it is far in.
+    let start = if common + 8 > MAX_VALUE_WIDTH {
+        common.saturating_sub(MAX_VALUE_WIDTH / 4)
+    } else {
+        0
+    };
+    (Some(cut(old, start)), Some(cut(new, start)))
 }
 
-fn object_key(key: &str) -> String {
-    let identifier = key
-        .chars()
-        .next()
-        .is_some_and(|first| first.is_ascii_alphabetic() || first == '_')
-        && key
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
-    if identifier {
-        key.to_string()
-    } else {
-        quoted(key)
+/// At most [`MAX_VALUE_WIDTH`] characters of `text` from character
+/// `start`, with `…` where something is left out.
+fn cut(text: &str, start: usize) -> String {
+    let total = text.chars().count();
+    if total <= MAX_VALUE_WIDTH {
+        return text.to_string();
     }
+    let mut out = String::new();
+    let mut room = MAX_VALUE_WIDTH;
+    if start > 0 {
+        out.push('…');
+        room -= 1;
+    }
+    let rest = total - start;
+    if rest > room {
+        out.extend(text.chars().skip(start).take(room - 1));
+        out.push('…');
+    } else {
+        out.extend(text.chars().skip(start));
+    }
+    out
 }
 
 #[cfg(test)]

@@ -227,6 +227,7 @@ fn markdown_comparison(comparison: &Comparison) -> Value {
                     context! {
                         attribute => &policy.attribute,
                         mark => policy_mark(change, policy).to_string(),
+                        fence => fence_for(&diff_lines(policy)),
                         lines => diff_lines(policy),
                     }
                 })
@@ -265,6 +266,18 @@ fn diff_lines(policy: &PolicyChange) -> Vec<String> {
     lines
 }
 
+/// A code fence longer than any run of backticks in `lines` (at least
+/// three), so a value holding ```` ``` ```` cannot end the block early.
+fn fence_for(lines: &[String]) -> String {
+    let longest_run = lines
+        .iter()
+        .flat_map(|line| line.split(|c| c != '`'))
+        .map(str::len)
+        .max()
+        .unwrap_or(0);
+    "`".repeat((longest_run + 1).max(3))
+}
+
 /// A value as inline code fit for a markdown table cell: backticks long
 /// enough for the value, `|` escaped; an absent value is an em dash.
 fn code(value: Value) -> String {
@@ -278,5 +291,19 @@ fn code(value: Value) -> String {
         format!("{fence} {text} {fence}")
     } else {
         format!("{fence}{text}{fence}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_fence_outlasts_every_backtick_run_in_its_block() {
+        assert_eq!(fence_for(&["+ Action s3:Get".into()]), "```");
+        assert_eq!(
+            fence_for(&["+ Action a```b".into(), "- x````".into()]),
+            "`````"
+        );
     }
 }

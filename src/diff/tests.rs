@@ -276,3 +276,50 @@ fn long_values_are_cut() {
         r#"{ "iam:PassedToService" = "a", b = [1, null] }"#
     );
 }
+
+#[test]
+fn values_are_spelled_by_the_hcl_printer() {
+    // A literal `${` is not an interpolation; keywords as keys are quoted.
+    assert_eq!(
+        hcl_text(&Expr::from("${not.a.reference}")),
+        r#""$${not.a.reference}""#
+    );
+    assert_eq!(template_text(&Expr::from("a${b")), "a$${b");
+    assert_eq!(
+        hcl_text(&Expr::object([
+            ("true", Expr::from(1)),
+            ("null", Expr::from(2)),
+            ("for", Expr::from(3)),
+        ])),
+        r#"{ "true" = 1, "null" = 2, "for" = 3 }"#
+    );
+}
+
+#[test]
+fn a_long_string_changed_near_its_end_shows_the_change() {
+    let block = |value: String| {
+        Document::new(vec![
+            Block::new("resource", &["aws_s3_bucket", "b"]).attr("bucket", value.as_str()),
+        ])
+    };
+    let prefix = "x".repeat(300);
+    let comparison = compare(
+        "old",
+        &block(format!("{prefix}OLD-END")),
+        "new",
+        &block(format!("{prefix}NEW-END")),
+    );
+    let attribute = &comparison.changes[0].attributes[0];
+    let (old, new) = (
+        attribute.old.clone().unwrap(),
+        attribute.new.clone().unwrap(),
+    );
+    assert!(
+        old.contains("OLD-END") && new.contains("NEW-END"),
+        "{old} / {new}"
+    );
+    assert!(
+        old.starts_with('…') && old.chars().count() <= MAX_VALUE_WIDTH,
+        "{old}"
+    );
+}

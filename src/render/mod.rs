@@ -7,6 +7,9 @@ mod hcl;
 mod json;
 pub mod jsonencode;
 
+/// One expression on one line as the HCL printer writes it: what `diff`
+/// shows, so a value is quoted and escaped in one place only.
+pub(crate) use hcl::one_line as hcl_one_line;
 pub use hcl::{MAX_WIDTH, render_hcl};
 pub use json::render_json;
 
