@@ -13,6 +13,7 @@ pub mod diff;
 pub mod error;
 pub mod generated;
 pub mod graph;
+pub mod hcl_syntax;
 pub mod lint;
 pub mod model;
 pub mod policy;

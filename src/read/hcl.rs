@@ -10,21 +10,18 @@
 //! line are dropped. [`super::normalize`] drops all comments anyway: they
 //! carry no meaning for a comparison.
 
-use hcl_edit::expr::{Expression, ObjectKey, TraversalOperator, UnaryOperator};
+use hcl_edit::expr::{Expression, TraversalOperator, UnaryOperator};
 use hcl_edit::structure::{Body as HclBody, Structure};
 use hcl_edit::template::{Element, Strip};
 use hcl_edit::{Decorate, Span};
 
 use super::{ReadError, template_from_parts};
+use crate::hcl_syntax::object_key_name;
 use crate::model::{Attribute, Block, Body, BodyItem, Document, Expr, TemplatePart};
 
 /// Parses the text of a `.tf` file.
 pub fn parse(text: &str) -> Result<Document, ReadError> {
-    let body = hcl_edit::parser::parse_body(text).map_err(|error| ReadError {
-        line: error.location().line(),
-        column: error.location().column(),
-        message: format!("syntax error: {}", error.message()),
-    })?;
+    let body = hcl_edit::parser::parse_body(text).map_err(syntax_error)?;
     let reader = Reader { text };
     let mut header = Vec::new();
     let mut blocks = Vec::new();
@@ -64,11 +61,7 @@ pub fn parse(text: &str) -> Result<Document, ReadError> {
 /// Parses one expression written in HCL's native syntax, such as the inside
 /// of a `${...}` interpolation in a JSON string.
 pub fn parse_expression(text: &str) -> Result<Expr, ReadError> {
-    let expression = hcl_edit::parser::parse_expr(text).map_err(|error| ReadError {
-        line: error.location().line(),
-        column: error.location().column(),
-        message: format!("syntax error: {}", error.message()),
-    })?;
+    let expression = hcl_edit::parser::parse_expr(text).map_err(syntax_error)?;
     Reader { text }.expr(&expression)
 }
 
@@ -77,17 +70,23 @@ pub fn parse_expression(text: &str) -> Result<Expr, ReadError> {
 /// literal `${` and `%{`, and backslashes are plain text. A lone
 /// interpolation (`${var.env}`) is its expression, as Terraform evaluates it.
 pub fn parse_template(text: &str) -> Result<Expr, ReadError> {
-    let template = hcl_edit::parser::parse_template(text).map_err(|error| ReadError {
-        line: error.location().line(),
-        column: error.location().column(),
-        message: format!("syntax error: {}", error.message()),
-    })?;
+    let template = hcl_edit::parser::parse_template(text).map_err(syntax_error)?;
     let reader = Reader { text };
     let parts = reader.elements(template.iter())?;
     if let [TemplatePart::Interpolation(inner)] = parts.as_slice() {
         return Ok(inner.clone());
     }
     Ok(template_from_parts(parts))
+}
+
+/// A syntax error from hcl-edit, at its place.
+fn syntax_error(error: hcl_edit::parser::Error) -> ReadError {
+    let (line, column, message) = crate::hcl_syntax::syntax_error(&error);
+    ReadError {
+        line,
+        column,
+        message,
+    }
 }
 
 /// The `#`/`//` comment lines of a decor prefix, each as the text after the
@@ -183,15 +182,11 @@ impl Reader<'_> {
             Expression::Object(object) => {
                 let mut entries = Vec::new();
                 for (key, value) in object.iter() {
-                    let key = match key {
-                        ObjectKey::Ident(ident) => ident.as_str().to_string(),
-                        ObjectKey::Expression(Expression::String(text)) => text.value().clone(),
-                        ObjectKey::Expression(other) => {
-                            return Err(self.error(
-                                other,
-                                "an object key must be a name or a quoted string".into(),
-                            ));
-                        }
+                    let Ok(key) = object_key_name(key) else {
+                        return Err(self.error(
+                            key,
+                            "an object key must be a name or a quoted string".into(),
+                        ));
                     };
                     entries.push((key, self.expr(value.expr())?));
                 }
