@@ -8,7 +8,7 @@
 use std::path::{Path, PathBuf};
 
 use hcl_edit::Span;
-use hcl_edit::expr::{Expression, ObjectKey};
+use hcl_edit::expr::Expression;
 use hcl_edit::structure::{Body, Structure};
 
 use crate::error::{Diagnostic, Error, Origin, Result};
@@ -171,16 +171,16 @@ impl Config {
             )])
         })?;
         let body = hcl_edit::parser::parse_body(text).map_err(|error| {
-            let location = error.location();
+            let (line, column, message) = crate::hcl_syntax::syntax_error(&error);
             let origin = Origin::File {
                 path: path.to_path_buf(),
-                line: location.line(),
-                column: location.column(),
+                line,
+                column,
             };
             Error::Invalid(vec![config_error(
                 "config-syntax",
                 origin,
-                format!("syntax error: {}", error.message()),
+                message,
                 "fix the HCL syntax at this position",
             )])
         })?;
@@ -535,10 +535,9 @@ impl Reader<'_> {
         let mut settings: Vec<Setting> = Vec::new();
         for (key, entry) in object.iter() {
             let key_origin = self.lines.of(key);
-            let name = match key {
-                ObjectKey::Ident(ident) => ident.as_str().to_string(),
-                ObjectKey::Expression(Expression::String(text)) => text.as_str().to_string(),
-                ObjectKey::Expression(other) => {
+            let name = match crate::hcl_syntax::object_key_name(key) {
+                Ok(name) => name,
+                Err(other) => {
                     self.error(
                         "config-type",
                         key_origin,
