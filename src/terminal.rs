@@ -23,6 +23,15 @@ pub fn escape_controls(text: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// `text` on one line: like [`escape_controls`], and newline, carriage
+/// return and tab written as `\n`, `\r`, `\t` too.
+pub fn escape_line(text: &str) -> String {
+    escape_controls(text)
+        .replace('\n', "\\n")
+        .replace('\r', "\\r")
+        .replace('\t', "\\t")
+}
+
 fn is_unsafe(character: char) -> bool {
     (character.is_control() && character != '\n' && character != '\t')
         // Bidirectional overrides and isolates reorder what a reviewer sees.
@@ -52,6 +61,11 @@ mod tests {
         assert_eq!(escape_controls("a\x1b[2Jb\nc\td"), "a\\u{1b}[2Jb\nc\td");
         assert_eq!(escape_controls("\u{202e}x"), "\\u{202e}x");
         assert!(matches!(escape_controls("plain"), Cow::Borrowed("plain")));
+    }
+
+    #[test]
+    fn a_line_stays_one_line() {
+        assert_eq!(escape_line("a\nb\tc\x1b"), "a\\nb\\tc\\u{1b}");
     }
 
     #[test]

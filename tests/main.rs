@@ -9,6 +9,7 @@ mod support; // runners for terraform and the moto emulator, rendering helpers
 mod cli; // CLI contract: arguments → exit code, stdout, stderr; `check` drift
 mod config_fuzz; // arbitrary tfgen.hcl input never panics
 mod diff; // `tfgen diff`: semantic diff of resources and IAM permissions
+mod gate; // ownership, all-or-nothing writes, Terraform's loading rules, verdicts, escaping
 mod golden; // output vs the reference fixtures (semantic) and out/ (bytes)
 mod graph; // `tfgen graph`: Mermaid and dot diagrams of a stack
 mod roundtrip; // property tests: HCL and JSON read back to the same model

@@ -177,9 +177,15 @@ fn policy_mark(change: &BlockChange, policy: &PolicyChange) -> char {
     }
 }
 
-/// `+ Action       s3:GetObject`: the field padded so values line up.
+/// `+ Action       s3:GetObject`: the field padded so values line up. The
+/// value stays on its line: a line break in it could forge a `+` line.
 fn permission_line(line: &PermissionLine) -> String {
-    format!("{} {:<12} {}", line.sign.mark(), line.field, line.value)
+    format!(
+        "{} {:<12} {}",
+        line.sign.mark(),
+        line.field,
+        crate::terminal::escape_line(&line.value)
+    )
 }
 
 /// The report as markdown for a pull-request comment.
