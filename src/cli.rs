@@ -16,12 +16,15 @@ const EXIT_CODES: &str = "\
 Exit codes:
   0  success: rendered, no drift, no finding at the --deny level, no difference
   1  `check` found drift, `diff` found a difference, or `lint` found a finding at the --deny level
-  2  error: bad arguments, bad tfgen.hcl, a value AWS would reject, or an I/O failure";
+  2  error: bad arguments, bad tfgen.hcl, a value AWS would reject, or an I/O failure;
+     nothing is written (every write is all or nothing)
+check, lint, diff and validate exit with their verdict even when stdout is closed early
+(`tfgen check | head -1`); render, envs and graph end quietly with 0 on a closed pipe.";
 
 #[derive(Debug, Parser)]
 #[command(name = "tfgen", version, about = ABOUT, after_help = EXIT_CODES)]
 pub struct Cli {
-    /// The environments file [default: ./tfgen.hcl if present, else built-in dev and prod]
+    /// The environments file [default: ./tfgen.hcl if it exists (it must be readable), else built-in dev and prod]
     #[arg(long, global = true, value_name = "FILE")]
     pub config: Option<PathBuf>,
 

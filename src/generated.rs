@@ -321,6 +321,8 @@ pub struct Staging {
     targets: std::collections::HashSet<PathBuf>,
     /// Directories this staging created, outermost first.
     created: Vec<PathBuf>,
+    /// Directories known to exist, so each is looked up once.
+    existing: std::collections::HashSet<PathBuf>,
     /// Generated files to remove at commit, unless staged again.
     stale: Vec<PathBuf>,
     /// Directories that may become empty at commit, up to this root.
@@ -334,6 +336,7 @@ impl Staging {
             staged: Vec::new(),
             targets: Default::default(),
             created: Vec::new(),
+            existing: Default::default(),
             stale: Vec::new(),
             root: root.to_path_buf(),
             _signals: interrupt::Guard::install(),
@@ -389,10 +392,7 @@ impl Staging {
             .write(true)
             .create_new(true)
             .open(&temporary)
-            .and_then(|mut file| {
-                std::io::Write::write_all(&mut file, contents.as_bytes())?;
-                file.sync_data()
-            });
+            .and_then(|mut file| std::io::Write::write_all(&mut file, contents.as_bytes()));
         written.map_err(|source| Error::io("write", target, source))
     }
 
@@ -403,6 +403,9 @@ impl Staging {
     }
 
     fn create_directories(&mut self, directory: &Path) -> Result<()> {
+        if self.existing.contains(directory) {
+            return Ok(());
+        }
         let mut missing = Vec::new();
         let mut current = Some(directory);
         while let Some(path) = current {
@@ -417,6 +420,7 @@ impl Staging {
                 .map_err(|source| Error::io("create directory", &path, source))?;
             self.created.push(path);
         }
+        self.existing.insert(directory.to_path_buf());
         Ok(())
     }
 
