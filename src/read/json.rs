@@ -9,13 +9,13 @@
 //!   `terraform` and `locals` none. An array in place of a body means the
 //!   block repeats.
 //! - **Attribute or nested block?** JSON cannot tell `tags = {}` from
-//!   `filter {}`; Terraform asks the provider's schema. tfgen has no
-//!   provider schema, so [`nested_blocks`] lists the nested block names of
-//!   each block type that tfgen writes (`required_providers`, the S3
-//!   `rule`, `filter`, `versioning_configuration`, ...) plus Terraform's own
-//!   meta blocks (`lifecycle`, `validation`, ...). Every other property is
-//!   an attribute. A nested block tfgen does not know reads as an object
-//!   attribute: same meaning, different model.
+//!   `filter {}`; Terraform asks the provider's schema, and so does this
+//!   reader: [`super::schema`] holds the pinned AWS provider's nested block
+//!   names for every resource, data source and provider type, plus
+//!   Terraform's meta blocks (`required_providers`, `backend`, `lifecycle`,
+//!   `provisioner`, ...). Every other property is an attribute. A resource,
+//!   data source or provider type the schema does not know is an error at
+//!   its key, not a silent misread.
 //! - **Strings are templates**: `${...}` interpolations are read back into
 //!   expressions with the HCL reader (a constant `jsonencode(...)` stays the
 //!   string the JSON printer wrote; other calls come back as calls), `$${`
@@ -31,6 +31,7 @@
 
 use serde_json::{Map, Value};
 
+use super::schema::BlockSchema;
 use super::{ReadError, hcl};
 use crate::model::{Attribute, Block, Body, BodyItem, Document, Expr};
 
@@ -68,6 +69,7 @@ pub fn parse(text: &str) -> Result<Document, ReadError> {
         };
         reader.blocks(
             kind,
+            None,
             kind,
             "",
             label_count,
@@ -87,43 +89,6 @@ fn label_count(kind: &str) -> Option<usize> {
         "variable" | "output" | "provider" | "module" => Some(1),
         "terraform" | "locals" => Some(0),
         _ => None,
-    }
-}
-
-/// The nested blocks a body of `kind` can hold, with their label counts:
-/// the ones tfgen writes and Terraform's meta blocks. Resource and data
-/// bodies share one list, which applies at any depth inside them.
-pub fn nested_blocks(kind: &str) -> &'static [(&'static str, usize)] {
-    match kind {
-        "terraform" => &[
-            ("required_providers", 0),
-            ("backend", 1),
-            ("cloud", 0),
-            ("provider_meta", 1),
-        ],
-        "resource" | "data" => &[
-            // S3 bucket companions (hardened profile).
-            ("rule", 0),
-            ("versioning_configuration", 0),
-            ("apply_server_side_encryption_by_default", 0),
-            ("filter", 0),
-            ("and", 0),
-            ("tag", 0),
-            ("expiration", 0),
-            ("transition", 0),
-            ("noncurrent_version_expiration", 0),
-            ("noncurrent_version_transition", 0),
-            ("abort_incomplete_multipart_upload", 0),
-            // Terraform's meta blocks.
-            ("lifecycle", 0),
-            ("precondition", 0),
-            ("postcondition", 0),
-            ("timeouts", 0),
-        ],
-        "variable" => &[("validation", 0)],
-        "output" => &[("precondition", 0)],
-        "provider" => &[("assume_role", 0), ("default_tags", 0), ("ignore_tags", 0)],
-        _ => &[],
     }
 }
 
@@ -159,13 +124,15 @@ impl Reader<'_> {
     }
 
     /// The blocks of type `kind` at `value`: `remaining` label levels deep,
-    /// then one body, or a list of bodies for a repeated block. `schema` is
-    /// the top-level block type, which decides the nested block names; `at`
+    /// then one body, or a list of bodies for a repeated block. `top_kind`
+    /// is the top-level block type; `schema` the nested block's schema, or
+    /// `None` for a top-level block, whose schema its labels decide; `at`
     /// names the enclosing body in messages.
     #[allow(clippy::too_many_arguments)]
     fn blocks(
         &self,
-        schema: &str,
+        top_kind: &str,
+        schema: Option<&BlockSchema>,
         kind: &str,
         at: &str,
         remaining: usize,
@@ -185,7 +152,16 @@ impl Reader<'_> {
             for (label, inner) in by_label {
                 let mut labels = labels.clone();
                 labels.push(label.clone());
-                self.blocks(schema, kind, at, remaining - 1, labels, inner, out)?;
+                self.blocks(
+                    top_kind,
+                    schema,
+                    kind,
+                    at,
+                    remaining - 1,
+                    labels,
+                    inner,
+                    out,
+                )?;
             }
             return Ok(());
         }
@@ -201,20 +177,38 @@ impl Reader<'_> {
                 ));
             }
         };
+        let top_level;
+        let schema = match schema {
+            Some(schema) => schema,
+            None => {
+                // An unknown type is reported at its own key.
+                let type_key = labels.first().map_or(kind, String::as_str);
+                top_level = super::schema::top_level(kind, &labels)
+                    .map_err(|message| self.error_at_key(type_key, message))?;
+                &top_level
+            }
+        };
         for body in bodies {
             out.push(Block {
                 kind: kind.to_string(),
                 labels: labels.clone(),
-                body: self.body(schema, &here, body)?,
+                body: self.body(top_kind, schema, &here, body)?,
                 comments: Vec::new(),
             });
         }
         Ok(())
     }
 
-    /// A block body. `schema` is the top-level block type, which decides the
-    /// nested block names; `at` names the body in messages.
-    fn body(&self, schema: &str, at: &str, object: &Map<String, Value>) -> Result<Body, ReadError> {
+    /// A block body. `schema` says which properties are nested blocks;
+    /// `top_kind` (the top-level block type) how attributes read; `at` names
+    /// the body in messages.
+    fn body(
+        &self,
+        top_kind: &str,
+        schema: &BlockSchema,
+        at: &str,
+        object: &Map<String, Value>,
+    ) -> Result<Body, ReadError> {
         let mut items = Vec::new();
         for (name, value) in object {
             if name == "//" {
@@ -223,17 +217,15 @@ impl Reader<'_> {
                 }
                 continue;
             }
-            let nested = nested_blocks(schema)
-                .iter()
-                .find(|(block, _)| block == name)
-                .filter(|_| is_body(value));
-            if let Some((_, label_count)) = nested {
+            let nested = schema.nested.get(name).filter(|_| is_body(value));
+            if let Some(nested) = nested {
                 let mut blocks = Vec::new();
                 self.blocks(
-                    schema,
+                    top_kind,
+                    Some(nested),
                     name,
                     at,
-                    *label_count,
+                    nested.labels,
                     Vec::new(),
                     value,
                     &mut blocks,
@@ -242,7 +234,7 @@ impl Reader<'_> {
                 continue;
             }
             let attribute_path = format!("{at}.{name}");
-            let value = match (schema, name.as_str()) {
+            let value = match (top_kind, name.as_str()) {
                 (_, "depends_on") => self.references(name, value, &attribute_path)?,
                 ("variable", "default" | "description") => {
                     self.value(name, value, Strings::Literal, &attribute_path)?
@@ -481,5 +473,62 @@ mod tests {
         let error = parse("{\n  \"moved\": {}\n}").unwrap_err();
         assert_eq!((error.line, error.column), (2, 3));
         assert!(error.message.contains("unknown block type"), "{error}");
+    }
+}
+
+#[cfg(test)]
+mod schema_tests {
+    use super::*;
+
+    #[test]
+    fn nested_blocks_come_from_the_provider_schema() {
+        // A CodeBuild project: `environment` and `source` are blocks by the
+        // schema, `tags` an object attribute; no list in tfgen names them.
+        let text = r#"{
+  "resource": {
+    "aws_codebuild_project": {
+      "build": {
+        "name": "b",
+        "environment": { "image": "i", "environment_variable": [{ "name": "A", "value": "1" }] },
+        "source": { "type": "CODEPIPELINE" },
+        "tags": { "Environment": "dev" }
+      }
+    }
+  }
+}"#;
+        let document = parse(text).unwrap();
+        let body = &document.blocks[0].body;
+        let kinds: Vec<String> = body
+            .items
+            .iter()
+            .map(|item| match item {
+                BodyItem::Block(block) => format!("block {}", block.kind),
+                BodyItem::Attribute(attribute) => format!("attribute {}", attribute.name),
+                BodyItem::Comment(_) => "comment".into(),
+            })
+            .collect();
+        assert_eq!(
+            kinds,
+            [
+                "attribute name",
+                "block environment",
+                "block source",
+                "attribute tags"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_type_not_in_the_schema_is_an_error_at_its_key() {
+        let text =
+            "{\n  \"resource\": {\n    \"aws_no_such_thing\": {\n      \"x\": {}\n    }\n  }\n}\n";
+        let error = parse(text).unwrap_err();
+        assert_eq!((error.line, error.column), (3, 5), "{error}");
+        assert!(
+            error
+                .message
+                .starts_with("unknown resource type \"aws_no_such_thing\""),
+            "{error}"
+        );
     }
 }

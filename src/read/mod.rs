@@ -14,6 +14,7 @@
 pub mod hcl;
 pub mod json;
 pub mod module;
+pub mod schema;
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -417,7 +418,8 @@ mod tests {
         let tricky = "quote \" backslash \\ newline \n tab \t ${not} %{not} $${x} é <&>";
         let document = Document::new(vec![
             Block::new("locals", &[]).attr("a", tricky),
-            Block::new("resource", &["aws_s3_bucket", "b"])
+            // A type whose provider schema nests `rule` and `filter` blocks.
+            Block::new("resource", &["aws_s3_bucket_lifecycle_configuration", "b"])
                 .attr("bucket", Expr::interpolated("name-${var.env}"))
                 .attr("negative", Expr::from(-3))
                 .attr(
