@@ -773,3 +773,64 @@ fn random_trees_never_lose_a_foreign_file_and_check_passes_only_when_terraform_l
         );
     }
 }
+
+/// A full disk while staging: exit 2 naming the target, the tree as it was.
+/// Needs a small tmpfs, so root; elsewhere it says SKIPPED.
+#[test]
+fn a_full_disk_leaves_the_tree_as_it_was() {
+    let mount_point = tempfile::tempdir().unwrap();
+    let mounted = Command::new("mount")
+        .args(["-t", "tmpfs", "-o", "size=1m", "tmpfs"])
+        .arg(mount_point.path())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|status| status.success());
+    if !mounted {
+        eprintln!("SKIPPED: cannot mount a small tmpfs (needs root) to fill a disk");
+        return;
+    }
+    let dir = mount_point.path();
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    std::fs::copy(root.join("tfgen.hcl"), dir.join("tfgen.hcl")).unwrap();
+    std::fs::copy(root.join("tfgen.hcl"), dir.join("other.hcl")).unwrap();
+    run(dir, &["render", "--all"]).expect(0);
+    // Fill the disk but for 40 KiB: less than the tree's new copy needs.
+    let statistics = Command::new("df")
+        .args(["-k", "--output=avail"])
+        .arg(dir)
+        .output()
+        .unwrap();
+    let available: u64 = String::from_utf8_lossy(&statistics.stdout)
+        .lines()
+        .last()
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap();
+    let _ = std::fs::write(
+        dir.join("filler"),
+        vec![0u8; ((available.saturating_sub(40)) * 1024) as usize],
+    );
+    let before = snapshot(&dir.join("out"));
+    let output = run(dir, &["render", "--all", "--config", "other.hcl"]);
+    let after = snapshot(&dir.join("out"));
+    let unmounted = Command::new("umount").arg(dir).status();
+    assert!(unmounted.is_ok_and(|status| status.success()), "umount");
+    assert_eq!(output.code, 2, "{}", output.stderr);
+    assert!(
+        output.stderr.starts_with("tfgen: cannot write out/"),
+        "{}",
+        output.stderr
+    );
+    assert!(
+        output.stderr.contains("No space left on device"),
+        "{}",
+        output.stderr
+    );
+    assert!(
+        !output.stderr.contains(".tmp"),
+        "the message names the target: {}",
+        output.stderr
+    );
+    assert_eq!(after, before, "no file changed, no temporary file left");
+}
