@@ -138,7 +138,26 @@ pub struct LintArgs {
 
     /// Exit 1 when a finding at or above this severity exists
     #[arg(long, value_enum, value_name = "LEVEL", default_value = "error")]
-    pub deny: crate::lint::Severity,
+    pub deny: DenyLevel,
+}
+
+/// The `--deny` level: the CLI's name for [`crate::lint::Severity`], so
+/// the library carries no clap derive.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum DenyLevel {
+    Info,
+    Warning,
+    Error,
+}
+
+impl From<DenyLevel> for crate::lint::Severity {
+    fn from(level: DenyLevel) -> Self {
+        match level {
+            DenyLevel::Info => crate::lint::Severity::Info,
+            DenyLevel::Warning => crate::lint::Severity::Warning,
+            DenyLevel::Error => crate::lint::Severity::Error,
+        }
+    }
 }
 
 #[derive(Debug, Args)]

@@ -65,7 +65,10 @@ pub fn run(config: &Config, args: &LintArgs) -> Result<Report> {
         info: count(Severity::Info),
         environments: linted.len(),
     };
-    let outcome = outcome(findings.iter().map(|item| item.finding.severity), args.deny);
+    let outcome = outcome(
+        findings.iter().map(|item| item.finding.severity),
+        args.deny.into(),
+    );
     let report = match args.format {
         LintFormat::Text => text_report(&findings, &summary),
         LintFormat::Json => json_report(JsonReport { findings, summary })?,

@@ -1,0 +1,477 @@
+//! The checks of one statement, each reporting the rules it owns.
+
+use super::actions::{ActionClass, classify_action, glob_matches};
+use super::arn::{padded_arn, parse_arn};
+use super::resource_types::resource_types;
+use super::*;
+use crate::policy::{Effect, PrincipalValue, Scoped, Statement, Values};
+
+/// A statement with its values resolved to text.
+pub(super) struct CheckedStatement<'a> {
+    field: &'a str,
+    index: usize,
+    statement: &'a Statement,
+    resolve: &'a dyn Fn(&Expr) -> Option<String>,
+    actions: Vec<String>,
+    resources: Vec<String>,
+}
+
+/// The resources a statement grants on, when that is every resource.
+pub(super) enum Unbounded {
+    /// `Resource` holds this value: `"*"` or an ARN ending in `:*`.
+    Resource(String),
+    /// `NotResource` with this many values.
+    AllExcept(usize),
+}
+
+impl Unbounded {
+    /// `on Resource "*"` or `with NotResource`.
+    fn written(&self) -> String {
+        match self {
+            Unbounded::Resource(value) => format!("on Resource \"{value}\""),
+            Unbounded::AllExcept(_) => "with NotResource".to_string(),
+        }
+    }
+
+    /// `every resource`, or `every resource except the 4 listed`.
+    fn reach(&self, everything: &str) -> String {
+        match self {
+            Unbounded::Resource(_) => everything.to_string(),
+            Unbounded::AllExcept(count) => format!("{everything} except the {count} listed"),
+        }
+    }
+}
+
+impl<'a> CheckedStatement<'a> {
+    pub(super) fn new(
+        field: &'a str,
+        index: usize,
+        statement: &'a Statement,
+        resolve: &'a dyn Fn(&Expr) -> Option<String>,
+    ) -> Self {
+        let texts = |values: Option<&Values>| -> Vec<String> {
+            values
+                .map(|values| values.items().iter().filter_map(resolve).collect())
+                .unwrap_or_default()
+        };
+        CheckedStatement {
+            field,
+            index,
+            statement,
+            resolve,
+            actions: texts(statement.action.as_ref().map(|action| &action.values)),
+            resources: texts(statement.resource.as_ref().map(|resource| &resource.values)),
+        }
+    }
+
+    fn finding(
+        &self,
+        rule: &Rule,
+        severity: Severity,
+        message: String,
+        fix: impl Into<String>,
+    ) -> Finding {
+        Finding {
+            rule: rule.id,
+            severity,
+            field: self.field.to_string(),
+            statement: self.index + 1,
+            sid: self.statement.sid.clone(),
+            message,
+            fix: fix.into(),
+        }
+    }
+
+    fn is_allow(&self) -> bool {
+        self.statement.effect == Some(Effect::Allow)
+    }
+
+    /// The actions of a positive `Action` list; empty for `NotAction`,
+    /// which `iam-allow-not-action` reports instead.
+    fn granted_actions(&self) -> &[String] {
+        match &self.statement.action {
+            Some(action) if !action.negated => &self.actions,
+            _ => &[],
+        }
+    }
+
+    fn unbounded(&self) -> Option<Unbounded> {
+        let resource = self.statement.resource.as_ref()?;
+        if resource.negated {
+            return Some(Unbounded::AllExcept(resource.values.items().len()));
+        }
+        self.resources
+            .iter()
+            .find(|value| *value == "*" || parse_arn(value).is_ok_and(|arn| arn.resource == "*"))
+            .map(|value| Unbounded::Resource(value.clone()))
+    }
+
+    fn has_condition(&self) -> bool {
+        !self.statement.condition.is_empty()
+    }
+
+    /// `iam-passrole-any-resource`, `iam-service-wildcard-all-resources`,
+    /// `iam-permissions-any-resource` and `iam-write-any-resource`: each
+    /// action is reported by the first of these that applies.
+    pub(super) fn check_resource_scope(&self, findings: &mut Vec<Finding>) {
+        if !self.is_allow() {
+            return;
+        }
+        let Some(unbounded) = self.unbounded() else {
+            return;
+        };
+        let mut pass_role = Vec::new();
+        let mut service_wide = Vec::new();
+        let mut permissions = Vec::new();
+        let mut writes = Vec::new();
+        for action in self.granted_actions() {
+            let class = classify_action(action);
+            if class == Some(ActionClass::Everything) {
+                service_wide.push(action.as_str());
+            }
+            if glob_matches(&action.to_lowercase(), "iam:passrole") {
+                pass_role.push(action.as_str());
+            } else if class == Some(ActionClass::PermissionsManagement) {
+                permissions.push(action.as_str());
+            } else if class == Some(ActionClass::Write) {
+                writes.push(action.as_str());
+            }
+        }
+        if !pass_role.is_empty() {
+            let actions = if pass_role
+                .iter()
+                .all(|action| action.eq_ignore_ascii_case("iam:PassRole"))
+            {
+                "iam:PassRole".to_string()
+            } else {
+                format!("{} (which includes iam:PassRole)", pass_role.join(", "))
+            };
+            let services = self.passed_to_services();
+            let to = if services.is_empty() {
+                "any service".to_string()
+            } else {
+                services.join(", ")
+            };
+            findings.push(self.finding(
+                &PASSROLE_ANY_RESOURCE,
+                PASSROLE_ANY_RESOURCE.severity,
+                format!(
+                    "{actions} {} lets the role pass {} to {to}",
+                    unbounded.written(),
+                    unbounded.reach("any role"),
+                ),
+                "list in Resource only the roles it must pass (e.g. \
+                 \"${aws_iam_role.tf_mlops_role.arn}\") and name their services in an \
+                 iam:PassedToService condition",
+            ));
+        }
+        if !service_wide.is_empty() {
+            let granted = if service_wide.contains(&"*") {
+                "every action of every service".to_string()
+            } else {
+                let services: Vec<&str> = service_wide
+                    .iter()
+                    .map(|action| action.split(':').next().unwrap_or(action))
+                    .collect();
+                format!("every {} action", services.join(", "))
+            };
+            findings.push(self.finding(
+                &SERVICE_WILDCARD_ALL_RESOURCES,
+                SERVICE_WILDCARD_ALL_RESOURCES.severity,
+                format!(
+                    "{} {} grants {granted} on {}",
+                    service_wide.join(", "),
+                    unbounded.written(),
+                    unbounded.reach("every resource"),
+                ),
+                "list the actions the pipeline calls, and in Resource the ARNs of the stack's \
+                 own resources",
+            ));
+        }
+        let scoped_fix = "list in Resource the ARNs these actions need; keep \"*\" only for \
+                          actions AWS does not scope by resource, in a statement of their own";
+        let narrowed = if self.has_condition() {
+            "; the statement's Condition may narrow this"
+        } else {
+            ""
+        };
+        if !permissions.is_empty() {
+            let severity = if self.has_condition() {
+                PERMISSIONS_ANY_RESOURCE.severity.lowered()
+            } else {
+                PERMISSIONS_ANY_RESOURCE.severity
+            };
+            findings.push(self.finding(
+                &PERMISSIONS_ANY_RESOURCE,
+                severity,
+                format!(
+                    "{} {} can manage permissions on {}{narrowed}",
+                    permissions.join(", "),
+                    unbounded.written(),
+                    unbounded.reach("every resource"),
+                ),
+                scoped_fix,
+            ));
+        }
+        if !writes.is_empty() {
+            let severity = if self.has_condition() {
+                WRITE_ANY_RESOURCE.severity.lowered()
+            } else {
+                WRITE_ANY_RESOURCE.severity
+            };
+            findings.push(self.finding(
+                &WRITE_ANY_RESOURCE,
+                severity,
+                format!(
+                    "{} {} can change {}, not only the stack's{narrowed}",
+                    writes.join(", "),
+                    unbounded.written(),
+                    unbounded.reach("every resource"),
+                ),
+                scoped_fix,
+            ));
+        }
+    }
+
+    /// The services of the statement's `iam:PassedToService` conditions.
+    fn passed_to_services(&self) -> Vec<String> {
+        self.statement
+            .condition
+            .iter()
+            .flat_map(|condition| &condition.entries)
+            .filter(|(key, _)| key.eq_ignore_ascii_case("iam:PassedToService"))
+            .flat_map(|(_, values)| values.items().iter().filter_map(self.resolve))
+            .collect()
+    }
+
+    /// `iam-allow-not-resource` and `iam-allow-not-action`.
+    pub(super) fn check_negations(&self, findings: &mut Vec<Finding>) {
+        if !self.is_allow() {
+            return;
+        }
+        if let Some(resource) = self.statement.resource.as_ref().filter(|r| r.negated) {
+            findings.push(self.finding(
+                &ALLOW_NOT_RESOURCE,
+                ALLOW_NOT_RESOURCE.severity,
+                format!(
+                    "Allow with NotResource grants its actions on every resource except the {} \
+                     listed, including resources created later",
+                    resource.values.items().len()
+                ),
+                "list the resources in Resource instead; to carve out exceptions, add a Deny \
+                 statement",
+            ));
+        }
+        if let Some(action) = self.statement.action.as_ref().filter(|a| a.negated) {
+            findings.push(self.finding(
+                &ALLOW_NOT_ACTION,
+                ALLOW_NOT_ACTION.severity,
+                format!(
+                    "Allow with NotAction grants every action of every service except the {} \
+                     listed, including actions AWS adds later",
+                    action.values.items().len()
+                ),
+                "list the actions in Action instead; to carve out exceptions, add a Deny \
+                 statement",
+            ));
+        }
+    }
+
+    /// `iam-duplicate-resource` and `iam-duplicate-action`.
+    pub(super) fn check_duplicates(&self, findings: &mut Vec<Finding>) {
+        let key = |resource: &Scoped<Values>| {
+            if resource.negated {
+                "NotResource"
+            } else {
+                "Resource"
+            }
+        };
+        if let Some(resource) = &self.statement.resource {
+            for (value, count) in repeated(&self.resources, |value| value.clone()) {
+                findings.push(self.finding(
+                    &DUPLICATE_RESOURCE,
+                    DUPLICATE_RESOURCE.severity,
+                    format!(
+                        "\"{value}\" is listed {} in {}",
+                        times(count),
+                        key(resource)
+                    ),
+                    "remove the repeated value, or replace it with the resource that was meant \
+                     (a bucket is arn:aws:s3:::NAME, its objects arn:aws:s3:::NAME/*)",
+                ));
+            }
+        }
+        if let Some(action) = &self.statement.action {
+            let key = if action.negated {
+                "NotAction"
+            } else {
+                "Action"
+            };
+            for (value, count) in repeated(&self.actions, |value| value.to_lowercase()) {
+                findings.push(self.finding(
+                    &DUPLICATE_ACTION,
+                    DUPLICATE_ACTION.severity,
+                    format!("\"{value}\" is listed {} in {key}", times(count)),
+                    "remove the repeated action",
+                ));
+            }
+        }
+    }
+
+    /// `iam-arn-malformed`, `iam-arn-resource-type-case` and
+    /// `iam-arn-resource-type-unknown`, on Resource and NotResource values.
+    pub(super) fn check_arns(&self, findings: &mut Vec<Finding>) {
+        for value in self.resources.iter().filter(|value| *value != "*") {
+            let arn = match parse_arn(value) {
+                Ok(arn) => arn,
+                Err(problem) => {
+                    let fix = match padded_arn(value) {
+                        Some(padded) => format!(
+                            "write all six parts, arn:partition:service:region:account:resource, \
+                             with * for any region or account (e.g. \"{padded}\"), then narrow \
+                             the resource part to the stack's own resources"
+                        ),
+                        None => "write \"*\" or a full ARN, \
+                                 arn:partition:service:region:account:resource"
+                            .to_string(),
+                    };
+                    findings.push(self.finding(
+                        &ARN_MALFORMED,
+                        ARN_MALFORMED.severity,
+                        format!("\"{value}\" {problem}"),
+                        fix,
+                    ));
+                    continue;
+                }
+            };
+            let Some(known) = resource_types(arn.service) else {
+                continue;
+            };
+            let Some(written) = arn.resource_type() else {
+                continue;
+            };
+            if known.contains(&written) {
+                continue;
+            }
+            match known
+                .iter()
+                .find(|known| known.eq_ignore_ascii_case(written))
+            {
+                Some(meant) => {
+                    let corrected = arn.with_resource_type(meant);
+                    findings.push(self.finding(
+                        &ARN_RESOURCE_TYPE_CASE,
+                        ARN_RESOURCE_TYPE_CASE.severity,
+                        format!(
+                            "\"{value}\" has resource type \"{written}\", but {} spells it \
+                             \"{meant}\" and ARNs match case-sensitively, so this resource \
+                             matches nothing",
+                            arn.service
+                        ),
+                        format!("did you mean {meant}? write \"{corrected}\""),
+                    ));
+                }
+                None => findings.push(self.finding(
+                    &ARN_RESOURCE_TYPE_UNKNOWN,
+                    ARN_RESOURCE_TYPE_UNKNOWN.severity,
+                    format!(
+                        "\"{value}\" has resource type \"{written}\", which is not a {} \
+                         resource type tfgen knows",
+                        arn.service
+                    ),
+                    format!("use one of: {}", known.join(", ")),
+                )),
+            }
+        }
+    }
+
+    /// `iam-trusted-service-unused`, on a trust policy's statements.
+    pub(super) fn check_trusted_services(
+        &self,
+        passed_to_services: &[String],
+        findings: &mut Vec<Finding>,
+    ) {
+        if !self.is_allow() {
+            return;
+        }
+        let Some(principal) = self.statement.principal.as_ref().filter(|p| !p.negated) else {
+            return;
+        };
+        let PrincipalValue::Typed(kinds) = &principal.values else {
+            return;
+        };
+        let services = kinds
+            .iter()
+            .filter(|(kind, _)| kind == "Service")
+            .flat_map(|(_, values)| values.items().iter().filter_map(self.resolve));
+        for service in services {
+            let used = passed_to_services
+                .iter()
+                .any(|pattern| glob_matches(pattern, &service));
+            if !used {
+                findings.push(self.finding(
+                    &TRUSTED_SERVICE_UNUSED,
+                    TRUSTED_SERVICE_UNUSED.severity,
+                    format!(
+                        "the role trusts {service}, but no iam:PassRole statement of the stack \
+                         names it in iam:PassedToService, so nothing hands the role to it"
+                    ),
+                    format!(
+                        "remove \"{service}\" from Principal.Service, or add it to the \
+                         iam:PassedToService condition of the PassRole statement if the stack \
+                         runs something on it"
+                    ),
+                ));
+            }
+        }
+    }
+}
+
+/// The `iam:PassedToService` values of every Allow statement that grants
+/// `iam:PassRole` in the identity policies.
+pub(super) fn passed_to_services(
+    policies: &[PolicyRef<'_>],
+    resolve: &dyn Fn(&Expr) -> Option<String>,
+) -> Vec<String> {
+    let mut services = Vec::new();
+    for policy in policies
+        .iter()
+        .filter(|policy| policy.kind == PolicyKind::Identity)
+    {
+        for (index, statement) in policy.document.statements.iter().enumerate() {
+            let checked = CheckedStatement::new(&policy.field, index, statement, resolve);
+            let passes_role = checked
+                .granted_actions()
+                .iter()
+                .any(|action| glob_matches(&action.to_lowercase(), "iam:passrole"));
+            if checked.is_allow() && passes_role {
+                services.extend(checked.passed_to_services());
+            }
+        }
+    }
+    services
+}
+
+/// The values that occur more than once (by `key`), with their count, in
+/// order of first occurrence.
+pub(super) fn repeated(values: &[String], key: impl Fn(&String) -> String) -> Vec<(&str, usize)> {
+    let mut seen: Vec<(String, &str, usize)> = Vec::new();
+    for value in values {
+        let value_key = key(value);
+        match seen.iter_mut().find(|(known, _, _)| *known == value_key) {
+            Some((_, _, count)) => *count += 1,
+            None => seen.push((value_key, value, 1)),
+        }
+    }
+    seen.into_iter()
+        .filter(|(_, _, count)| *count > 1)
+        .map(|(_, value, count)| (value, count))
+        .collect()
+}
+
+pub(super) fn times(count: usize) -> String {
+    match count {
+        2 => "twice".to_string(),
+        count => format!("{count} times"),
+    }
+}

@@ -1,0 +1,165 @@
+//! The IAM policy linter: risky or broken statements in the typed policy
+//! documents of a stack.
+//!
+//! `validate` rejects what AWS would reject; `lint` reports what AWS accepts
+//! but should not be deployed: grants on every resource, wildcards over a
+//! whole service, ARNs that cannot match anything, trust in services the
+//! stack never hands its role to. It reads [`crate::policy`] values, not
+//! JSON text, so every finding names its policy and statement exactly.
+//!
+//! Values are checked as the environment gives them: interpolations that the
+//! stack can resolve (`${var.region}`, the bucket's and the role's ARNs) are
+//! resolved first, and values it cannot resolve are skipped rather than
+//! guessed at.
+//!
+//! # Rules
+//!
+//! | id | severity |
+//! |----|----------|
+//! | `iam-passrole-any-resource` | error |
+//! | `iam-service-wildcard-all-resources` | error |
+//! | `iam-permissions-any-resource` | error (warning with a Condition) |
+//! | `iam-write-any-resource` | warning (info with a Condition) |
+//! | `iam-allow-not-resource` | warning |
+//! | `iam-allow-not-action` | warning |
+//! | `iam-duplicate-resource` | warning |
+//! | `iam-duplicate-action` | warning |
+//! | `iam-arn-malformed` | error |
+//! | `iam-arn-resource-type-case` | error |
+//! | `iam-arn-resource-type-unknown` | warning |
+//! | `iam-trusted-service-unused` | warning |
+//!
+//! [`RULES`] holds each rule's full description.
+//!
+//! ## What "every resource" means
+//!
+//! A statement grants on every resource when its `Resource` lists `"*"`, or
+//! an ARN whose resource part is `*` (`arn:aws:s3:::*`,
+//! `arn:aws:codecommit:*:*:*`: every resource of the service), or when it
+//! uses `NotResource` (every resource except the few listed).
+//!
+//! ## How actions are classified
+//!
+//! By the verb their name starts with, case-insensitively, because IAM has
+//! no machine-readable access levels offline and a verb is easy to explain:
+//!
+//! * `*` and `service:*` are every action, reported only by
+//!   `iam-service-wildcard-all-resources`;
+//! * names starting with `Get`, `List`, `Describe`, `BatchGet`,
+//!   `BatchCheck`, `Search` or `GitPull` are read;
+//! * every other name is write (`Create`, `Put`, `Delete`, `Update`,
+//!   `Attach`, `Pass`, `Tag`, `Upload`, `Start`, `Execute`, ... and any verb
+//!   tfgen does not know: guessing "read" would hide real grants);
+//! * a write is permissions management when its service is `iam`, or its
+//!   name contains `Policy`, `Acl`, `Permission` or `Grant`.
+//!
+//! A wildcard name is classified by the text before its first `*` or `?`:
+//! `ecr:Describe*` is read, `sagemaker:*App` (which matches `CreateApp` and
+//! `DeleteApp`) is write. Some read actions accept only `"*"`
+//! (`ecr:GetAuthorizationToken`, `s3:ListAllMyBuckets`), which is why read
+//! actions on `"*"` are not reported. `iam:PassRole` has its own rule and is
+//! not reported again as a write.
+
+mod actions;
+mod arn;
+mod checks;
+mod resource_types;
+mod rules;
+#[cfg(test)]
+mod tests;
+
+use std::fmt;
+
+use serde::Serialize;
+
+use crate::model::Expr;
+use crate::policy::PolicyKind;
+use crate::stack::{PolicyRef, Stack};
+
+use checks::{CheckedStatement, passed_to_services};
+pub use rules::*;
+
+/// How serious a finding is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Info,
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+
+    /// One level less serious: a statement with a Condition is narrower
+    /// than tfgen can tell.
+    fn lowered(self) -> Severity {
+        match self {
+            Severity::Error => Severity::Warning,
+            Severity::Warning | Severity::Info => Severity::Info,
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One problem in one statement of one policy document. Field order is the
+/// JSON key order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    pub rule: &'static str,
+    pub severity: Severity,
+    /// The policy argument, e.g. `aws_iam_policy.tf_mlops_policy.policy`.
+    pub field: String,
+    /// The statement's 1-based position in the document.
+    pub statement: usize,
+    pub sid: Option<String>,
+    pub message: String,
+    pub fix: String,
+}
+
+impl Finding {
+    /// `statement 2` or `statement 2 (Sid PassRole)`.
+    pub fn statement_label(&self) -> String {
+        crate::policy::statement_label(self.statement, self.sid.as_deref())
+    }
+}
+
+/// Every finding of a stack's policies, in document and statement order.
+pub fn lint_stack(stack: &Stack) -> Vec<Finding> {
+    lint_policies(&stack.policies(), &|expr| stack.evaluate(expr))
+}
+
+/// Every finding of a set of policies that belong together (the trust rule
+/// reads the identity policies). `resolve` gives a value's concrete text, or
+/// `None` to skip it.
+pub fn lint_policies(
+    policies: &[PolicyRef<'_>],
+    resolve: &dyn Fn(&Expr) -> Option<String>,
+) -> Vec<Finding> {
+    let passed_to_services = passed_to_services(policies, resolve);
+    let mut findings = Vec::new();
+    for policy in policies {
+        for (index, statement) in policy.document.statements.iter().enumerate() {
+            let checked = CheckedStatement::new(&policy.field, index, statement, resolve);
+            checked.check_resource_scope(&mut findings);
+            checked.check_negations(&mut findings);
+            checked.check_duplicates(&mut findings);
+            checked.check_arns(&mut findings);
+            if policy.kind == PolicyKind::Trust {
+                checked.check_trusted_services(&passed_to_services, &mut findings);
+            }
+        }
+    }
+    findings
+}

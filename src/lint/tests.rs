@@ -1,0 +1,702 @@
+//! The linter's unit tests: each rule on small statements, then seed and
+//! hardened whole.
+
+use super::actions::{ActionClass, classify_action, glob_matches};
+use super::*;
+use crate::config::Config;
+use crate::policy::{PolicyDocument, Statement, Values, many, one};
+
+const FIELD: &str = "aws_iam_policy.test.policy";
+
+fn literal(expr: &Expr) -> Option<String> {
+    expr.as_literal().map(str::to_string)
+}
+
+fn lint_documents(documents: &[(PolicyKind, PolicyDocument)]) -> Vec<Finding> {
+    let policies: Vec<PolicyRef<'_>> = documents
+        .iter()
+        .map(|(kind, document)| PolicyRef {
+            field: match kind {
+                PolicyKind::Trust => "aws_iam_role.test.assume_role_policy".to_string(),
+                _ => FIELD.to_string(),
+            },
+            kind: *kind,
+            document,
+        })
+        .collect();
+    lint_policies(&policies, &literal)
+}
+
+/// The findings of one identity-policy statement.
+fn lint_statement(statement: Statement) -> Vec<Finding> {
+    lint_documents(&[(PolicyKind::Identity, PolicyDocument::new(vec![statement]))])
+}
+
+fn expected(rule: &Rule, severity: Severity, message: &str, fix: &str) -> Finding {
+    Finding {
+        rule: rule.id,
+        severity,
+        field: FIELD.to_string(),
+        statement: 1,
+        sid: None,
+        message: message.to_string(),
+        fix: fix.to_string(),
+    }
+}
+
+const SCOPED_FIX: &str = "list in Resource the ARNs these actions need; keep \"*\" only \
+                          for actions AWS does not scope by resource, in a statement of \
+                          their own";
+
+#[test]
+fn passrole_on_any_resource_is_an_error() {
+    let findings = lint_statement(
+        Statement::allow()
+            .sid("Pass")
+            .action(many(["iam:PassRole"]))
+            .resource(one("*")),
+    );
+    assert_eq!(
+        findings,
+        vec![Finding {
+            sid: Some("Pass".into()),
+            ..expected(
+                &PASSROLE_ANY_RESOURCE,
+                Severity::Error,
+                "iam:PassRole on Resource \"*\" lets the role pass any role to any service",
+                "list in Resource only the roles it must pass (e.g. \
+                 \"${aws_iam_role.tf_mlops_role.arn}\") and name their services in an \
+                 iam:PassedToService condition",
+            )
+        }]
+    );
+    assert_eq!(findings[0].statement_label(), "statement 1 (Sid Pass)");
+}
+
+#[test]
+fn passrole_names_the_passed_to_services_and_wildcards_that_include_it() {
+    let findings = lint_statement(
+        Statement::allow()
+            .action(one("iam:Pass*"))
+            .not_resource(one("arn:aws:iam::*:role/admin"))
+            .condition(
+                "StringEquals",
+                "iam:PassedToService",
+                one("sagemaker.amazonaws.com"),
+            ),
+    );
+    assert_eq!(findings[0].rule, PASSROLE_ANY_RESOURCE.id);
+    assert_eq!(
+        findings[0].message,
+        "iam:Pass* (which includes iam:PassRole) with NotResource lets the role pass any \
+         role except the 1 listed to sagemaker.amazonaws.com"
+    );
+}
+
+#[test]
+fn passrole_on_named_roles_is_fine() {
+    let findings = lint_statement(
+        Statement::allow()
+            .action(one("iam:PassRole"))
+            .resource(one("arn:aws:iam::*:role/tf-mlops-role")),
+    );
+    assert_eq!(findings, vec![]);
+}
+
+#[test]
+fn service_wildcard_on_a_service_wide_arn_is_an_error() {
+    let findings = lint_statement(
+        Statement::allow()
+            .action(many(["s3:*"]))
+            .resource(one("arn:aws:s3:::*")),
+    );
+    assert_eq!(
+        findings,
+        vec![expected(
+            &SERVICE_WILDCARD_ALL_RESOURCES,
+            Severity::Error,
+            "s3:* on Resource \"arn:aws:s3:::*\" grants every s3 action on every resource",
+            "list the actions the pipeline calls, and in Resource the ARNs of the stack's \
+             own resources",
+        )]
+    );
+}
+
+#[test]
+fn star_on_star_grants_everything_including_passrole() {
+    let rules: Vec<&str> = lint_statement(Statement::allow().action(one("*")).resource(one("*")))
+        .iter()
+        .map(|finding| finding.rule)
+        .collect();
+    assert_eq!(
+        rules,
+        [PASSROLE_ANY_RESOURCE.id, SERVICE_WILDCARD_ALL_RESOURCES.id]
+    );
+}
+
+#[test]
+fn service_wildcard_on_scoped_resources_is_fine() {
+    let findings = lint_statement(
+        Statement::allow()
+            .action(one("sagemaker:*"))
+            .resource(one("arn:aws:sagemaker:*:*:flow-definition/*")),
+    );
+    assert_eq!(findings, vec![]);
+}
+
+#[test]
+fn permissions_management_on_any_resource_is_an_error() {
+    let findings = lint_statement(
+        Statement::allow()
+            .action(many(["s3:PutBucketPolicy", "iam:CreateRole"]))
+            .resource(one("*")),
+    );
+    assert_eq!(
+        findings,
+        vec![expected(
+            &PERMISSIONS_ANY_RESOURCE,
+            Severity::Error,
+            "s3:PutBucketPolicy, iam:CreateRole on Resource \"*\" can manage \
+             permissions on every resource",
+            SCOPED_FIX,
+        )]
+    );
+}
+
+#[test]
+fn a_condition_lowers_permissions_management_to_a_warning() {
+    let findings = lint_statement(
+        Statement::allow()
+            .action(one("iam:CreateServiceLinkedRole"))
+            .resource(one("*"))
+            .condition(
+                "StringEquals",
+                "iam:AWSServiceName",
+                one("robomaker.amazonaws.com"),
+            ),
+    );
+    assert_eq!(
+        findings,
+        vec![expected(
+            &PERMISSIONS_ANY_RESOURCE,
+            Severity::Warning,
+            "iam:CreateServiceLinkedRole on Resource \"*\" can manage permissions on \
+             every resource; the statement's Condition may narrow this",
+            SCOPED_FIX,
+        )]
+    );
+}
+
+#[test]
+fn write_actions_on_any_resource_are_a_warning_and_reads_are_not() {
+    let findings = lint_statement(
+        Statement::allow()
+            .action(many([
+                "s3:CreateBucket",
+                "s3:ListAllMyBuckets",
+                "ecr:Describe*",
+                "ecr:GetAuthorizationToken",
+                "sagemaker:*App",
+            ]))
+            .resource(one("*")),
+    );
+    assert_eq!(
+        findings,
+        vec![expected(
+            &WRITE_ANY_RESOURCE,
+            Severity::Warning,
+            "s3:CreateBucket, sagemaker:*App on Resource \"*\" can change every resource, \
+             not only the stack's",
+            SCOPED_FIX,
+        )]
+    );
+}
+
+#[test]
+fn write_actions_on_a_service_wide_arn_are_a_warning() {
+    let findings = lint_statement(
+        Statement::allow()
+            .action(one("codepipeline:StartPipelineExecution"))
+            .resource(one("arn:aws:codepipeline:*:*:*")),
+    );
+    assert_eq!(
+        findings,
+        vec![expected(
+            &WRITE_ANY_RESOURCE,
+            Severity::Warning,
+            "codepipeline:StartPipelineExecution on Resource \"arn:aws:codepipeline:*:*:*\" \
+             can change every resource, not only the stack's",
+            SCOPED_FIX,
+        )]
+    );
+}
+
+#[test]
+fn deny_statements_are_not_grants() {
+    let findings = lint_statement(
+        Statement::deny()
+            .any_principal()
+            .action(one("s3:*"))
+            .not_resource(one("*")),
+    );
+    assert_eq!(findings, vec![]);
+}
+
+#[test]
+fn allow_with_not_resource_is_a_warning() {
+    let findings = lint_statement(
+        Statement::allow()
+            .action(one("sagemaker:DescribeDomain"))
+            .not_resource(many(["arn:aws:sagemaker:*:*:domain/*"])),
+    );
+    assert_eq!(
+        findings,
+        vec![expected(
+            &ALLOW_NOT_RESOURCE,
+            Severity::Warning,
+            "Allow with NotResource grants its actions on every resource except the 1 \
+             listed, including resources created later",
+            "list the resources in Resource instead; to carve out exceptions, add a Deny \
+             statement",
+        )]
+    );
+}
+
+#[test]
+fn allow_with_not_action_is_a_warning() {
+    let findings = lint_statement(
+        Statement::allow()
+            .not_action(many(["iam:*", "organizations:*"]))
+            .resource(one("arn:aws:s3:::bucket")),
+    );
+    assert_eq!(
+        findings,
+        vec![expected(
+            &ALLOW_NOT_ACTION,
+            Severity::Warning,
+            "Allow with NotAction grants every action of every service except the 2 \
+             listed, including actions AWS adds later",
+            "list the actions in Action instead; to carve out exceptions, add a Deny \
+             statement",
+        )]
+    );
+}
+
+#[test]
+fn a_resource_listed_twice_is_a_warning() {
+    let findings = lint_statement(
+        Statement::allow()
+            .action(one("s3:GetObject"))
+            .resource(many(["arn:aws:s3:::bucket/*", "arn:aws:s3:::bucket/*"])),
+    );
+    assert_eq!(
+        findings,
+        vec![expected(
+            &DUPLICATE_RESOURCE,
+            Severity::Warning,
+            "\"arn:aws:s3:::bucket/*\" is listed twice in Resource",
+            "remove the repeated value, or replace it with the resource that was meant \
+             (a bucket is arn:aws:s3:::NAME, its objects arn:aws:s3:::NAME/*)",
+        )]
+    );
+}
+
+#[test]
+fn an_action_listed_twice_ignoring_case_is_a_warning() {
+    let findings = lint_statement(
+        Statement::allow()
+            .action(many(["s3:GetObject", "s3:getobject", "s3:GETOBJECT"]))
+            .resource(one("arn:aws:s3:::bucket/*")),
+    );
+    assert_eq!(
+        findings,
+        vec![expected(
+            &DUPLICATE_ACTION,
+            Severity::Warning,
+            "\"s3:GetObject\" is listed 3 times in Action",
+            "remove the repeated action",
+        )]
+    );
+}
+
+#[test]
+fn an_arn_with_too_few_parts_is_malformed() {
+    let findings = lint_statement(
+        Statement::allow()
+            .action(one("logs:PutLogEvents"))
+            .resource(one("arn:aws:logs:*")),
+    );
+    assert_eq!(
+        findings,
+        vec![expected(
+            &ARN_MALFORMED,
+            Severity::Error,
+            "\"arn:aws:logs:*\" has 4 colon-separated parts; an ARN has at least 6 \
+             (arn:partition:service:region:account:resource)",
+            "write all six parts, arn:partition:service:region:account:resource, with * \
+             for any region or account (e.g. \"arn:aws:logs:*:*:*\"), then narrow the \
+             resource part to the stack's own resources",
+        )]
+    );
+}
+
+#[test]
+fn a_resource_that_is_not_an_arn_is_malformed_and_interpolations_are_skipped() {
+    let findings = lint_statement(
+        Statement::allow()
+            .action(one("s3:GetObject"))
+            .resource(many([
+                "s3:::bucket",
+                "${aws_s3_bucket.artifacts_bucket.arn}",
+            ])),
+    );
+    assert_eq!(
+        findings,
+        vec![expected(
+            &ARN_MALFORMED,
+            Severity::Error,
+            "\"s3:::bucket\" is neither \"*\" nor an ARN \
+             (arn:partition:service:region:account:resource)",
+            "write \"*\" or a full ARN, arn:partition:service:region:account:resource",
+        )]
+    );
+    let empty_service = lint_statement(
+        Statement::allow()
+            .action(one("s3:GetObject"))
+            .resource(one("arn:aws::::bucket")),
+    );
+    assert_eq!(
+        empty_service[0].message,
+        "\"arn:aws::::bucket\" has an empty service"
+    );
+}
+
+#[test]
+fn a_resource_type_in_the_wrong_case_is_an_error() {
+    let findings = lint_statement(
+        Statement::allow()
+            .action(one("states:StartExecution"))
+            .resource(one("arn:aws:states:*:*:statemachine:*sagemaker*")),
+    );
+    assert_eq!(
+        findings,
+        vec![expected(
+            &ARN_RESOURCE_TYPE_CASE,
+            Severity::Error,
+            "\"arn:aws:states:*:*:statemachine:*sagemaker*\" has resource type \
+             \"statemachine\", but states spells it \"stateMachine\" and ARNs match \
+             case-sensitively, so this resource matches nothing",
+            "did you mean stateMachine? write \
+             \"arn:aws:states:*:*:stateMachine:*sagemaker*\"",
+        )]
+    );
+}
+
+#[test]
+fn an_unknown_resource_type_is_a_warning() {
+    let findings = lint_statement(
+        Statement::allow()
+            .action(one("ecr:PutImage"))
+            .resource(one("arn:aws:ecr:*:*:repo/sagemaker-*")),
+    );
+    assert_eq!(
+        findings,
+        vec![expected(
+            &ARN_RESOURCE_TYPE_UNKNOWN,
+            Severity::Warning,
+            "\"arn:aws:ecr:*:*:repo/sagemaker-*\" has resource type \"repo\", which is not \
+             a ecr resource type tfgen knows",
+            "use one of: repository",
+        )]
+    );
+}
+
+#[test]
+fn untyped_services_and_wildcard_types_are_not_judged() {
+    let findings = lint_statement(
+        Statement::allow()
+            .action(many(["sns:Publish", "states:DescribeExecution"]))
+            .resource(many([
+                "arn:aws:sns:us-east-1:123456789012:topic:with:colons",
+                "arn:aws:states:us-east-1:123456789012:*:name",
+                "arn:aws:logs:us-east-1:*:log-group:/aws/x:log-stream:*",
+            ])),
+    );
+    assert_eq!(findings, vec![]);
+}
+
+#[test]
+fn interpolations_are_checked_once_resolved() {
+    let document = PolicyDocument::new(vec![
+        Statement::allow()
+            .action(one("states:StartExecution"))
+            .resource(many([
+                "arn:aws:states:${var.region}:*:statemachine:x",
+                "arn:aws:states:${var.unknown}:*:statemachine:y",
+            ])),
+    ]);
+    let policies = [PolicyRef {
+        field: FIELD.to_string(),
+        kind: PolicyKind::Identity,
+        document: &document,
+    }];
+    let region = |path: &[String]| (path == ["var", "region"]).then(|| "eu-west-1".to_string());
+    let findings = lint_policies(&policies, &|expr| expr.evaluate_string(&region));
+    assert_eq!(
+        findings
+            .iter()
+            .map(|finding| finding.fix.as_str())
+            .collect::<Vec<_>>(),
+        ["did you mean stateMachine? write \"arn:aws:states:eu-west-1:*:stateMachine:x\""]
+    );
+}
+
+fn trust_and_identity(trusted: Values, passed: Statement) -> Vec<Finding> {
+    lint_documents(&[
+        (
+            PolicyKind::Trust,
+            PolicyDocument::new(vec![
+                Statement::allow()
+                    .action(one("sts:AssumeRole"))
+                    .principal("Service", trusted),
+            ]),
+        ),
+        (PolicyKind::Identity, PolicyDocument::new(vec![passed])),
+    ])
+}
+
+#[test]
+fn a_trusted_service_no_passrole_names_is_a_warning() {
+    let findings = trust_and_identity(
+        many(["sagemaker.amazonaws.com", "lambda.amazonaws.com"]),
+        Statement::allow()
+            .action(one("iam:PassRole"))
+            .resource(one("arn:aws:iam::*:role/tf-mlops-role"))
+            .condition(
+                "StringEquals",
+                "iam:PassedToService",
+                one("sagemaker.amazonaws.com"),
+            ),
+    );
+    assert_eq!(
+        findings,
+        vec![Finding {
+            field: "aws_iam_role.test.assume_role_policy".to_string(),
+            ..expected(
+                &TRUSTED_SERVICE_UNUSED,
+                Severity::Warning,
+                "the role trusts lambda.amazonaws.com, but no iam:PassRole statement of the \
+                 stack names it in iam:PassedToService, so nothing hands the role to it",
+                "remove \"lambda.amazonaws.com\" from Principal.Service, or add it to the \
+                 iam:PassedToService condition of the PassRole statement if the stack runs \
+                 something on it",
+            )
+        }]
+    );
+}
+
+#[test]
+fn passed_to_service_patterns_count_and_other_actions_do_not() {
+    let like = trust_and_identity(
+        one("codebuild.amazonaws.com"),
+        Statement::allow()
+            .action(one("iam:PassRole"))
+            .resource(one("arn:aws:iam::*:role/x"))
+            .condition(
+                "StringLike",
+                "iam:PassedToService",
+                one("code*.amazonaws.com"),
+            ),
+    );
+    assert_eq!(like, vec![]);
+    let unrelated = trust_and_identity(
+        one("codebuild.amazonaws.com"),
+        Statement::allow()
+            .action(one("codebuild:StartBuild"))
+            .resource(one("arn:aws:codebuild:*:*:project/x"))
+            .condition(
+                "StringEquals",
+                "iam:PassedToService",
+                one("codebuild.amazonaws.com"),
+            ),
+    );
+    assert_eq!(
+        unrelated
+            .iter()
+            .map(|finding| finding.rule)
+            .collect::<Vec<_>>(),
+        [TRUSTED_SERVICE_UNUSED.id]
+    );
+}
+
+#[test]
+fn actions_are_classified_by_verb() {
+    let class = |action| classify_action(action).unwrap();
+    assert_eq!(class("*"), ActionClass::Everything);
+    assert_eq!(class("sagemaker:*"), ActionClass::Everything);
+    assert_eq!(class("ecr:Describe*"), ActionClass::Read);
+    assert_eq!(class("s3:getobject"), ActionClass::Read);
+    assert_eq!(class("codebuild:BatchGetBuilds"), ActionClass::Read);
+    assert_eq!(class("codecommit:GitPull"), ActionClass::Read);
+    assert_eq!(class("codecommit:GitPush"), ActionClass::Write);
+    assert_eq!(class("sagemaker:*App"), ActionClass::Write);
+    assert_eq!(class("sns:Subscribe"), ActionClass::Write);
+    assert_eq!(class("iam:TagRole"), ActionClass::PermissionsManagement);
+    assert_eq!(class("s3:PutObjectAcl"), ActionClass::PermissionsManagement);
+    assert_eq!(classify_action("nonsense"), None);
+}
+
+#[test]
+fn glob_matching_follows_iam_wildcards() {
+    assert!(glob_matches("iam:pass*", "iam:passrole"));
+    assert!(glob_matches("*", "anything"));
+    assert!(glob_matches("*.amazonaws.com", "glue.amazonaws.com"));
+    assert!(glob_matches("a?c*d", "abcxxd"));
+    assert!(!glob_matches("iam:get*", "iam:passrole"));
+    assert!(!glob_matches("a*b", "aXbY"));
+}
+
+fn stack_of(name: &str) -> Stack {
+    let config = Config::built_in();
+    Stack::build(config.environment(name).unwrap())
+}
+
+/// `(field, statement, rule, severity)` of each finding.
+fn summary(findings: &[Finding]) -> Vec<(String, usize, &'static str, Severity)> {
+    findings
+        .iter()
+        .map(|finding| {
+            (
+                finding.field.clone(),
+                finding.statement,
+                finding.rule,
+                finding.severity,
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn seed_reports_every_defect_of_the_reference_at_its_statement() {
+    let stack = stack_of("dev");
+    let findings = lint_stack(&stack);
+    let trust = "aws_iam_role.tf_mlops_role.assume_role_policy".to_string();
+    let policy = "aws_iam_policy.tf_mlops_policy.policy".to_string();
+    let unused_services = [
+        "firehose.amazonaws.com",
+        "apigateway.amazonaws.com",
+        "lambda.amazonaws.com",
+        "events.amazonaws.com",
+        "cloudformation.amazonaws.com",
+        "codebuild.amazonaws.com",
+        "codepipeline.amazonaws.com",
+        "codecommit.amazonaws.com",
+    ];
+    let mut want: Vec<(String, usize, &str, Severity)> = unused_services
+        .iter()
+        .map(|_| {
+            (
+                trust.clone(),
+                1,
+                TRUSTED_SERVICE_UNUSED.id,
+                Severity::Warning,
+            )
+        })
+        .collect();
+    want.extend([
+        (policy.clone(), 1, WRITE_ANY_RESOURCE.id, Severity::Warning),
+        (policy.clone(), 2, PASSROLE_ANY_RESOURCE.id, Severity::Error),
+        (
+            policy.clone(),
+            3,
+            SERVICE_WILDCARD_ALL_RESOURCES.id,
+            Severity::Error,
+        ),
+        (policy.clone(), 3, DUPLICATE_RESOURCE.id, Severity::Warning),
+        (policy.clone(), 4, ARN_MALFORMED.id, Severity::Error),
+        (policy.clone(), 5, WRITE_ANY_RESOURCE.id, Severity::Warning),
+        (
+            policy.clone(),
+            7,
+            SERVICE_WILDCARD_ALL_RESOURCES.id,
+            Severity::Error,
+        ),
+        (policy.clone(), 7, ALLOW_NOT_RESOURCE.id, Severity::Warning),
+        (policy.clone(), 8, WRITE_ANY_RESOURCE.id, Severity::Warning),
+        (
+            policy.clone(),
+            12,
+            ARN_RESOURCE_TYPE_CASE.id,
+            Severity::Error,
+        ),
+        (policy.clone(), 15, WRITE_ANY_RESOURCE.id, Severity::Warning),
+        (
+            policy.clone(),
+            20,
+            PERMISSIONS_ANY_RESOURCE.id,
+            Severity::Warning,
+        ),
+    ]);
+    assert_eq!(summary(&findings), want);
+
+    let message = |statement: usize, rule: &Rule| -> &str {
+        let finding = findings
+            .iter()
+            .find(|finding| finding.statement == statement && finding.rule == rule.id)
+            .unwrap();
+        &finding.message
+    };
+    assert_eq!(
+        message(2, &PASSROLE_ANY_RESOURCE),
+        "iam:PassRole on Resource \"*\" lets the role pass any role to any service"
+    );
+    assert_eq!(
+        message(3, &SERVICE_WILDCARD_ALL_RESOURCES),
+        "s3:* on Resource \"arn:aws:s3:::*\" grants every s3 action on every resource"
+    );
+    assert_eq!(
+        message(3, &DUPLICATE_RESOURCE),
+        "\"arn:aws:s3:::*\" is listed twice in Resource"
+    );
+    assert_eq!(
+        message(4, &ARN_MALFORMED),
+        "\"arn:aws:logs:*\" has 4 colon-separated parts; an ARN has at least 6 \
+         (arn:partition:service:region:account:resource)"
+    );
+    assert_eq!(
+        message(7, &SERVICE_WILDCARD_ALL_RESOURCES),
+        "sagemaker:* with NotResource grants every sagemaker action on every resource \
+         except the 4 listed"
+    );
+    assert!(message(12, &ARN_RESOURCE_TYPE_CASE).contains("\"stateMachine\""));
+    let unused: Vec<&str> = findings
+        .iter()
+        .filter(|finding| finding.rule == TRUSTED_SERVICE_UNUSED.id)
+        .map(|finding| finding.message.as_str())
+        .collect();
+    let want_unused: Vec<String> = unused_services
+        .iter()
+        .map(|service| {
+            format!(
+                "the role trusts {service}, but no iam:PassRole statement of the stack names \
+                 it in iam:PassedToService, so nothing hands the role to it"
+            )
+        })
+        .collect();
+    assert_eq!(unused, want_unused);
+}
+
+#[test]
+fn hardened_has_no_findings() {
+    let stack = stack_of("prod");
+    assert_eq!(stack.profile, crate::stack::Profile::Hardened);
+    assert_eq!(lint_stack(&stack), vec![]);
+}
+
+#[test]
+fn every_rule_has_a_unique_id() {
+    let mut ids: Vec<&str> = RULES.iter().map(|rule| rule.id).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(ids.len(), RULES.len());
+}
