@@ -43,3 +43,4 @@ ensure_venv() {
 
 ensure_venv moto 'moto[server]==5.2.5'
 ensure_venv checkov 'checkov==3.3.30'
+ensure_venv parliament 'parliament==1.6.4'

@@ -1,54 +1,91 @@
-//! Action classification and IAM wildcard matching.
+//! What an `Action` value grants, from AWS's catalogue (access levels
+//! replace the old verb lists), and IAM wildcard matching.
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum ActionClass {
-    /// `*` or `service:*`.
+use super::catalogue::{AccessLevel, Action, Catalogue, closest};
+
+/// What one value of a statement's `Action` grants, looked up in AWS's
+/// catalogue.
+#[derive(Debug)]
+pub(super) enum Granted {
+    /// `*` or `service:*`: every action, reported only by
+    /// `iam-service-wildcard-all-resources`.
     Everything,
-    Read,
-    Write,
-    PermissionsManagement,
+    /// The catalogue's actions the value names: one for a plain name, every
+    /// match for a wildcard (`sagemaker:*App` is `CreateApp`, `DeleteApp`).
+    Actions {
+        service: &'static str,
+        actions: Vec<&'static Action>,
+    },
+    /// Not an action of the catalogue: `iam-action-unknown` says why and
+    /// offers the closest real name.
+    Unknown { problem: String, fix: String },
 }
 
-/// Name prefixes of read actions (compared case-insensitively). `Query`
-/// and `Validate` read too (`sagemaker:QueryLineage`,
-/// `cloudformation:ValidateTemplate` change nothing).
-const READ_VERBS: [&str; 9] = [
-    "get",
-    "list",
-    "describe",
-    "batchget",
-    "batchcheck",
-    "search",
-    "gitpull",
-    "query",
-    "validate",
-];
-
-/// Words in a write action's name that make it permissions management.
-const PERMISSION_WORDS: [&str; 4] = ["policy", "acl", "permission", "grant"];
-
-/// Classifies an action by its verb (see the module documentation); `None`
-/// for a value that is not `service:name`.
-pub(super) fn classify_action(action: &str) -> Option<ActionClass> {
-    if action == "*" {
-        return Some(ActionClass::Everything);
+impl Granted {
+    /// The worst access level of the actions granted.
+    pub(super) fn worst_level(&self) -> Option<AccessLevel> {
+        match self {
+            Granted::Actions { actions, .. } => actions.iter().map(|action| action.level).max(),
+            Granted::Everything | Granted::Unknown { .. } => None,
+        }
     }
-    let (service, name) = action.split_once(':')?;
+}
+
+/// Looks an `Action` value up in the catalogue.
+pub(super) fn granted(value: &str) -> Granted {
+    if value == "*" {
+        return Granted::Everything;
+    }
+    let Some((prefix, name)) = value.split_once(':') else {
+        return Granted::Unknown {
+            problem: "is not service:action".to_string(),
+            fix: "write the service prefix, a colon and the action, e.g. \"s3:GetObject\""
+                .to_string(),
+        };
+    };
+    let catalogue = Catalogue::get();
+    let Some(service) = catalogue.service(prefix) else {
+        let fix = match catalogue.closest_prefix(prefix) {
+            Some(meant) => format!("did you mean {meant}? write \"{meant}:{name}\""),
+            None => "use a service prefix from the Service Authorization Reference".to_string(),
+        };
+        return Granted::Unknown {
+            problem: format!("names service \"{prefix}\", which AWS does not have"),
+            fix,
+        };
+    };
     if name == "*" {
-        return Some(ActionClass::Everything);
+        return Granted::Everything;
     }
-    let name = name.to_lowercase();
-    let known = name.split(['*', '?']).next().unwrap_or_default();
-    if READ_VERBS.iter().any(|verb| known.starts_with(verb)) {
-        return Some(ActionClass::Read);
-    }
-    let permissions = service.eq_ignore_ascii_case("iam")
-        || PERMISSION_WORDS.iter().any(|word| name.contains(word));
-    Some(if permissions {
-        ActionClass::PermissionsManagement
+    let actions = if name.contains(['*', '?']) {
+        service.matching(name)
     } else {
-        ActionClass::Write
-    })
+        service.action(name).into_iter().collect()
+    };
+    if !actions.is_empty() {
+        return Granted::Actions {
+            service: service.prefix,
+            actions,
+        };
+    }
+    if name.contains(['*', '?']) {
+        return Granted::Unknown {
+            problem: format!("matches no {} action", service.prefix),
+            fix: format!(
+                "correct the pattern; {} actions are listed in the Service Authorization Reference",
+                service.prefix
+            ),
+        };
+    }
+    let names = service.actions.iter().map(|action| action.name);
+    let fix = match closest(name, names) {
+        Some(meant) => format!("did you mean {prefix}:{meant}? write \"{prefix}:{meant}\""),
+        None => format!("use an action {} has", service.prefix),
+    };
+    Granted::Unknown {
+        problem: format!("is not a {} action", service.prefix),
+        fix,
+    }
 }
 
 /// IAM wildcard matching: `*` is any run of characters, `?` any one.
@@ -73,4 +110,39 @@ pub(super) fn glob_matches(pattern: &str, text: &str) -> bool {
         }
     }
     pattern[p..].iter().all(|c| *c == '*')
+}
+
+/// Whether two IAM wildcard patterns (`*` any run, `?` any one character)
+/// can match a common text: an ARN in a policy, which may hold wildcards,
+/// against a resource type's ARN pattern.
+pub(super) fn globs_intersect(left: &str, right: &str) -> bool {
+    let left: Vec<char> = left.chars().collect();
+    let right: Vec<char> = right.chars().collect();
+    // reachable[i][j]: left[i..] and right[j..] can still meet.
+    let mut reachable = vec![vec![false; right.len() + 1]; left.len() + 1];
+    reachable[left.len()][right.len()] = true;
+    for i in (0..=left.len()).rev() {
+        for j in (0..=right.len()).rev() {
+            if i == left.len() && j == right.len() {
+                continue;
+            }
+            let (l, r) = (left.get(i), right.get(j));
+            let mut can = false;
+            if l == Some(&'*') {
+                can |= reachable[i + 1][j] || (j < right.len() && reachable[i][j + 1]);
+            }
+            if r == Some(&'*') {
+                can |= reachable[i][j + 1] || (i < left.len() && reachable[i + 1][j]);
+            }
+            if let (Some(l), Some(r)) = (l, r)
+                && *l != '*'
+                && *r != '*'
+                && (l == r || *l == '?' || *r == '?')
+            {
+                can |= reachable[i + 1][j + 1];
+            }
+            reachable[i][j] = can;
+        }
+    }
+    reachable[0][0]
 }

@@ -1,8 +1,8 @@
 //! The checks of one statement, each reporting the rules it owns.
 
-use super::actions::{ActionClass, classify_action, glob_matches};
+use super::actions::{Granted, glob_matches, granted};
 use super::arn::{padded_arn, parse_arn};
-use super::resource_types::resource_types;
+use super::catalogue::{AccessLevel, Catalogue, closest};
 use super::*;
 use crate::policy::{Effect, PrincipalValue, Scoped, Statement, Values};
 
@@ -124,17 +124,22 @@ impl<'a> CheckedStatement<'a> {
         let mut service_wide = Vec::new();
         let mut permissions = Vec::new();
         let mut writes = Vec::new();
+        let mut reads = Vec::new();
         for action in self.granted_actions() {
-            let class = classify_action(action);
-            if class == Some(ActionClass::Everything) {
-                service_wide.push(action.as_str());
+            let grant = granted(action);
+            if matches!(grant, Granted::Everything) {
+                service_wide.push(action.clone());
             }
+            let level = grant.worst_level();
             if glob_matches(&action.to_lowercase(), "iam:passrole") {
-                pass_role.push(action.as_str());
-            } else if class == Some(ActionClass::PermissionsManagement) {
-                permissions.push(action.as_str());
-            } else if class == Some(ActionClass::Write) {
-                writes.push(action.as_str());
+                pass_role.push(action.clone());
+            } else if level == Some(AccessLevel::PermissionsManagement) {
+                permissions.push(described(action, &grant));
+            } else if level.is_some_and(|level| !level.is_read()) {
+                writes.push(described(action, &grant));
+            } else if level.is_some() && scopable(&grant) && self.resources.iter().any(|r| r == "*")
+            {
+                reads.push(described(action, &grant));
             }
         }
         if !pass_role.is_empty() {
@@ -166,7 +171,7 @@ impl<'a> CheckedStatement<'a> {
             ));
         }
         if !service_wide.is_empty() {
-            let granted = if service_wide.contains(&"*") {
+            let granted = if service_wide.iter().any(|action| action == "*") {
                 "every action of every service".to_string()
             } else {
                 let services: Vec<&str> = service_wide
@@ -225,6 +230,20 @@ impl<'a> CheckedStatement<'a> {
                 format!(
                     "{} {} can change {}, not only the stack's{narrowed}",
                     writes.join(", "),
+                    unbounded.written(),
+                    unbounded.reach("every resource"),
+                ),
+                scoped_fix,
+            ));
+        }
+        if !reads.is_empty() {
+            findings.push(self.finding(
+                &READ_ANY_RESOURCE,
+                READ_ANY_RESOURCE.severity,
+                format!(
+                    "{} {} can read {}, though AWS lets these actions be scoped to \
+                     resources{narrowed}",
+                    reads.join(", "),
                     unbounded.written(),
                     unbounded.reach("every resource"),
                 ),
@@ -344,20 +363,21 @@ impl<'a> CheckedStatement<'a> {
                     continue;
                 }
             };
-            let Some(known) = resource_types(arn.service) else {
+            let Some(service) = Catalogue::get().service(arn.service) else {
                 continue;
             };
-            let Some(written) = arn.resource_type() else {
-                continue;
-            };
-            if known.contains(&written) {
+            let types = &service.resource_types;
+            if types.iter().any(|kind| kind.matches(value, false)) {
                 continue;
             }
-            match known
-                .iter()
-                .find(|known| known.eq_ignore_ascii_case(written))
-            {
-                Some(meant) => {
+            let written = arn.resource_type();
+            let meant = types.iter().find(|kind| {
+                kind.matches(value, true)
+                    && written.is_some_and(|written| kind.spelled().eq_ignore_ascii_case(written))
+            });
+            match (meant, written) {
+                (Some(meant), Some(written)) => {
+                    let meant = meant.spelled();
                     let corrected = arn.with_resource_type(meant);
                     findings.push(self.finding(
                         &ARN_RESOURCE_TYPE_CASE,
@@ -371,16 +391,166 @@ impl<'a> CheckedStatement<'a> {
                         format!("did you mean {meant}? write \"{corrected}\""),
                     ));
                 }
-                None => findings.push(self.finding(
-                    &ARN_RESOURCE_TYPE_UNKNOWN,
-                    ARN_RESOURCE_TYPE_UNKNOWN.severity,
+                _ => {
+                    let mut spelled: Vec<&str> = types.iter().map(|kind| kind.spelled()).collect();
+                    spelled.sort_unstable();
+                    spelled.dedup();
+                    let what = match written {
+                        Some(written) => format!("has resource type \"{written}\", which is not"),
+                        None => "matches no ARN pattern of".to_string(),
+                    };
+                    findings.push(self.finding(
+                        &ARN_RESOURCE_TYPE_UNKNOWN,
+                        ARN_RESOURCE_TYPE_UNKNOWN.severity,
+                        format!(
+                            "\"{value}\" {what} a {} resource type in AWS's catalogue",
+                            arn.service
+                        ),
+                        format!("use one of: {}", spelled.join(", ")),
+                    ));
+                }
+            }
+        }
+    }
+
+    /// `iam-action-unknown`, on Action and NotAction values.
+    pub(super) fn check_actions_exist(&self, findings: &mut Vec<Finding>) {
+        for action in &self.actions {
+            if let Granted::Unknown { problem, fix } = granted(action) {
+                findings.push(self.finding(
+                    &ACTION_UNKNOWN,
+                    ACTION_UNKNOWN.severity,
+                    format!("\"{action}\" {problem}"),
+                    fix,
+                ));
+            }
+        }
+    }
+
+    /// `iam-resource-type-mismatch`: on a statement whose every resource is
+    /// a well-formed ARN of a known type, the actions that take none of
+    /// those types (so they are granted on nothing).
+    pub(super) fn check_resource_types(&self, findings: &mut Vec<Finding>) {
+        if !self.is_allow() || self.unbounded().is_some() || self.resources.is_empty() {
+            return;
+        }
+        if self.resources.len()
+            != self
+                .statement
+                .resource
+                .as_ref()
+                .map_or(0, |r| r.values.items().len())
+        {
+            return; // an unresolved value could be of any type
+        }
+        let mut typed: Vec<(&str, &str)> = Vec::new();
+        for value in &self.resources {
+            let Ok(arn) = parse_arn(value) else {
+                return;
+            };
+            let Some(service) = Catalogue::get().service(arn.service) else {
+                return;
+            };
+            let matched: Vec<&str> = service
+                .resource_types
+                .iter()
+                .filter(|kind| kind.matches(value, false))
+                .map(|kind| kind.name)
+                .collect();
+            if matched.is_empty() {
+                return; // iam-arn-resource-type-case or -unknown reports it
+            }
+            typed.extend(matched.into_iter().map(|name| (service.prefix, name)));
+        }
+        for action in self.granted_actions() {
+            let Granted::Actions { service, actions } = granted(action) else {
+                continue;
+            };
+            let takes_one = actions.iter().any(|candidate| {
+                candidate
+                    .resource_types
+                    .iter()
+                    .any(|kind| typed.contains(&(service, kind)))
+            });
+            if takes_one {
+                continue;
+            }
+            let mut takes: Vec<&str> = actions
+                .iter()
+                .flat_map(|candidate| candidate.resource_types.iter().copied())
+                .collect();
+            takes.sort_unstable();
+            takes.dedup();
+            let (problem, fix) = if takes.is_empty() {
+                (
+                    "accepts only Resource \"*\"".to_string(),
+                    format!("move {action} to a statement of its own with Resource \"*\""),
+                )
+            } else {
+                let spelled: Vec<String> = takes
+                    .iter()
+                    .map(|name| {
+                        Catalogue::get()
+                            .service(service)
+                            .and_then(|known| known.resource_type(name))
+                            .map_or((*name).to_string(), |kind| kind.arn.to_string())
+                    })
+                    .collect();
+                (
+                    format!("takes {} resources", takes.join(", ")),
                     format!(
-                        "\"{value}\" has resource type \"{written}\", which is not a {} \
-                         resource type tfgen knows",
-                        arn.service
+                        "list in Resource an ARN of the form {}",
+                        spelled.join(" or ")
                     ),
-                    format!("use one of: {}", known.join(", ")),
-                )),
+                )
+            };
+            findings.push(self.finding(
+                &RESOURCE_TYPE_MISMATCH,
+                RESOURCE_TYPE_MISMATCH.severity,
+                format!(
+                    "{} {problem}, and no Resource of the statement is one, so it is granted \
+                     on nothing",
+                    described(action, &granted(action))
+                ),
+                fix,
+            ));
+        }
+    }
+
+    /// `iam-condition-key-unknown`: a service's condition key that AWS does
+    /// not define for that service (global `aws:` keys are not judged).
+    pub(super) fn check_condition_keys(&self, findings: &mut Vec<Finding>) {
+        for condition in &self.statement.condition {
+            for (key, _) in &condition.entries {
+                let Some((prefix, _)) = key.split_once(':') else {
+                    continue;
+                };
+                if prefix.eq_ignore_ascii_case("aws") {
+                    continue;
+                }
+                let Some(service) = Catalogue::get().service(prefix) else {
+                    continue;
+                };
+                if service.has_condition_key(key) {
+                    continue;
+                }
+                let fix = match closest(key, service.condition_keys.iter().copied()) {
+                    Some(meant) => format!("did you mean {meant}?"),
+                    None => format!(
+                        "use a condition key {} defines, or a global aws: key",
+                        service.prefix
+                    ),
+                };
+                findings.push(self.finding(
+                    &CONDITION_KEY_UNKNOWN,
+                    CONDITION_KEY_UNKNOWN.severity,
+                    format!(
+                        "condition key \"{key}\" is not one {} defines, so the condition never \
+                         matches (or, with IfExists, never applies)",
+                        service.prefix
+                    ),
+                    fix,
+                ));
             }
         }
     }
@@ -473,5 +643,29 @@ pub(super) fn times(count: usize) -> String {
     match count {
         2 => "twice".to_string(),
         count => format!("{count} times"),
+    }
+}
+
+/// An action value as findings name it: the plain name, or a wildcard with
+/// what it expands to (`sagemaker:*App (2 actions, worst Write)`).
+fn described(action: &str, grant: &Granted) -> String {
+    match grant {
+        Granted::Actions { actions, .. } if action.contains(['*', '?']) => format!(
+            "{action} ({} action{}, worst {})",
+            actions.len(),
+            if actions.len() == 1 { "" } else { "s" },
+            grant.worst_level().map_or("", AccessLevel::as_str)
+        ),
+        _ => action.to_string(),
+    }
+}
+
+/// Whether any of the granted actions can be scoped to a resource type.
+fn scopable(grant: &Granted) -> bool {
+    match grant {
+        Granted::Actions { actions, .. } => actions
+            .iter()
+            .any(|action| !action.resource_types.is_empty()),
+        Granted::Everything | Granted::Unknown { .. } => false,
     }
 }

