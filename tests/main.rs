@@ -17,4 +17,5 @@ mod roundtrip; // property tests: HCL and JSON read back to the same model
 mod apply; // terraform apply / plan / destroy against moto, per environment and format
 mod checkov; // checkov on the hardened profile
 mod emulator_patches; // each moto defect the emulator launcher corrects: still there, and fixed
+mod parliament; // parliament next to tfgen lint on the seed policy
 mod plan; // terraform plan: HCL = JSON, seed = the reference

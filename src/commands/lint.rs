@@ -180,9 +180,9 @@ environment \"prod\" {
              error[iam-passrole-any-resource]: iam:PassRole on Resource \"*\" lets the role \
              pass any role to any service\n  fix: list in Resource only the roles"
         ));
-        assert!(report.ends_with("24 findings (5 errors, 15 warnings, 4 info) in 1 environment\n"));
+        assert!(report.ends_with("25 findings (5 errors, 15 warnings, 5 info) in 1 environment\n"));
         let (_, all) = lint(&["--all"]);
-        assert!(all.ends_with("24 findings (5 errors, 15 warnings, 4 info) in 2 environments\n"));
+        assert!(all.ends_with("25 findings (5 errors, 15 warnings, 5 info) in 2 environments\n"));
     }
 
     #[test]
@@ -232,7 +232,7 @@ environment \"prod\" {
         assert_eq!(
             value["summary"],
             serde_json::json!({
-                "findings": 24, "errors": 5, "warnings": 15, "info": 4, "environments": 1
+                "findings": 25, "errors": 5, "warnings": 15, "info": 5, "environments": 1
             })
         );
     }

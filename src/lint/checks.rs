@@ -464,6 +464,7 @@ impl<'a> CheckedStatement<'a> {
         }
         for action in self.granted_actions() {
             let Granted::Actions { service, actions } = granted(action) else {
+                self.check_service_wildcard_types(action, &typed, findings);
                 continue;
             };
             let takes_one = actions.iter().any(|candidate| {
@@ -515,6 +516,47 @@ impl<'a> CheckedStatement<'a> {
                 fix,
             ));
         }
+    }
+
+    /// `iam-resource-type-mismatch` at info for `service:*` on typed ARNs:
+    /// most of what it grants cannot apply to those resources.
+    fn check_service_wildcard_types(
+        &self,
+        action: &str,
+        typed: &[(&str, &str)],
+        findings: &mut Vec<Finding>,
+    ) {
+        let Some((prefix, "*")) = action.split_once(':') else {
+            return;
+        };
+        let Some(service) = Catalogue::get().service(prefix) else {
+            return;
+        };
+        let applying = service
+            .actions
+            .iter()
+            .filter(|candidate| {
+                candidate
+                    .resource_types
+                    .iter()
+                    .any(|kind| typed.contains(&(service.prefix, kind)))
+            })
+            .count();
+        let total = service.actions.len();
+        if applying == total {
+            return;
+        }
+        findings.push(self.finding(
+            &RESOURCE_TYPE_MISMATCH,
+            Severity::Info,
+            format!(
+                "{action} grants {total} {} actions, of which {applying} take the resource types \
+                 of Resource; the other {} are granted on nothing here",
+                service.prefix,
+                total - applying
+            ),
+            "list the actions the pipeline calls on these resources",
+        ));
     }
 
     /// `iam-condition-key-unknown`: a service's condition key that AWS does

@@ -136,13 +136,31 @@ fn star_on_star_grants_everything_including_passrole() {
 }
 
 #[test]
-fn service_wildcard_on_scoped_resources_is_fine() {
+fn service_wildcard_on_scoped_resources_is_info_on_what_cannot_apply() {
     let findings = lint_statement(
         Statement::allow()
             .action(one("sagemaker:*"))
             .resource(one("arn:aws:sagemaker:*:*:flow-definition/*")),
     );
-    assert_eq!(findings, vec![]);
+    assert_eq!(
+        summary(&findings),
+        [(
+            FIELD.to_string(),
+            1,
+            RESOURCE_TYPE_MISMATCH.id,
+            Severity::Info
+        )]
+    );
+    let message = &findings[0].message;
+    let counts: Vec<usize> = message
+        .split(' ')
+        .filter_map(|word| word.parse().ok())
+        .collect();
+    let sagemaker = super::catalogue::Catalogue::get()
+        .service("sagemaker")
+        .unwrap();
+    assert_eq!(counts[0], sagemaker.actions.len(), "{message}");
+    assert!(counts[1] > 0 && counts[1] < counts[0], "{message}");
 }
 
 #[test]
@@ -779,6 +797,7 @@ fn seed_reports_every_defect_of_the_reference_at_its_statement() {
         (policy.clone(), 7, ALLOW_NOT_RESOURCE.id, Severity::Warning),
         (policy.clone(), 8, WRITE_ANY_RESOURCE.id, Severity::Warning),
         (policy.clone(), 8, READ_ANY_RESOURCE.id, Severity::Info),
+        (policy.clone(), 9, RESOURCE_TYPE_MISMATCH.id, Severity::Info),
         (
             policy.clone(),
             12,
