@@ -13,6 +13,8 @@
 # Targets (exit 1 when one is missed, 2 on a setup error):
 #   tfgen render --env prod   median <= 2 x the hello-world binary
 #   tfgen check (whole out/)  median <= 3 x the hello-world binary
+#   tfgen lint --env prod     median <= 3 x the hello-world binary (with the
+#                             IAM catalogue loaded)
 #   10,000 resources to HCL   <= 100 ms (criterion, scale_items/resources_hcl/10000)
 #   peak RSS of render prod   <= 10 MiB
 #
@@ -28,6 +30,7 @@ RUNS=${RUNS:-300}
 WARMUP=${WARMUP:-30}
 RENDER_RATIO_MAX=2
 CHECK_RATIO_MAX=3
+LINT_RATIO_MAX=3
 HCL_10K_MAX_MS=100
 RSS_MAX_KIB=$((10 * 1024))
 
@@ -75,7 +78,7 @@ if ! cargo build --release --quiet --bin tfgen; then
     echo "bench/cli.sh: cargo build --release failed" >&2
     exit 2
 fi
-tfgen="$repo/target/release/tfgen"
+tfgen="${CARGO_TARGET_DIR:-$repo/target}/release/tfgen"
 cat >"$work/hello.rs" <<'EOF'
 fn main() {
     println!("Hello, world!");
@@ -101,6 +104,7 @@ hyperfine -N --warmup "$WARMUP" --runs "$RUNS" --style basic \
     -n "tfgen render --env prod" "$tfgen render --env prod" \
     -n "tfgen render --all --out TMPDIR" "$tfgen render --all --out $work/tree" \
     -n "tfgen check" "$tfgen check" \
+    -n "tfgen lint --env prod" "$tfgen lint --env prod" \
     -n "hello-world (rustc -O)" "$work/hello" \
     -n "/bin/true" "/bin/true" >&2
 
@@ -171,6 +175,7 @@ ratio() { jq -n --argjson a "$1" --argjson b "$2" '$a / $b * 100 | round / 100';
 
 render_ratio=$(ratio "$(median "tfgen render --env prod")" "$hello")
 check_ratio=$(ratio "$(median "tfgen check")" "$hello")
+lint_ratio=$(ratio "$(median "tfgen lint --env prod")" "$hello")
 echo
 echo "## Targets"
 echo
@@ -180,6 +185,8 @@ verdict "render --env prod vs hello-world" "${render_ratio}×" "${RENDER_RATIO_M
     "$(le "$render_ratio" "$RENDER_RATIO_MAX")"
 verdict "check vs hello-world" "${check_ratio}×" "${CHECK_RATIO_MAX}×" \
     "$(le "$check_ratio" "$CHECK_RATIO_MAX")"
+verdict "lint --env prod vs hello-world" "${lint_ratio}×" "${LINT_RATIO_MAX}×" \
+    "$(le "$lint_ratio" "$LINT_RATIO_MAX")"
 if [ -n "$hcl_10k_ms" ]; then
     verdict "10,000 resources to HCL" "$hcl_10k_ms ms" "$HCL_10K_MAX_MS ms" \
         "$(le "$hcl_10k_ms" "$HCL_10K_MAX_MS")"

@@ -48,6 +48,24 @@ pub enum Command {
     Envs,
     /// Draw an environment's resources and the references between them
     Graph(GraphArgs),
+    /// Print shell completions for bash, zsh or fish
+    Completions(CompletionsArgs),
+    /// Print the man page (roff)
+    Man,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete in
+    #[arg(value_enum)]
+    pub shell: CompletionShell,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum CompletionShell {
+    Bash,
+    Zsh,
+    Fish,
 }
 
 #[derive(Debug, Args)]
@@ -124,6 +142,11 @@ pub struct ValidateArgs {
 
 #[derive(Debug, Args)]
 pub struct LintArgs {
+    /// Terraform root module directories, .tf/.tf.json files or policy JSON
+    /// files to lint instead of the environments (no tfgen.hcl needed)
+    #[arg(value_name = "PATH", conflicts_with_all = ["env", "all"])]
+    pub paths: Vec<PathBuf>,
+
     /// The environment to lint [default: every environment]
     #[arg(long, value_name = "ENV", conflicts_with = "all")]
     pub env: Option<String>,
@@ -175,6 +198,8 @@ pub struct GraphArgs {
 pub enum LintFormat {
     Text,
     Json,
+    /// SARIF 2.1.0, for code scanning
+    Sarif,
 }
 
 // The library's enums know nothing of clap; their command-line spelling is

@@ -91,6 +91,15 @@ pub enum Error {
         message: String,
     },
 
+    /// A file given to `tfgen lint PATH...` that is not Terraform or a
+    /// policy document tfgen can read.
+    #[error("{}: cannot lint: {message}", located(path, *position))]
+    LintInput {
+        path: PathBuf,
+        position: Option<(usize, usize)>,
+        message: String,
+    },
+
     #[error("git {args}: {message}")]
     Git { args: String, message: String },
 }

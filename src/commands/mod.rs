@@ -5,6 +5,7 @@
 //! half-way when an error stops it.
 
 mod check;
+mod completions;
 mod diff;
 mod envs;
 mod graph;
@@ -67,9 +68,12 @@ pub fn run_with(cli: &Cli, out: &mut dyn Write) -> Result<Outcome> {
         Command::Check(args) => (check::run(&config()?, args, colour_enabled())?, true),
         Command::Diff(args) => (escaped(diff::run(cli.config.as_deref(), args)?), true),
         Command::Validate(args) => (escaped(validate::run(&config()?, args)?), true),
+        Command::Lint(args) if !args.paths.is_empty() => (lint::run_paths(args)?, true),
         Command::Lint(args) => (lint::run(&config()?, args)?, true),
         Command::Envs => (envs::run(&config()?), false),
         Command::Graph(args) => (graph::run(&config()?, args)?, false),
+        Command::Completions(args) => (completions::completions(args.shell)?, false),
+        Command::Man => (completions::man()?, false),
     };
     let written = out
         .write_all(text.report.as_bytes())

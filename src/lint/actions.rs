@@ -116,33 +116,41 @@ pub(super) fn glob_matches(pattern: &str, text: &str) -> bool {
 /// can match a common text: an ARN in a policy, which may hold wildcards,
 /// against a resource type's ARN pattern.
 pub(super) fn globs_intersect(left: &str, right: &str) -> bool {
+    if left == "*" || right == "*" {
+        return true;
+    }
+    if !left.contains(['*', '?']) && !right.contains(['*', '?']) {
+        return left == right;
+    }
     let left: Vec<char> = left.chars().collect();
     let right: Vec<char> = right.chars().collect();
-    // reachable[i][j]: left[i..] and right[j..] can still meet.
-    let mut reachable = vec![vec![false; right.len() + 1]; left.len() + 1];
-    reachable[left.len()][right.len()] = true;
+    let width = right.len() + 1;
+    // reachable[i * width + j]: left[i..] and right[j..] can still meet.
+    let mut reachable = vec![false; (left.len() + 1) * width];
+    reachable[left.len() * width + right.len()] = true;
     for i in (0..=left.len()).rev() {
         for j in (0..=right.len()).rev() {
             if i == left.len() && j == right.len() {
                 continue;
             }
+            let at = |i: usize, j: usize| reachable[i * width + j];
             let (l, r) = (left.get(i), right.get(j));
             let mut can = false;
             if l == Some(&'*') {
-                can |= reachable[i + 1][j] || (j < right.len() && reachable[i][j + 1]);
+                can |= at(i + 1, j) || (j < right.len() && at(i, j + 1));
             }
             if r == Some(&'*') {
-                can |= reachable[i][j + 1] || (i < left.len() && reachable[i + 1][j]);
+                can |= at(i, j + 1) || (i < left.len() && at(i + 1, j));
             }
             if let (Some(l), Some(r)) = (l, r)
                 && *l != '*'
                 && *r != '*'
                 && (l == r || *l == '?' || *r == '?')
             {
-                can |= reachable[i + 1][j + 1];
+                can |= at(i + 1, j + 1);
             }
-            reachable[i][j] = can;
+            reachable[i * width + j] = can;
         }
     }
-    reachable[0][0]
+    reachable[0]
 }

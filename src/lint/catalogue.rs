@@ -73,13 +73,35 @@ pub struct Action {
 pub struct ResourceType {
     pub name: &'static str,
     pub arn: &'static str,
+    /// The pattern with every `${Variable}` as a `*` wildcard, computed
+    /// once: lint matches every ARN of a statement against every type.
+    glob: String,
+    /// The byte ranges of the glob's six ARN parts, when it has six.
+    glob_parts: Option<[(usize, usize); 6]>,
 }
 
 impl ResourceType {
+    fn new(name: &'static str, arn: &'static str) -> ResourceType {
+        let glob = Self::arn_glob(arn);
+        let glob_parts = split_arn(&glob).map(|parts| {
+            let base = glob.as_ptr() as usize;
+            parts.map(|part| {
+                let start = part.as_ptr() as usize - base;
+                (start, start + part.len())
+            })
+        });
+        ResourceType {
+            name,
+            arn,
+            glob,
+            glob_parts,
+        }
+    }
+
     /// The ARN pattern with every `${Variable}` as a `*` wildcard.
-    fn arn_glob(&self) -> String {
+    fn arn_glob(arn: &str) -> String {
         let mut glob = String::new();
-        let mut rest = self.arn;
+        let mut rest = arn;
         while let Some(start) = rest.find("${") {
             glob.push_str(&rest[..start]);
             glob.push('*');
@@ -95,24 +117,25 @@ impl ResourceType {
     /// resource of this type: some ARN matches both, so
     /// `stateMachine:*sagemaker*` is a `stateMachine:${StateMachineName}`.
     pub fn matches(&self, arn: &str, ignore_case: bool) -> bool {
-        let fold = |text: &str| {
-            if ignore_case {
-                text.to_lowercase()
-            } else {
-                text.to_string()
-            }
+        if ignore_case {
+            return parts_intersect(&self.glob.to_lowercase(), &arn.to_lowercase());
+        }
+        split_arn(arn).is_some_and(|parts| self.matches_parts(&parts))
+    }
+
+    /// [`ResourceType::matches`] for an ARN already split by
+    /// [`split_arn`], case-sensitively: the form lint's loops use, so an
+    /// ARN is split once for all of a service's types.
+    pub fn matches_parts(&self, arn: &[&str; 6]) -> bool {
+        let Some(ranges) = &self.glob_parts else {
+            return false;
         };
-        let pattern = fold(&self.arn_glob());
-        let arn = fold(arn);
-        // Part by part: a wildcard in the region must not swallow the
-        // resource type that follows it.
-        let pattern_parts: Vec<&str> = pattern.splitn(6, ':').collect();
-        let arn_parts: Vec<&str> = arn.splitn(6, ':').collect();
-        pattern_parts.len() == arn_parts.len()
-            && pattern_parts
-                .iter()
-                .zip(&arn_parts)
-                .all(|(pattern, arn)| globs_intersect(pattern, arn))
+        // The resource part tells most types apart: look at it first.
+        [5, 2, 0, 1, 3, 4].iter().all(|&index| {
+            let (start, end) = ranges[index];
+            let pattern = &self.glob[start..end];
+            literals_agree(pattern, arn[index]) && globs_intersect(pattern, arn[index])
+        })
     }
 
     /// The type as ARNs spell it: the resource part of the pattern up to
@@ -157,10 +180,9 @@ impl Service {
                         resource_types: fields.collect(),
                     });
                 }
-                (Some("r"), Some(name)) => service.resource_types.push(ResourceType {
-                    name,
-                    arn: fields.next()?,
-                }),
+                (Some("r"), Some(name)) => service
+                    .resource_types
+                    .push(ResourceType::new(name, fields.next()?)),
                 (Some("c"), Some(key)) => service.condition_keys.push(key),
                 _ => return None,
             }
@@ -204,6 +226,48 @@ impl Service {
             }
         })
     }
+}
+
+/// Whether an ARN pattern and an ARN (both with wildcards) can match a
+/// common ARN, part by part: a wildcard in the region must not swallow the
+/// resource type that follows it.
+fn parts_intersect(pattern: &str, arn: &str) -> bool {
+    let (Some(pattern), Some(arn)) = (split_arn(pattern), split_arn(arn)) else {
+        return pattern == arn;
+    };
+    [5, 2, 0, 1, 3, 4].iter().all(|&index| {
+        literals_agree(pattern[index], arn[index]) && globs_intersect(pattern[index], arn[index])
+    })
+}
+
+/// The six parts of `arn:partition:service:region:account:resource` (the
+/// resource keeps its colons); `None` for fewer parts.
+pub fn split_arn(text: &str) -> Option<[&str; 6]> {
+    let mut parts = [""; 6];
+    let mut count = 0;
+    for (slot, part) in parts.iter_mut().zip(text.splitn(6, ':')) {
+        *slot = part;
+        count += 1;
+    }
+    (count == 6).then_some(parts)
+}
+
+/// A cheap necessary condition for two globs to intersect: their literal
+/// beginnings (before any wildcard) agree, and so do their literal ends.
+/// Most resource types are told apart here, without the full search.
+fn literals_agree(left: &str, right: &str) -> bool {
+    fn head(text: &str) -> &str {
+        text.find(['*', '?']).map_or(text, |end| &text[..end])
+    }
+    fn tail(text: &str) -> &str {
+        text.rfind(['*', '?'])
+            .map_or(text, |start| &text[start + 1..])
+    }
+    let (left_head, right_head) = (head(left), head(right));
+    let (left_tail, right_tail) = (tail(left), tail(right));
+    let heads = left_head.starts_with(right_head) || right_head.starts_with(left_head);
+    let tails = left_tail.ends_with(right_tail) || right_tail.ends_with(left_tail);
+    heads && tails
 }
 
 /// The whole catalogue: the index of service sections, each parsed on

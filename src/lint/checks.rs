@@ -1,8 +1,11 @@
 //! The checks of one statement, each reporting the rules it owns.
 
+use std::cell::OnceCell;
+
 use super::actions::{Granted, glob_matches, granted};
 use super::arn::{padded_arn, parse_arn};
-use super::catalogue::{AccessLevel, Catalogue, closest};
+use super::catalogue::{AccessLevel, Catalogue, ResourceType, closest, split_arn};
+use super::trust::unused_trusted_services;
 use super::*;
 use crate::policy::{Effect, PrincipalValue, Scoped, Statement, Values};
 
@@ -14,6 +17,8 @@ pub(super) struct CheckedStatement<'a> {
     resolve: &'a dyn Fn(&Expr) -> Option<String>,
     actions: Vec<String>,
     resources: Vec<String>,
+    /// What each of `actions` grants, looked up once on first use.
+    grants: OnceCell<Vec<Granted>>,
 }
 
 /// The resources a statement grants on, when that is every resource.
@@ -61,6 +66,7 @@ impl<'a> CheckedStatement<'a> {
             resolve,
             actions: texts(statement.action.as_ref().map(|action| &action.values)),
             resources: texts(statement.resource.as_ref().map(|resource| &resource.values)),
+            grants: OnceCell::new(),
         }
     }
 
@@ -95,6 +101,17 @@ impl<'a> CheckedStatement<'a> {
         }
     }
 
+    /// What each of `actions` grants, in the same order.
+    fn grants(&self) -> &[Granted] {
+        self.grants
+            .get_or_init(|| self.actions.iter().map(|action| granted(action)).collect())
+    }
+
+    /// The granted actions with what each grants.
+    fn granted_with_grants(&self) -> impl Iterator<Item = (&String, &Granted)> {
+        self.granted_actions().iter().zip(self.grants())
+    }
+
     fn unbounded(&self) -> Option<Unbounded> {
         let resource = self.statement.resource.as_ref()?;
         if resource.negated {
@@ -125,8 +142,7 @@ impl<'a> CheckedStatement<'a> {
         let mut permissions = Vec::new();
         let mut writes = Vec::new();
         let mut reads = Vec::new();
-        for action in self.granted_actions() {
-            let grant = granted(action);
+        for (action, grant) in self.granted_with_grants() {
             if matches!(grant, Granted::Everything) {
                 service_wide.push(action.clone());
             }
@@ -134,12 +150,12 @@ impl<'a> CheckedStatement<'a> {
             if glob_matches(&action.to_lowercase(), "iam:passrole") {
                 pass_role.push(action.clone());
             } else if level == Some(AccessLevel::PermissionsManagement) {
-                permissions.push(described(action, &grant));
+                permissions.push(described(action, grant));
             } else if level.is_some_and(|level| !level.is_read()) {
-                writes.push(described(action, &grant));
-            } else if level.is_some() && scopable(&grant) && self.resources.iter().any(|r| r == "*")
+                writes.push(described(action, grant));
+            } else if level.is_some() && scopable(grant) && self.resources.iter().any(|r| r == "*")
             {
-                reads.push(described(action, &grant));
+                reads.push(described(action, grant));
             }
         }
         if !pass_role.is_empty() {
@@ -367,7 +383,13 @@ impl<'a> CheckedStatement<'a> {
                 continue;
             };
             let types = &service.resource_types;
-            if types.iter().any(|kind| kind.matches(value, false)) {
+            let split = split_arn(value);
+            let matches_exactly = |kind: &&ResourceType| {
+                split
+                    .as_ref()
+                    .is_some_and(|parts| kind.matches_parts(parts))
+            };
+            if types.iter().any(|kind| matches_exactly(&kind)) {
                 continue;
             }
             let written = arn.resource_type();
@@ -415,8 +437,8 @@ impl<'a> CheckedStatement<'a> {
 
     /// `iam-action-unknown`, on Action and NotAction values.
     pub(super) fn check_actions_exist(&self, findings: &mut Vec<Finding>) {
-        for action in &self.actions {
-            if let Granted::Unknown { problem, fix } = granted(action) {
+        for (action, grant) in self.actions.iter().zip(self.grants()) {
+            if let Granted::Unknown { problem, fix } = grant {
                 findings.push(self.finding(
                     &ACTION_UNKNOWN,
                     ACTION_UNKNOWN.severity,
@@ -451,10 +473,13 @@ impl<'a> CheckedStatement<'a> {
             let Some(service) = Catalogue::get().service(arn.service) else {
                 return;
             };
+            let Some(split) = split_arn(value) else {
+                return;
+            };
             let matched: Vec<&str> = service
                 .resource_types
                 .iter()
-                .filter(|kind| kind.matches(value, false))
+                .filter(|kind| kind.matches_parts(&split))
                 .map(|kind| kind.name)
                 .collect();
             if matched.is_empty() {
@@ -462,8 +487,8 @@ impl<'a> CheckedStatement<'a> {
             }
             typed.extend(matched.into_iter().map(|name| (service.prefix, name)));
         }
-        for action in self.granted_actions() {
-            let Granted::Actions { service, actions } = granted(action) else {
+        for (action, grant) in self.granted_with_grants() {
+            let Granted::Actions { service, actions } = grant else {
                 self.check_service_wildcard_types(action, &typed, findings);
                 continue;
             };
@@ -511,7 +536,7 @@ impl<'a> CheckedStatement<'a> {
                 format!(
                     "{} {problem}, and no Resource of the statement is one, so it is granted \
                      on nothing",
-                    described(action, &granted(action))
+                    described(action, grant)
                 ),
                 fix,
             ));
@@ -601,6 +626,7 @@ impl<'a> CheckedStatement<'a> {
     pub(super) fn check_trusted_services(
         &self,
         passed_to_services: &[String],
+        known_role_users: &[String],
         findings: &mut Vec<Finding>,
     ) {
         if !self.is_allow() {
@@ -612,29 +638,25 @@ impl<'a> CheckedStatement<'a> {
         let PrincipalValue::Typed(kinds) = &principal.values else {
             return;
         };
-        let services = kinds
+        let trusted: Vec<String> = kinds
             .iter()
             .filter(|(kind, _)| kind == "Service")
-            .flat_map(|(_, values)| values.items().iter().filter_map(self.resolve));
-        for service in services {
-            let used = passed_to_services
-                .iter()
-                .any(|pattern| glob_matches(pattern, &service));
-            if !used {
-                findings.push(self.finding(
-                    &TRUSTED_SERVICE_UNUSED,
-                    TRUSTED_SERVICE_UNUSED.severity,
-                    format!(
-                        "the role trusts {service}, but no iam:PassRole statement of the stack \
-                         names it in iam:PassedToService, so nothing hands the role to it"
-                    ),
-                    format!(
-                        "remove \"{service}\" from Principal.Service, or add it to the \
-                         iam:PassedToService condition of the PassRole statement if the stack \
-                         runs something on it"
-                    ),
-                ));
-            }
+            .flat_map(|(_, values)| values.items().iter().filter_map(self.resolve))
+            .collect();
+        for service in unused_trusted_services(&trusted, passed_to_services, known_role_users) {
+            findings.push(self.finding(
+                &TRUSTED_SERVICE_UNUSED,
+                TRUSTED_SERVICE_UNUSED.severity,
+                format!(
+                    "the role trusts {service}, but no iam:PassRole statement of the stack \
+                     names it in iam:PassedToService, so nothing hands the role to it"
+                ),
+                format!(
+                    "remove \"{service}\" from Principal.Service, or add it to the \
+                     iam:PassedToService condition of the PassRole statement if the stack \
+                     runs something on it"
+                ),
+            ));
         }
     }
 }

@@ -60,9 +60,12 @@ mod actions;
 mod arn;
 pub mod catalogue;
 mod checks;
+pub mod locate;
 mod rules;
+pub mod terraform;
 #[cfg(test)]
 mod tests;
+pub mod trust;
 
 use std::fmt;
 
@@ -156,7 +159,7 @@ pub fn lint_policies(
             checked.check_resource_types(&mut findings);
             checked.check_condition_keys(&mut findings);
             if policy.kind == PolicyKind::Trust {
-                checked.check_trusted_services(&passed_to_services, &mut findings);
+                checked.check_trusted_services(&passed_to_services, &[], &mut findings);
             }
         }
     }

@@ -195,7 +195,11 @@ impl Reader<'_> {
             Expression::StringTemplate(template) => {
                 Ok(template_from_parts(self.elements(template.iter())?))
             }
-            Expression::HeredocTemplate(_) => unsupported("a heredoc string"),
+            // A heredoc is read as the string it holds (lint reads policy
+            // JSON written this way); indentation is kept as written.
+            Expression::HeredocTemplate(heredoc) => {
+                Ok(template_from_parts(self.elements(heredoc.template.iter())?))
+            }
             Expression::Parenthesis(inner) => self.expr(inner.inner()),
             Expression::Variable(name) => Ok(Expr::Reference(vec![name.as_str().to_string()])),
             Expression::Traversal(traversal) => {

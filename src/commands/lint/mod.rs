@@ -1,9 +1,15 @@
 //! `tfgen lint`: the findings of [`crate::lint`] on every selected
-//! environment, as text for people or JSON for tools, and the `--deny`
-//! level that turns them into exit code 1.
+//! environment, or on the Terraform and policy files given as paths, as
+//! text for people, JSON for tools or SARIF for code scanning, and the
+//! `--deny` level that turns them into exit code 1.
 //!
 //! The stacks are validated first (`build_valid`), so a value AWS would
-//! reject stays an error (exit 2) rather than a finding.
+//! reject stays an error (exit 2) rather than a finding. Each finding is
+//! placed at its statement: in an environment's rendered `.tf` files
+//! (`out/ENV/hcl/`, the files code scanning annotates; rendered in memory,
+//! as `check` does) or in the linted file.
+
+use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
@@ -11,47 +17,145 @@ use super::{Outcome, Report, build_valid, select};
 use crate::cli::{LintArgs, LintFormat};
 use crate::config::Config;
 use crate::error::{Error, Result};
-use crate::lint::{Finding, Severity, lint_stack};
+use crate::generated::{environment_tree, tree_directory};
+use crate::lint::locate::{PolicyPlace, locate_field};
+use crate::lint::terraform::read_policies;
+use crate::lint::{Finding, Severity, lint_policies, lint_stack};
+use crate::render::Format;
+use crate::stack::PolicyRef;
 
-/// A finding with the environment it was found in; the JSON form.
+mod sarif;
+
+/// The default `out` directory the rendered files are named under.
+const OUT: &str = "out";
+
+/// A finding with where it was found; the JSON form.
 #[derive(Debug, Serialize)]
-struct EnvironmentFinding<'a> {
-    environment: &'a str,
+pub(crate) struct LocatedFinding {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    environment: Option<String>,
     #[serde(flatten)]
-    finding: &'a Finding,
+    pub(crate) finding: Finding,
+    /// The file the statement is written in, `/`-separated.
+    pub(crate) file: Option<String>,
+    pub(crate) line: Option<usize>,
+    pub(crate) column: Option<usize>,
 }
 
-/// How many findings of each severity, over how many environments.
+impl LocatedFinding {
+    fn new(
+        environment: Option<&str>,
+        finding: Finding,
+        place: Option<(&Path, &PolicyPlace)>,
+    ) -> Self {
+        let position = place.map(|(_, place)| place.statement(finding.statement - 1));
+        LocatedFinding {
+            environment: environment.map(str::to_string),
+            file: place.map(|(file, _)| slashed(file)),
+            line: position.map(|position| position.line),
+            column: position.map(|position| position.column),
+            finding,
+        }
+    }
+}
+
+/// A path as SARIF and editors want it: `/`-separated.
+fn slashed(path: &Path) -> String {
+    path.components()
+        .map(|part| part.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// How many findings of each severity, over how many environments or files.
 #[derive(Debug, Serialize)]
 struct Summary {
     findings: usize,
     errors: usize,
     warnings: usize,
     info: usize,
-    environments: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    environments: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    files: Option<usize>,
 }
 
 #[derive(Debug, Serialize)]
 struct JsonReport<'a> {
-    findings: Vec<EnvironmentFinding<'a>>,
+    findings: &'a [LocatedFinding],
     summary: Summary,
 }
 
+/// `tfgen lint [--env ENV | --all]`: the stacks of the configuration.
 pub fn run(config: &Config, args: &LintArgs) -> Result<Report> {
     let stacks = build_valid(config, select(config, args.env.as_deref())?)?;
-    let linted: Vec<(&str, Vec<Finding>)> = stacks
+    let mut findings = Vec::new();
+    for (environment, stack) in &stacks {
+        let found = lint_stack(stack);
+        if found.is_empty() {
+            continue; // nothing to place: no need to render
+        }
+        let rendered = environment_tree(config, environment, stack);
+        let hcl = tree_directory(&environment.name, Format::Hcl);
+        let files: Vec<(PathBuf, &str)> = rendered
+            .iter()
+            .filter(|file| file.path.starts_with(&hcl))
+            .map(|file| (Path::new(OUT).join(&file.path), file.contents.as_str()))
+            .collect();
+        for finding in found {
+            let place = locate_field(
+                files.iter().map(|(path, text)| (path.as_path(), *text)),
+                &finding.field,
+            );
+            let place = place.as_ref().map(|(path, place)| (*path, place));
+            findings.push(LocatedFinding::new(Some(&environment.name), finding, place));
+        }
+    }
+    let scope = Scope::Environments(stacks.len());
+    report(&findings, scope, args)
+}
+
+/// `tfgen lint PATH...`: Terraform root modules, `.tf`/`.tf.json` files
+/// and policy JSON files; no tfgen.hcl needed.
+pub fn run_paths(args: &LintArgs) -> Result<Report> {
+    let found = read_policies(&args.paths)?;
+    let policies: Vec<PolicyRef<'_>> = found
         .iter()
-        .map(|(environment, stack)| (environment.name.as_str(), lint_stack(stack)))
-        .collect();
-    let findings: Vec<EnvironmentFinding<'_>> = linted
-        .iter()
-        .flat_map(|(environment, findings)| {
-            findings.iter().map(|finding| EnvironmentFinding {
-                environment,
-                finding,
-            })
+        .map(|policy| PolicyRef {
+            field: policy.field.clone(),
+            kind: policy.kind,
+            document: &policy.document,
         })
         .collect();
+    // Outside a stack nothing resolves `${...}` (found policies keep it as
+    // text): values holding one are skipped, not guessed at.
+    let literal = |expr: &crate::model::Expr| {
+        expr.as_literal()
+            .filter(|text| !text.contains("${"))
+            .map(str::to_string)
+    };
+    let findings: Vec<LocatedFinding> = lint_policies(&policies, &literal)
+        .into_iter()
+        .map(|finding| {
+            let policy = found.iter().find(|policy| policy.field == finding.field);
+            let place = policy.map(|policy| (policy.file.as_path(), &policy.place));
+            LocatedFinding::new(None, finding, place)
+        })
+        .collect();
+    let mut files: Vec<&Path> = found.iter().map(|policy| policy.file.as_path()).collect();
+    files.sort();
+    files.dedup();
+    report(&findings, Scope::Files(files.len()), args)
+}
+
+/// What was linted, for the summary.
+#[derive(Debug, Clone, Copy)]
+enum Scope {
+    Environments(usize),
+    Files(usize),
+}
+
+fn report(findings: &[LocatedFinding], scope: Scope, args: &LintArgs) -> Result<Report> {
     let count = |severity: Severity| {
         findings
             .iter()
@@ -63,15 +167,23 @@ pub fn run(config: &Config, args: &LintArgs) -> Result<Report> {
         errors: count(Severity::Error),
         warnings: count(Severity::Warning),
         info: count(Severity::Info),
-        environments: linted.len(),
+        environments: match scope {
+            Scope::Environments(count) => Some(count),
+            Scope::Files(_) => None,
+        },
+        files: match scope {
+            Scope::Files(count) => Some(count),
+            Scope::Environments(_) => None,
+        },
     };
     let outcome = outcome(
         findings.iter().map(|item| item.finding.severity),
         args.deny.into(),
     );
     let report = match args.format {
-        LintFormat::Text => text_report(&findings, &summary),
-        LintFormat::Json => json_report(JsonReport { findings, summary })?,
+        LintFormat::Text => text_report(findings, &summary),
+        LintFormat::Json => json_text(&JsonReport { findings, summary })?,
+        LintFormat::Sarif => json_text(&sarif::log(findings))?,
     };
     Ok(Report { report, outcome })
 }
@@ -85,16 +197,20 @@ fn outcome(severities: impl IntoIterator<Item = Severity>, deny: Severity) -> Ou
     }
 }
 
-/// One line per finding, its fix indented below, then the summary line.
-fn text_report(findings: &[EnvironmentFinding<'_>], summary: &Summary) -> String {
+/// One line per finding (`file:line:column:` first when known, as
+/// compilers print), its fix indented below, then the summary line.
+fn text_report(findings: &[LocatedFinding], summary: &Summary) -> String {
     let mut report = String::new();
-    for EnvironmentFinding {
-        environment,
-        finding,
-    } in findings
-    {
+    for item in findings {
+        let finding = &item.finding;
+        if let (Some(file), Some(line), Some(column)) = (&item.file, item.line, item.column) {
+            report.push_str(&format!("{file}:{line}:{column}: "));
+        }
+        if let Some(environment) = &item.environment {
+            report.push_str(&format!("{environment}: "));
+        }
         report.push_str(&format!(
-            "{environment}: {} {}: {}[{}]: {}\n  fix: {}\n",
+            "{} {}: {}[{}]: {}\n  fix: {}\n",
             finding.field,
             finding.statement_label(),
             finding.severity,
@@ -103,19 +219,23 @@ fn text_report(findings: &[EnvironmentFinding<'_>], summary: &Summary) -> String
             finding.fix
         ));
     }
+    let scope = match (summary.environments, summary.files) {
+        (Some(count), _) => counted(count, "environment", "environments"),
+        (None, Some(count)) => counted(count, "file", "files"),
+        (None, None) => String::new(),
+    };
     report.push_str(&format!(
-        "{} ({}, {}, {} info) in {}\n",
+        "{} ({}, {}, {} info) in {scope}\n",
         counted(summary.findings, "finding", "findings"),
         counted(summary.errors, "error", "errors"),
         counted(summary.warnings, "warning", "warnings"),
         summary.info,
-        counted(summary.environments, "environment", "environments"),
     ));
     report
 }
 
-fn json_report(report: JsonReport<'_>) -> Result<String> {
-    let mut text = serde_json::to_string_pretty(&report)
+fn json_text(value: &impl Serialize) -> Result<String> {
+    let mut text = serde_json::to_string_pretty(value)
         .map_err(|error| Error::Usage(format!("cannot encode the lint report: {error}")))?;
     text.push('\n');
     Ok(text)
@@ -207,7 +327,10 @@ environment \"prod\" {
                 "statement",
                 "sid",
                 "message",
-                "fix"
+                "fix",
+                "file",
+                "line",
+                "column"
             ]
         );
         let passrole = value["findings"]
@@ -227,6 +350,9 @@ environment \"prod\" {
                 "sid": null,
                 "message": "iam:PassRole on Resource \"*\" lets the role pass any role to any service",
                 "fix": "list in Resource only the roles it must pass (e.g. \"${aws_iam_role.tf_mlops_role.arn}\") and name their services in an iam:PassedToService condition",
+                "file": "out/dev/hcl/iam_roles.tf",
+                "line": 55,
+                "column": 7,
             })
         );
         assert_eq!(
