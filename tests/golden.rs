@@ -292,7 +292,7 @@ fn a_one_action_change_is_a_one_line_diff() {
 fn template_introducers_in_values_stay_text() {
     let config = Config::parse(
         Path::new("tfgen.hcl"),
-        b"environment \"dev\" {\n  variables = { project_name = \"a$${b}%%{c}\" }\n}\n",
+        b"environment \"dev\" {\n  variables = { repository_branch = \"a$${b}%%{c}\" }\n}\n",
     )
     .unwrap();
     let stack = Stack::build(config.environment("dev").unwrap());
@@ -300,5 +300,8 @@ fn template_introducers_in_values_stay_text() {
     assert!(hcl.contains("default     = \"a$${b}%%{c}\""), "{hcl}");
     let json: Value = serde_json::from_str(&render(&stack.document(), Format::Json)).unwrap();
     // A variable default is literal in Terraform's JSON syntax.
-    assert_eq!(json["variable"]["project_name"]["default"], "a${b}%{c}");
+    assert_eq!(
+        json["variable"]["repository_branch"]["default"],
+        "a${b}%{c}"
+    );
 }

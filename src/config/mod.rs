@@ -4,6 +4,13 @@
 //! spans, so every problem points at `tfgen.hcl:LINE:COL`), then checked
 //! into a [`Config`] that the rest of tfgen trusts. Every problem in the file
 //! is reported at once, not only the first.
+//!
+//! Besides the environments, the file holds an optional `defaults` block
+//! (the state bucket and tags every environment shares) and, per environment,
+//! where its state lives, which account it may touch and how it is tagged;
+//! the AWS rules those values must follow live in [`rules`].
+
+pub mod rules;
 
 use std::path::{Path, PathBuf};
 
@@ -13,7 +20,9 @@ use hcl_edit::structure::{Body, Structure};
 
 use crate::error::{Diagnostic, Error, Origin, Result};
 pub use crate::stack::Setting;
+use crate::stack::rules::bucket_name_problems;
 use crate::stack::{Profile, StackInput, VARIABLES};
+pub use rules::StateLocation;
 
 /// The file tfgen looks for in the current directory.
 pub const DEFAULT_FILE: &str = "tfgen.hcl";
@@ -53,6 +62,38 @@ pub struct Environment {
     pub settings: Vec<Setting>,
     /// `pipeline = true`: the MLOps pipeline around the foundation.
     pub pipeline: bool,
+    /// The S3 object of the environment's state, when a state bucket is set
+    /// (in `defaults` or the environment); `None` keeps local state.
+    pub state: Option<StateLocation>,
+    /// The only account the environment may be applied to.
+    pub account_id: Option<AccountId>,
+    /// The IAM role Terraform assumes to deploy the environment.
+    pub assume_role: Option<AssumeRole>,
+    /// `defaults.tags` with the environment's own `tags` merged over them, in
+    /// the order first set.
+    pub tags: Vec<Tag>,
+}
+
+/// A 12-digit AWS account ID, checked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccountId {
+    pub id: String,
+    pub origin: Origin,
+}
+
+/// An IAM role ARN, checked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AssumeRole {
+    pub role_arn: String,
+    pub origin: Origin,
+}
+
+/// One tag every resource of the environment carries.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Tag {
+    pub key: String,
+    pub value: String,
+    pub origin: Origin,
 }
 
 impl Environment {
@@ -140,6 +181,10 @@ impl Config {
                     origin: origin("environment \"dev\""),
                     settings: Vec::new(),
                     pipeline: false,
+                    state: None,
+                    account_id: None,
+                    assume_role: None,
+                    tags: Vec::new(),
                 },
                 Environment {
                     name: "prod".into(),
@@ -153,6 +198,10 @@ impl Config {
                             "sagemaker-artifacts-pipeline-18345-prod",
                         ),
                     ],
+                    state: None,
+                    account_id: None,
+                    assume_role: None,
+                    tags: Vec::new(),
                 },
             ],
         }
@@ -249,6 +298,64 @@ pub fn environment_name_problem(name: &str) -> Option<String> {
     }
 }
 
+const TOP_LEVEL_HELP: &str = "tfgen.hcl holds an optional `defaults { ... }` block and `environment \"NAME\" { ... }` blocks";
+
+const ENVIRONMENT_HELP: &str = "an environment takes `profile`, `pipeline`, `account_id`, `assume_role`, `state { ... }`, `tags = { ... }` and `variables = { ... }`";
+
+/// A string value from the file and where it is.
+type Located = (String, Origin);
+
+/// What the `defaults` block gives every environment.
+#[derive(Debug, Default)]
+struct Defaults {
+    bucket: Option<Located>,
+    region: Option<Located>,
+    tags: Vec<Tag>,
+}
+
+/// The environment's own tags over the defaults: a key set in both keeps the
+/// default's position and takes the environment's value.
+fn merge_tags(defaults: &[Tag], own: Vec<Tag>) -> Vec<Tag> {
+    let mut merged = defaults.to_vec();
+    for tag in own {
+        match merged.iter_mut().find(|default| default.key == tag.key) {
+            Some(default) => *default = tag,
+            None => merged.push(tag),
+        }
+    }
+    merged
+}
+
+/// The region the environment's stack deploys to: its `region` variable, or
+/// that variable's reference default.
+fn stack_region(settings: &[Setting]) -> String {
+    settings
+        .iter()
+        .find(|setting| setting.name == "region")
+        .map(|setting| setting.value.clone())
+        .or_else(|| {
+            VARIABLES
+                .iter()
+                .find(|variable| variable.name == "region")
+                .map(|variable| variable.default.to_string())
+        })
+        .unwrap_or_default()
+}
+
+/// An S3 object key of 1 to 1,024 bytes that names a file, not a folder.
+fn state_key_problem(key: &str) -> Option<rules::Problem> {
+    if key.is_empty() || key.len() > 1024 || key.ends_with('/') || key.starts_with('/') {
+        return Some((
+            "config-state-key",
+            format!(
+                "state key \"{key}\" must be 1 to 1024 bytes, and neither start nor end with '/'"
+            ),
+            "write a key such as \"prod/terraform.tfstate\"",
+        ));
+    }
+    None
+}
+
 fn config_error(rule: &'static str, origin: Origin, message: String, help: &str) -> Diagnostic {
     Diagnostic {
         rule,
@@ -330,10 +437,12 @@ impl Reader<'_> {
     }
 
     fn environments(&mut self, body: &Body) -> Vec<Environment> {
+        let defaults = self.defaults(body);
         let mut environments: Vec<Environment> = Vec::new();
         for structure in body.iter() {
             let block = match structure {
                 Structure::Block(block) if block.ident.as_str() == "environment" => block,
+                Structure::Block(block) if block.ident.as_str() == "defaults" => continue,
                 Structure::Block(block) => {
                     let origin = self.lines.of(block);
                     self.error(
@@ -342,7 +451,7 @@ impl Reader<'_> {
                         None,
                         None,
                         format!("unknown block `{}`", block.ident.as_str()),
-                        "tfgen.hcl holds only `environment \"NAME\" { ... }` blocks",
+                        TOP_LEVEL_HELP,
                     );
                     continue;
                 }
@@ -354,7 +463,7 @@ impl Reader<'_> {
                         None,
                         None,
                         format!("unknown top-level attribute `{}`", attribute.key.as_str()),
-                        "tfgen.hcl holds only `environment \"NAME\" { ... }` blocks",
+                        TOP_LEVEL_HELP,
                     );
                     continue;
                 }
@@ -404,20 +513,146 @@ impl Reader<'_> {
                 );
                 continue;
             }
-            let environment = self.environment(name, origin, &block.body);
+            let environment = self.environment(name, origin, &block.body, &defaults);
             environments.push(environment);
         }
+        self.diagnostics.extend(rules::shared_state_problems(
+            environments.iter().filter_map(|environment| {
+                Some((environment.name.as_str(), environment.state.as_ref()?))
+            }),
+        ));
         environments
     }
 
-    fn environment(&mut self, name: String, origin: Origin, body: &Body) -> Environment {
+    /// The `defaults` block, when there is one (at most one).
+    fn defaults(&mut self, body: &Body) -> Defaults {
+        let mut defaults = Defaults::default();
+        let mut first: Option<Origin> = None;
+        for structure in body.iter() {
+            let Structure::Block(block) = structure else {
+                continue;
+            };
+            if block.ident.as_str() != "defaults" {
+                continue;
+            }
+            let origin = self.lines.of(block);
+            if let Some(first) = &first {
+                let message = format!("`defaults` is defined twice (first at {first})");
+                self.error(
+                    "config-duplicate-key",
+                    origin,
+                    None,
+                    Some("defaults".into()),
+                    message,
+                    "merge the two blocks",
+                );
+                continue;
+            }
+            first = Some(origin.clone());
+            if !block.labels.is_empty() {
+                self.error(
+                    "config-defaults-label",
+                    origin,
+                    None,
+                    Some("defaults".into()),
+                    format!("`defaults` takes no label, found {}", block.labels.len()),
+                    "write it as `defaults { ... }`",
+                );
+            }
+            let mut seen = Vec::new();
+            for structure in block.body.iter() {
+                match structure {
+                    Structure::Block(inner) if inner.ident.as_str() == "state" => {
+                        if !self.first_time(&mut seen, "state", self.lines.of(inner), None) {
+                            continue;
+                        }
+                        let values = self.string_block(None, inner, &["bucket", "region"]);
+                        for (key, value) in values {
+                            match key {
+                                "bucket" => defaults.bucket = Some(value),
+                                _ => defaults.region = Some(value),
+                            }
+                        }
+                    }
+                    Structure::Attribute(attribute) if attribute.key.as_str() == "tags" => {
+                        if self.first_time(&mut seen, "tags", self.lines.of(attribute), None) {
+                            defaults.tags = self.tags(None, &attribute.value);
+                        }
+                    }
+                    other => {
+                        let (key, origin) = match other {
+                            Structure::Block(inner) => (inner.ident.as_str(), self.lines.of(inner)),
+                            Structure::Attribute(attribute) => {
+                                (attribute.key.as_str(), self.lines.of(attribute))
+                            }
+                        };
+                        self.error(
+                            "config-unknown-key",
+                            origin,
+                            None,
+                            Some(format!("defaults.{key}")),
+                            format!("unknown key `{key}` in defaults"),
+                            "defaults takes `state { bucket, region }` and `tags = { ... }`",
+                        );
+                    }
+                }
+            }
+        }
+        defaults
+    }
+
+    /// Records a key as seen; false (after an error) when it was seen before.
+    fn first_time(
+        &mut self,
+        seen: &mut Vec<(String, Origin)>,
+        key: &str,
+        origin: Origin,
+        environment: Option<&str>,
+    ) -> bool {
+        if let Some((_, first)) = seen.iter().find(|(seen_key, _)| seen_key == key) {
+            let message = format!("`{key}` is set twice (first at {first})");
+            self.error(
+                "config-duplicate-key",
+                origin,
+                environment,
+                Some(key.to_string()),
+                message,
+                "keep one",
+            );
+            return false;
+        }
+        seen.push((key.to_string(), origin));
+        true
+    }
+
+    fn environment(
+        &mut self,
+        name: String,
+        origin: Origin,
+        body: &Body,
+        defaults: &Defaults,
+    ) -> Environment {
         let mut profile = None;
         let mut pipeline = None;
         let mut settings: Vec<Setting> = Vec::new();
-        let mut seen: Vec<(&str, Origin)> = Vec::new();
+        let mut own_state: Vec<(&str, Located)> = Vec::new();
+        let mut state_block: Option<Origin> = None;
+        let mut account_id = None;
+        let mut assume_role = None;
+        let mut own_tags = Vec::new();
+        let mut seen = Vec::new();
         for structure in body.iter() {
             let attribute = match structure {
                 Structure::Attribute(attribute) => attribute,
+                Structure::Block(block) if block.ident.as_str() == "state" => {
+                    let block_origin = self.lines.of(block);
+                    if self.first_time(&mut seen, "state", block_origin.clone(), Some(&name)) {
+                        state_block = Some(block_origin);
+                        own_state =
+                            self.string_block(Some(&name), block, &["key", "bucket", "region"]);
+                    }
+                    continue;
+                }
                 Structure::Block(block) => {
                     let origin = self.lines.of(block);
                     self.error(
@@ -426,46 +661,69 @@ impl Reader<'_> {
                         Some(&name),
                         Some(block.ident.as_str().to_string()),
                         format!("unknown block `{}` in an environment", block.ident.as_str()),
-                        "an environment takes `profile = \"...\"` and `variables = { ... }`",
+                        ENVIRONMENT_HELP,
                     );
                     continue;
                 }
             };
             let key = attribute.key.as_str();
             let key_origin = self.lines.of(attribute);
-            if let Some((_, first)) = seen.iter().find(|(seen_key, _)| *seen_key == key) {
-                let message = format!("`{key}` is set twice (first at {first})");
-                self.error(
-                    "config-duplicate-key",
-                    key_origin,
-                    Some(&name),
-                    Some(key.to_string()),
-                    message,
-                    "keep one",
-                );
+            if !self.first_time(&mut seen, key, key_origin.clone(), Some(&name)) {
                 continue;
             }
-            seen.push((key, key_origin.clone()));
             match key {
                 "profile" => profile = self.profile(&name, &attribute.value),
                 "pipeline" => pipeline = self.boolean(&name, key, &attribute.value),
                 "variables" => settings = self.variables(&name, &attribute.value),
+                "account_id" => {
+                    account_id = self
+                        .checked_string(&name, "account_id", &attribute.value, |value| {
+                            rules::account_id_problem(value)
+                        })
+                        .map(|(id, origin)| AccountId { id, origin });
+                }
+                "assume_role" => {
+                    assume_role = self
+                        .checked_string(&name, "assume_role", &attribute.value, |value| {
+                            rules::role_arn_account(value).err()
+                        })
+                        .map(|(role_arn, origin)| AssumeRole { role_arn, origin });
+                }
+                "tags" => own_tags = self.tags(Some(&name), &attribute.value),
                 other => self.error(
                     "config-unknown-key",
                     key_origin,
                     Some(&name),
                     Some(other.to_string()),
                     format!("unknown key `{other}` in an environment"),
-                    "an environment takes `profile = \"...\"` and `variables = { ... }`",
+                    ENVIRONMENT_HELP,
                 ),
             }
         }
+        if let (Some(account), Some(role)) = (&account_id, &assume_role)
+            && let Some((rule, message, help)) =
+                rules::role_account_problem(&role.role_arn, &account.id)
+        {
+            self.error(
+                rule,
+                role.origin.clone(),
+                Some(&name),
+                Some("assume_role".into()),
+                message,
+                help,
+            );
+        }
+        let state = self.state(&name, &origin, state_block, own_state, defaults, &settings);
         Environment {
             name,
             profile: profile.unwrap_or(Profile::Seed),
             origin,
             settings,
             pipeline: pipeline.unwrap_or(false),
+            state,
+            account_id,
+            assume_role,
+            tags: merge_tags(&defaults.tags, own_tags),
         }
     }
 
@@ -484,6 +742,218 @@ impl Reader<'_> {
                 None
             }
         }
+    }
+
+    /// The environment's state location: its own `state` values over
+    /// `defaults.state`; the key derived from the name when not set, the
+    /// region that of the stack when set nowhere.
+    fn state(
+        &mut self,
+        environment: &str,
+        origin: &Origin,
+        state_block: Option<Origin>,
+        own: Vec<(&str, Located)>,
+        defaults: &Defaults,
+        settings: &[Setting],
+    ) -> Option<StateLocation> {
+        let own_value = |key: &str| {
+            own.iter()
+                .find(|(own_key, _)| *own_key == key)
+                .map(|(_, value)| value.clone())
+        };
+        let Some(bucket) = own_value("bucket").or_else(|| defaults.bucket.clone()) else {
+            if let Some(block_origin) = state_block {
+                self.error(
+                    "config-state-bucket-missing",
+                    block_origin,
+                    Some(environment),
+                    Some("state.bucket".into()),
+                    "the state block sets no bucket, and defaults sets none".into(),
+                    "set `state { bucket = \"...\" }` in defaults (or in this environment)",
+                );
+            }
+            return None;
+        };
+        let (key, key_origin) = own_value("key")
+            .unwrap_or_else(|| (rules::default_state_key(environment), origin.clone()));
+        let region = own_value("region")
+            .or_else(|| defaults.region.clone())
+            .map(|(region, _)| region)
+            .unwrap_or_else(|| stack_region(settings));
+        Some(StateLocation {
+            bucket: bucket.0,
+            key,
+            region,
+            origin: key_origin,
+        })
+    }
+
+    /// The string attributes of a block such as `state { ... }`, each checked
+    /// by its own rule; unknown keys, other types and repeats are errors.
+    fn string_block<'k>(
+        &mut self,
+        environment: Option<&str>,
+        block: &hcl_edit::structure::Block,
+        keys: &[&'k str],
+    ) -> Vec<(&'k str, Located)> {
+        let block_name = block.ident.as_str();
+        let mut values: Vec<(&'k str, Located)> = Vec::new();
+        let mut seen = Vec::new();
+        for structure in block.body.iter() {
+            let (key, origin) = match structure {
+                Structure::Attribute(attribute) => {
+                    (attribute.key.as_str(), self.lines.of(attribute))
+                }
+                Structure::Block(inner) => (inner.ident.as_str(), self.lines.of(inner)),
+            };
+            let field = format!("{block_name}.{key}");
+            let known = keys.iter().find(|known| **known == key);
+            let (Some(known), Structure::Attribute(attribute)) = (known, structure) else {
+                self.error(
+                    "config-unknown-key",
+                    origin,
+                    environment,
+                    Some(field),
+                    format!("unknown key `{key}` in `{block_name}`"),
+                    &format!("`{block_name}` takes: {}", keys.join(", ")),
+                );
+                continue;
+            };
+            if !self.first_time(&mut seen, &field, origin, environment) {
+                continue;
+            }
+            let Some((value, value_origin)) = self.string(environment, &field, &attribute.value)
+            else {
+                continue;
+            };
+            let problem = match *known {
+                "bucket" => bucket_name_problems(&value).into_iter().next(),
+                "region" => rules::region_problem(&value),
+                _ => state_key_problem(&value),
+            };
+            if let Some((rule, message, help)) = problem {
+                self.error(rule, value_origin, environment, Some(field), message, help);
+                continue;
+            }
+            values.push((known, (value, value_origin)));
+        }
+        values
+    }
+
+    /// A string value and where it is; a type error otherwise.
+    fn string(
+        &mut self,
+        environment: Option<&str>,
+        field: &str,
+        value: &Expression,
+    ) -> Option<Located> {
+        let origin = self.lines.of(value);
+        let Expression::String(text) = value else {
+            self.error(
+                "config-type",
+                origin,
+                environment,
+                Some(field.to_string()),
+                format!("{field} must be a string, found {}", describe(value)),
+                &format!("quote the value: {field} = \"...\""),
+            );
+            return None;
+        };
+        Some((text.as_str().to_string(), origin))
+    }
+
+    /// A string that must pass `rule`.
+    fn checked_string(
+        &mut self,
+        environment: &str,
+        field: &str,
+        value: &Expression,
+        rule: impl Fn(&str) -> Option<rules::Problem>,
+    ) -> Option<Located> {
+        let (text, origin) = self.string(Some(environment), field, value)?;
+        if let Some((rule, message, help)) = rule(&text) {
+            self.error(
+                rule,
+                origin,
+                Some(environment),
+                Some(field.to_string()),
+                message,
+                help,
+            );
+            return None;
+        }
+        Some((text, origin))
+    }
+
+    /// `tags = { Key = "value" }`, each key and value within AWS's tag rules.
+    fn tags(&mut self, environment: Option<&str>, value: &Expression) -> Vec<Tag> {
+        let field_of = |key: &str| match environment {
+            Some(_) => format!("tags.{key}"),
+            None => format!("defaults.tags.{key}"),
+        };
+        let Expression::Object(object) = value else {
+            let origin = self.lines.of(value);
+            self.error(
+                "config-type",
+                origin,
+                environment,
+                Some(field_of("").trim_end_matches('.').to_string()),
+                format!("tags must be an object, found {}", describe(value)),
+                "write tags = { Owner = \"ml-platform\" }",
+            );
+            return Vec::new();
+        };
+        let mut tags: Vec<Tag> = Vec::new();
+        for (key, entry) in object.iter() {
+            let key_origin = self.lines.of(key);
+            let key = match crate::hcl_syntax::object_key_name(key) {
+                Ok(key) => key,
+                Err(other) => {
+                    self.error(
+                        "config-type",
+                        key_origin,
+                        environment,
+                        Some(field_of("").trim_end_matches('.').to_string()),
+                        format!(
+                            "a tag key must be a name or a string, found {}",
+                            describe(other)
+                        ),
+                        "write tags = { Owner = \"ml-platform\" } or { \"cost:center\" = \"42\" }",
+                    );
+                    continue;
+                }
+            };
+            let field = field_of(&key);
+            if let Some(first) = tags.iter().find(|tag| tag.key == key) {
+                let message = format!("tag `{key}` is set twice (first at {})", first.origin);
+                self.error(
+                    "config-duplicate-key",
+                    key_origin,
+                    environment,
+                    Some(field),
+                    message,
+                    "keep one",
+                );
+                continue;
+            }
+            if let Some((rule, message, help)) = rules::tag_key_problem(&key) {
+                self.error(rule, key_origin, environment, Some(field), message, help);
+                continue;
+            }
+            let Some((value, value_origin)) = self.string(environment, &field, entry.expr()) else {
+                continue;
+            };
+            if let Some((rule, message, help)) = rules::tag_value_problem(&key, &value) {
+                self.error(rule, value_origin, environment, Some(field), message, help);
+                continue;
+            }
+            tags.push(Tag {
+                key,
+                value,
+                origin: value_origin,
+            });
+        }
+        tags
     }
 
     fn profile(&mut self, environment: &str, value: &Expression) -> Option<Profile> {
@@ -592,6 +1062,10 @@ impl Reader<'_> {
                 );
                 continue;
             };
+            if let Some((rule, message, help)) = rules::variable_problem(&name, text.as_str()) {
+                self.error(rule, value_origin, Some(environment), field, message, help);
+                continue;
+            }
             settings.push(Setting {
                 name,
                 value: text.as_str().to_string(),

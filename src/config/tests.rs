@@ -87,7 +87,7 @@ fn unknown_key_is_an_error() {
     assert_eq!(
         problems("environment \"dev\" {\n  region = \"eu-west-1\"\n}\n"),
         [
-            "error[config-unknown-key]: tfgen.hcl:2:3: environment \"dev\": region: unknown key `region` in an environment\n  help: an environment takes `profile = \"...\"` and `variables = { ... }`"
+            "error[config-unknown-key]: tfgen.hcl:2:3: environment \"dev\": region: unknown key `region` in an environment\n  help: an environment takes `profile`, `pipeline`, `account_id`, `assume_role`, `state { ... }`, `tags = { ... }` and `variables = { ... }`"
         ]
     );
 }
@@ -97,7 +97,7 @@ fn unknown_top_level_block_is_an_error() {
     assert_eq!(
         problems("env \"dev\" {}\n"),
         [
-            "error[config-unknown-block]: tfgen.hcl:1:1: unknown block `env`\n  help: tfgen.hcl holds only `environment \"NAME\" { ... }` blocks"
+            "error[config-unknown-block]: tfgen.hcl:1:1: unknown block `env`\n  help: tfgen.hcl holds an optional `defaults { ... }` block and `environment \"NAME\" { ... }` blocks"
         ]
     );
 }
@@ -214,6 +214,182 @@ fn pipeline_must_be_a_boolean() {
         problems("environment \"prod\" {\n  pipeline = \"yes\"\n}\n"),
         [
             "error[config-type]: tfgen.hcl:2:14: environment \"prod\": pipeline: pipeline must be a boolean, found a string\n  help: write pipeline = true or pipeline = false"
+        ]
+    );
+}
+
+const ENVIRONMENTS_AT_SCALE: &str = r#"defaults {
+  state {
+    bucket = "example-tfstate"
+    region = "us-east-1"
+  }
+  tags = { Project = "sagemaker-mlops", Owner = "platform" }
+}
+
+environment "dev" {}
+
+environment "prod" {
+  profile     = "hardened"
+  account_id  = "123456789012"
+  assume_role = "arn:aws:iam::123456789012:role/terraform"
+  state {
+    key    = "live/prod.tfstate"
+    region = "eu-west-1"
+  }
+  tags = { Owner = "ml-platform", CostCenter = "42" }
+}
+"#;
+
+#[test]
+fn reads_state_account_role_and_tags() {
+    let config = parse(ENVIRONMENTS_AT_SCALE).unwrap();
+    let prod = config.environment("prod").unwrap();
+    let state = prod.state.as_ref().unwrap();
+    assert_eq!(
+        (
+            state.bucket.as_str(),
+            state.key.as_str(),
+            state.region.as_str()
+        ),
+        ("example-tfstate", "live/prod.tfstate", "eu-west-1")
+    );
+    assert_eq!(state.origin.to_string(), "tfgen.hcl:16:14");
+    let account = prod.account_id.as_ref().unwrap();
+    assert_eq!(account.id, "123456789012");
+    assert_eq!(account.origin.to_string(), "tfgen.hcl:13:17");
+    assert_eq!(
+        prod.assume_role.as_ref().unwrap().role_arn,
+        "arn:aws:iam::123456789012:role/terraform"
+    );
+    let tags: Vec<(&str, &str, String)> = prod
+        .tags
+        .iter()
+        .map(|tag| (tag.key.as_str(), tag.value.as_str(), tag.origin.to_string()))
+        .collect();
+    assert_eq!(
+        tags,
+        [
+            ("Project", "sagemaker-mlops", "tfgen.hcl:6:22".to_string()),
+            ("Owner", "ml-platform", "tfgen.hcl:19:20".to_string()),
+            ("CostCenter", "42", "tfgen.hcl:19:48".to_string()),
+        ]
+    );
+}
+
+#[test]
+fn state_key_defaults_to_the_environment_name_and_region_to_the_defaults() {
+    let config = parse(ENVIRONMENTS_AT_SCALE).unwrap();
+    let dev = config.environment("dev").unwrap();
+    let state = dev.state.as_ref().unwrap();
+    assert_eq!(state.key, "dev/terraform.tfstate");
+    assert_eq!(state.region, "us-east-1");
+    assert_eq!(state.origin, dev.origin);
+    assert_eq!(dev.account_id, None);
+    assert_eq!(dev.tags.len(), 2);
+}
+
+#[test]
+fn without_a_bucket_the_state_stays_local() {
+    let config = parse("environment \"dev\" {}\n").unwrap();
+    assert_eq!(config.environments[0].state, None);
+    assert!(config.environments[0].tags.is_empty());
+}
+
+#[test]
+fn state_region_falls_back_to_the_stack_region() {
+    let config = parse(
+        "environment \"eu\" {\n  state {\n    bucket = \"example-tfstate\"\n  }\n  variables = { region = \"eu-central-1\" }\n}\n",
+    )
+    .unwrap();
+    assert_eq!(
+        config.environments[0].state.as_ref().unwrap().region,
+        "eu-central-1"
+    );
+}
+
+#[test]
+fn a_state_block_without_any_bucket_is_an_error() {
+    assert_eq!(
+        problems("environment \"dev\" {\n  state {\n    key = \"dev.tfstate\"\n  }\n}\n"),
+        [
+            "error[config-state-bucket-missing]: tfgen.hcl:2:3: environment \"dev\": state.bucket: the state block sets no bucket, and defaults sets none\n  help: set `state { bucket = \"...\" }` in defaults (or in this environment)"
+        ]
+    );
+}
+
+#[test]
+fn two_environments_sharing_a_state_key_are_an_error() {
+    let found = problems(
+        "defaults {\n  state {\n    bucket = \"example-tfstate\"\n  }\n}\nenvironment \"dev\" {}\nenvironment \"qa\" {\n  state {\n    key = \"dev/terraform.tfstate\"\n  }\n}\n",
+    );
+    assert_eq!(
+        found,
+        [
+            "error[config-state-shared]: tfgen.hcl:9:11: environment \"qa\": state.key: state s3://example-tfstate/dev/terraform.tfstate is also environment \"dev\"'s (set at tfgen.hcl:6:1); two environments sharing state overwrite each other\n  help: give each environment its own state { key = \"...\" }, or leave key unset to derive it from the name"
+        ]
+    );
+}
+
+#[test]
+fn defaults_takes_no_state_key() {
+    assert_eq!(
+        problems("defaults {\n  state {\n    key = \"x\"\n  }\n}\nenvironment \"dev\" {}\n"),
+        [
+            "error[config-unknown-key]: tfgen.hcl:3:5: state.key: unknown key `key` in `state`\n  help: `state` takes: bucket, region"
+        ]
+    );
+}
+
+#[test]
+fn bad_values_are_reported_where_they_are() {
+    let found = problems(
+        r#"defaults {
+  state {
+    bucket = "Example_TFState"
+    region = "US EAST"
+  }
+  tags = { "aws:owner" = "me" }
+}
+environment "prod" {
+  account_id  = "1234"
+  assume_role = "arn:aws:iam::123456789012:role/terraform"
+  tags        = { Owner = 42 }
+  variables   = { region = "us-east-1:*:*", project_name = "-x" }
+}
+"#,
+    );
+    assert_eq!(
+        found,
+        [
+            "error[s3-bucket-name-charset]: tfgen.hcl:3:14: state.bucket: bucket name \"Example_TFState\" contains 'E'; only lowercase letters, digits, '.' and '-' are allowed\n  help: use lowercase letters, digits, '.' and '-' only",
+            "error[config-region]: tfgen.hcl:4:14: state.region: \"US EAST\" is not an AWS region name\n  help: use a region code such as us-east-1, eu-west-1, us-gov-west-1 or cn-north-1",
+            "error[config-tag-key-reserved]: tfgen.hcl:6:12: defaults.tags.aws:owner: tag key \"aws:owner\" starts with \"aws:\", which AWS reserves for its own tags\n  help: choose a key without the aws: prefix",
+            "error[config-account-id]: tfgen.hcl:9:17: environment \"prod\": account_id: account ID \"1234\" is not 12 digits\n  help: write the 12-digit account number, quoted, e.g. account_id = \"123456789012\"",
+            "error[config-type]: tfgen.hcl:11:27: environment \"prod\": tags.Owner: tags.Owner must be a string, found a number\n  help: quote the value: tags.Owner = \"...\"",
+            "error[config-region]: tfgen.hcl:12:28: environment \"prod\": variables.region: \"us-east-1:*:*\" is not an AWS region name\n  help: use a region code such as us-east-1, eu-west-1, us-gov-west-1 or cn-north-1",
+            "error[sagemaker-project-name]: tfgen.hcl:12:60: environment \"prod\": variables.project_name: project name \"-x\" must be 1 to 32 letters and digits, with '-' only between them\n  help: use letters, digits and inner hyphens only, e.g. mlops-pipeline",
+        ]
+    );
+}
+
+#[test]
+fn assume_role_of_another_account_is_an_error() {
+    assert_eq!(
+        problems(
+            "environment \"prod\" {\n  account_id = \"210987654321\"\n  assume_role = \"arn:aws:iam::123456789012:role/terraform\"\n}\n"
+        ),
+        [
+            "error[config-assume-role-account]: tfgen.hcl:3:17: environment \"prod\": assume_role: assume_role \"arn:aws:iam::123456789012:role/terraform\" is in account 123456789012, but account_id is 210987654321\n  help: assume a role of the environment's own account, or fix account_id"
+        ]
+    );
+}
+
+#[test]
+fn defaults_twice_is_an_error() {
+    assert_eq!(
+        problems("defaults {}\ndefaults {}\nenvironment \"dev\" {}\n"),
+        [
+            "error[config-duplicate-key]: tfgen.hcl:2:1: defaults: `defaults` is defined twice (first at tfgen.hcl:1:1)\n  help: merge the two blocks"
         ]
     );
 }

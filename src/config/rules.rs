@@ -1,0 +1,396 @@
+//! The AWS rules a `tfgen.hcl` value must follow, checked before any stack is
+//! built: account IDs, role ARNs, region names, tags, and the variables that
+//! become part of names (repositories, the SageMaker project), plus the rules
+//! across environments (state locations, IAM names in a shared account).
+//!
+//! Each rule is a pure function of the value, returning the problem as
+//! (rule id, message, help), so the reader in [`super`] can attach the
+//! `file:line:col` of the value and the unit tests can check each rule alone.
+
+use crate::error::{Diagnostic, Origin};
+
+/// One broken rule: (rule id, what is wrong with the value, how to fix it).
+pub type Problem = (&'static str, String, &'static str);
+
+/// The longest tag key AWS accepts.
+pub const TAG_KEY_MAX: usize = 128;
+/// The longest tag value AWS accepts.
+pub const TAG_VALUE_MAX: usize = 256;
+/// The longest CodeCommit repository name.
+pub const REPOSITORY_NAME_MAX: usize = 100;
+/// The longest SageMaker project name.
+pub const PROJECT_NAME_MAX: usize = 32;
+/// The longest SageMaker project ID.
+pub const PROJECT_ID_MAX: usize = 20;
+/// The longest IAM role name (the last part of a role ARN).
+pub const ROLE_NAME_MAX: usize = 64;
+
+/// Every region name AWS publishes in its commercial (`aws`), GovCloud
+/// (`aws-us-gov`) and China (`aws-cn`) partitions. Taken from the
+/// `partitions[].regions` keys of botocore 1.44.8's `data/endpoints.json`
+/// (the table the AWS CLI and SDKs resolve endpoints with); the isolated
+/// partitions (ISO, EUSC) are left out since no public account reaches them.
+/// Add a region here when AWS opens one.
+pub const AWS_REGIONS: [&str; 38] = [
+    // aws
+    "af-south-1",
+    "ap-east-1",
+    "ap-east-2",
+    "ap-northeast-1",
+    "ap-northeast-2",
+    "ap-northeast-3",
+    "ap-south-1",
+    "ap-south-2",
+    "ap-southeast-1",
+    "ap-southeast-2",
+    "ap-southeast-3",
+    "ap-southeast-4",
+    "ap-southeast-5",
+    "ap-southeast-6",
+    "ap-southeast-7",
+    "ca-central-1",
+    "ca-west-1",
+    "eu-central-1",
+    "eu-central-2",
+    "eu-north-1",
+    "eu-south-1",
+    "eu-south-2",
+    "eu-west-1",
+    "eu-west-2",
+    "eu-west-3",
+    "il-central-1",
+    "me-central-1",
+    "me-south-1",
+    "mx-central-1",
+    "sa-east-1",
+    "us-east-1",
+    "us-east-2",
+    "us-west-1",
+    "us-west-2",
+    // aws-us-gov
+    "us-gov-east-1",
+    "us-gov-west-1",
+    // aws-cn
+    "cn-north-1",
+    "cn-northwest-1",
+];
+
+/// An AWS account ID is exactly 12 decimal digits (leading zeros count).
+pub fn account_id_problem(value: &str) -> Option<Problem> {
+    if value.len() == 12 && value.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    Some((
+        "config-account-id",
+        format!("account ID \"{value}\" is not 12 digits"),
+        "write the 12-digit account number, quoted, e.g. account_id = \"123456789012\"",
+    ))
+}
+
+/// A region name AWS knows (see [`AWS_REGIONS`]).
+pub fn region_problem(value: &str) -> Option<Problem> {
+    if AWS_REGIONS.contains(&value) {
+        return None;
+    }
+    Some((
+        "config-region",
+        format!("\"{value}\" is not an AWS region name"),
+        "use a region code such as us-east-1, eu-west-1, us-gov-west-1 or cn-north-1",
+    ))
+}
+
+/// The account ID inside an IAM role ARN
+/// `arn:PARTITION:iam::ACCOUNT:role/[PATH/]NAME`, or the problem with it.
+pub fn role_arn_account(value: &str) -> Result<&str, Problem> {
+    let not_a_role = || {
+        (
+            "config-assume-role-arn",
+            format!("\"{value}\" is not an IAM role ARN (arn:aws:iam::ACCOUNT:role/NAME)"),
+            "write the role's ARN, e.g. assume_role = \"arn:aws:iam::123456789012:role/terraform\"",
+        )
+    };
+    let parts: Vec<&str> = value.splitn(6, ':').collect();
+    let [arn, partition, service, region, account, resource] = parts.as_slice() else {
+        return Err(not_a_role());
+    };
+    let partition_known = ["aws", "aws-us-gov", "aws-cn"].contains(partition);
+    if *arn != "arn" || !partition_known || *service != "iam" || !region.is_empty() {
+        return Err(not_a_role());
+    }
+    if account_id_problem(account).is_some() {
+        return Err(not_a_role());
+    }
+    let Some(path_and_name) = resource.strip_prefix("role/") else {
+        return Err(not_a_role());
+    };
+    let name = path_and_name.rsplit('/').next().unwrap_or_default();
+    let name_ok = (1..=ROLE_NAME_MAX).contains(&name.len())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "+=,.@_-".contains(c));
+    let path_ok = path_and_name
+        .chars()
+        .all(|c| c == '/' || c.is_ascii_alphanumeric() || "+=,.@_-".contains(c));
+    if !name_ok || !path_ok {
+        return Err((
+            "config-assume-role-arn",
+            format!(
+                "role name \"{name}\" in \"{value}\" is not 1 to {ROLE_NAME_MAX} of A-Z a-z 0-9 + = , . @ _ -"
+            ),
+            "fix the role name part of the ARN",
+        ));
+    }
+    Ok(account)
+}
+
+/// The role to assume belongs to the environment's account: assuming a role
+/// of another account would deploy there, past `allowed_account_ids`.
+pub fn role_account_problem(role_arn: &str, account_id: &str) -> Option<Problem> {
+    match role_arn_account(role_arn) {
+        Ok(account) if account != account_id => Some((
+            "config-assume-role-account",
+            format!(
+                "assume_role \"{role_arn}\" is in account {account}, but account_id is {account_id}"
+            ),
+            "assume a role of the environment's own account, or fix account_id",
+        )),
+        _ => None,
+    }
+}
+
+/// AWS tag keys: 1 to 128 characters of letters, digits, spaces and
+/// `_ . : / = + - @`; the `aws:` prefix is AWS's own.
+pub fn tag_key_problem(key: &str) -> Option<Problem> {
+    let length = key.chars().count();
+    if !(1..=TAG_KEY_MAX).contains(&length) {
+        return Some((
+            "config-tag-key-length",
+            format!("tag key \"{key}\" is {length} characters long; AWS allows 1 to {TAG_KEY_MAX}"),
+            "shorten the tag key",
+        ));
+    }
+    if key.to_ascii_lowercase().starts_with("aws:") {
+        return Some((
+            "config-tag-key-reserved",
+            format!("tag key \"{key}\" starts with \"aws:\", which AWS reserves for its own tags"),
+            "choose a key without the aws: prefix",
+        ));
+    }
+    tag_charset_problem("key", key)
+}
+
+/// AWS tag values: 0 to 256 characters of the same set as keys.
+pub fn tag_value_problem(key: &str, value: &str) -> Option<Problem> {
+    let length = value.chars().count();
+    if length > TAG_VALUE_MAX {
+        return Some((
+            "config-tag-value-length",
+            format!(
+                "the value of tag \"{key}\" is {length} characters long; AWS allows at most {TAG_VALUE_MAX}"
+            ),
+            "shorten the tag value",
+        ));
+    }
+    tag_charset_problem("value", value)
+}
+
+fn tag_charset_problem(what: &str, text: &str) -> Option<Problem> {
+    let allowed = |c: char| c.is_alphanumeric() || c.is_whitespace() || "_.:/=+-@".contains(c);
+    let bad = text.chars().find(|c| !allowed(*c))?;
+    Some((
+        "config-tag-charset",
+        format!(
+            "tag {what} \"{text}\" contains {bad:?}; AWS allows letters, digits, spaces and _ . : / = + - @"
+        ),
+        "remove or replace the character",
+    ))
+}
+
+/// CodeCommit repository names: 1 to 100 of letters, digits, `.`, `_` and
+/// `-` (the API pattern `[\w\.-]+`), not ending in `.git`.
+pub fn repository_name_problem(name: &str) -> Option<Problem> {
+    let length = name.chars().count();
+    if !(1..=REPOSITORY_NAME_MAX).contains(&length) {
+        return Some((
+            "codecommit-repository-name-length",
+            format!(
+                "repository name \"{name}\" is {length} characters long; CodeCommit allows 1 to {REPOSITORY_NAME_MAX}"
+            ),
+            "choose a name of 1 to 100 characters",
+        ));
+    }
+    if let Some(bad) = name
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || "._-".contains(*c)))
+    {
+        return Some((
+            "codecommit-repository-name-charset",
+            format!(
+                "repository name \"{name}\" contains {bad:?}; CodeCommit allows letters, digits, '.', '_' and '-'"
+            ),
+            "use letters, digits, '.', '_' and '-' only",
+        ));
+    }
+    if name.ends_with(".git") {
+        return Some((
+            "codecommit-repository-name-suffix",
+            format!("repository name \"{name}\" ends with \".git\", which CodeCommit forbids"),
+            "drop the .git suffix",
+        ));
+    }
+    None
+}
+
+/// SageMaker project names (CreateProject `ProjectName`): 1 to 32 letters
+/// and digits, with hyphens only between them (`[a-zA-Z0-9](-*[a-zA-Z0-9]){0,31}`).
+pub fn project_name_problem(name: &str) -> Option<Problem> {
+    hyphenated_alphanumeric_problem(
+        name,
+        PROJECT_NAME_MAX,
+        "sagemaker-project-name",
+        "project name",
+    )
+}
+
+/// SageMaker project IDs (`ProjectId`): 1 to 20 letters and digits, with
+/// hyphens only between them (`[a-zA-Z0-9](-*[a-zA-Z0-9])*`).
+pub fn project_id_problem(id: &str) -> Option<Problem> {
+    hyphenated_alphanumeric_problem(id, PROJECT_ID_MAX, "sagemaker-project-id", "project ID")
+}
+
+fn hyphenated_alphanumeric_problem(
+    value: &str,
+    limit: usize,
+    rule: &'static str,
+    what: &str,
+) -> Option<Problem> {
+    let length = value.chars().count();
+    let edges_alphanumeric = value.starts_with(|c: char| c.is_ascii_alphanumeric())
+        && value.ends_with(|c: char| c.is_ascii_alphanumeric());
+    let charset = value.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
+    if (1..=limit).contains(&length) && edges_alphanumeric && charset {
+        return None;
+    }
+    Some((
+        rule,
+        format!(
+            "{what} \"{value}\" must be 1 to {limit} letters and digits, with '-' only between them"
+        ),
+        "use letters, digits and inner hyphens only, e.g. mlops-pipeline",
+    ))
+}
+
+/// The rule a variable's value must follow, for the variables that become
+/// part of a name or an ARN; `None` for the others and for valid values.
+pub fn variable_problem(variable: &str, value: &str) -> Option<Problem> {
+    match variable {
+        "region" => region_problem(value),
+        "build_repository_name" | "deploy_repository_name" => repository_name_problem(value),
+        "project_name" => project_name_problem(value),
+        "project_id" => project_id_problem(value),
+        _ => None,
+    }
+}
+
+/// Where an environment's state lives: an object in an S3 bucket.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StateLocation {
+    pub bucket: String,
+    pub key: String,
+    pub region: String,
+    /// Where the key was set, or the environment block when it is derived.
+    pub origin: Origin,
+}
+
+/// The key an environment's state takes when `state { key }` is not set.
+pub fn default_state_key(environment: &str) -> String {
+    format!("{environment}/terraform.tfstate")
+}
+
+/// Two environments writing one state object overwrite each other's state:
+/// every later environment that reuses an earlier one's bucket and key is an
+/// error.
+pub fn shared_state_problems<'a>(
+    environments: impl IntoIterator<Item = (&'a str, &'a StateLocation)>,
+) -> Vec<Diagnostic> {
+    let mut seen: Vec<(&str, &StateLocation)> = Vec::new();
+    let mut problems = Vec::new();
+    for (environment, state) in environments {
+        let earlier = seen
+            .iter()
+            .find(|(_, other)| other.bucket == state.bucket && other.key == state.key);
+        if let Some((first, first_state)) = earlier {
+            problems.push(Diagnostic {
+                rule: "config-state-shared",
+                origin: state.origin.clone(),
+                environment: Some(environment.to_string()),
+                field: Some("state.key".into()),
+                message: format!(
+                    "state s3://{}/{} is also environment \"{first}\"'s (set at {}); two environments sharing state overwrite each other",
+                    state.bucket, state.key, first_state.origin
+                ),
+                help: "give each environment its own state { key = \"...\" }, or leave key unset to derive it from the name".into(),
+            });
+        } else {
+            seen.push((environment, state));
+        }
+    }
+    problems
+}
+
+/// What one environment would create that is named account-wide in IAM.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IamNames<'a> {
+    pub environment: &'a str,
+    /// `None` when the environment sets no `account_id`: it may land in any
+    /// account, so it may collide with every other environment.
+    pub account_id: Option<&'a str>,
+    /// (field, concrete name, where the name came from), e.g.
+    /// (`aws_iam_role.tf_mlops_role.name`, `tf-mlops-role-prod-1007`, …).
+    pub names: Vec<(String, String, Origin)>,
+}
+
+/// IAM role and policy names are unique per account: two environments that
+/// may share an account (the same `account_id`, or either without one) must
+/// not create the same name, or the second apply fails (or worse, adopts the
+/// first's role). Written over plain names so the stack can feed it the
+/// names it resolves for each environment.
+pub fn iam_name_collisions(environments: &[IamNames<'_>]) -> Vec<Diagnostic> {
+    let mut problems = Vec::new();
+    for (index, later) in environments.iter().enumerate() {
+        for earlier in &environments[..index] {
+            let may_share_account = match (earlier.account_id, later.account_id) {
+                (Some(a), Some(b)) => a == b,
+                _ => true,
+            };
+            if !may_share_account {
+                continue;
+            }
+            for (field, name, origin) in &later.names {
+                if !earlier.names.iter().any(|(_, other, _)| other == name) {
+                    continue;
+                }
+                let account = match (earlier.account_id, later.account_id) {
+                    (Some(account), Some(_)) => format!("account {account}"),
+                    _ => "an account (one of them sets no account_id)".to_string(),
+                };
+                problems.push(Diagnostic {
+                    rule: "iam-name-unique",
+                    origin: origin.clone(),
+                    environment: Some(later.environment.to_string()),
+                    field: Some(field.clone()),
+                    message: format!(
+                        "IAM name \"{name}\" is also created by environment \"{}\", and both may deploy into {account}; IAM names are unique per account",
+                        earlier.environment
+                    ),
+                    help: "give the environments distinct `env` values, or distinct account_id values"
+                        .into(),
+                });
+            }
+        }
+    }
+    problems
+}
+
+#[cfg(test)]
+mod tests;
