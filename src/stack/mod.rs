@@ -17,6 +17,7 @@
 
 mod hardened;
 mod pipeline;
+pub mod remote_state;
 pub mod resources;
 pub mod rules;
 mod seed;
