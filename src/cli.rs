@@ -44,8 +44,8 @@ pub enum Command {
     Validate(ValidateArgs),
     /// Find risky or broken statements in the IAM policies
     Lint(LintArgs),
-    /// List the environments with their profile and where they are defined
-    Envs,
+    /// List the environments with their profile, account, region, state and output directories
+    Envs(EnvsArgs),
     /// Draw an environment's resources and the references between them
     Graph(GraphArgs),
     /// Print shell completions for bash, zsh or fish
@@ -138,6 +138,19 @@ pub struct ValidateArgs {
     /// Check every environment (the default)
     #[arg(long)]
     pub all: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct EnvsArgs {
+    /// text: a table for people; json: one line, `{"include": [...]}`, for a CI matrix
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: EnvsFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum EnvsFormat {
+    Text,
+    Json,
 }
 
 #[derive(Debug, Args)]

@@ -36,23 +36,95 @@ fn tree(root: &Path) -> Vec<(PathBuf, Vec<u8>)> {
     files
 }
 
+/// Each subcommand with the first line of its own `--help`, which is its
+/// doc comment in src/cli.rs: the words are the subcommand's, not the about
+/// text's.
+const SUBCOMMANDS: [(&str, &str); 7] = [
+    (
+        "render",
+        "Render an environment to stdout or a directory, or every environment into out/",
+    ),
+    (
+        "check",
+        "Compare out/ with what the model renders now; exit 1 on drift",
+    ),
+    (
+        "diff",
+        "Semantic diff of two rendered stacks: resources and IAM permissions",
+    ),
+    (
+        "validate",
+        "Check every name, limit and policy against AWS's rules, without rendering",
+    ),
+    (
+        "lint",
+        "Find risky or broken statements in the IAM policies",
+    ),
+    (
+        "envs",
+        "List the environments with their profile, account, region, state and output directories",
+    ),
+    (
+        "graph",
+        "Draw an environment's resources and the references between them",
+    ),
+];
+
 #[test]
-fn help_documents_every_command_and_exit_codes() {
+fn help_lists_every_command_with_its_summary_and_the_exit_codes() {
     let output = tfgen(&["--help"]).run().expect(0);
-    for command in ["render", "check", "diff", "validate", "lint", "envs"] {
-        assert!(output.stdout.contains(command), "{}", output.stdout);
+    for (command, summary) in SUBCOMMANDS {
+        // clap pads the names to the longest one: compare the words only.
+        let listed = output.stdout.lines().any(|line| {
+            line.strip_prefix("  ")
+                .and_then(|rest| rest.strip_prefix(command))
+                .is_some_and(|rest| rest.starts_with(' ') && rest.trim_start() == summary)
+        });
+        assert!(listed, "no line for {command} in:\n{}", output.stdout);
     }
-    assert!(output.stdout.contains("Exit codes:"));
-    let render = tfgen(&["render", "--help"]).run().expect(0);
-    for flag in [
-        "--env",
-        "--all",
-        "--format",
-        "--profile",
-        "--config",
-        "--out",
-    ] {
-        assert!(render.stdout.contains(flag), "render --help lacks {flag}");
+    assert!(output.stdout.contains("Exit codes:\n  0  success"));
+}
+
+#[test]
+fn each_subcommand_has_its_own_help() {
+    for (command, summary) in SUBCOMMANDS {
+        let output = tfgen(&[command, "--help"]).run().expect(0);
+        let usage = format!("\n\nUsage: tfgen {command} ");
+        assert!(
+            output.stdout.starts_with(&format!("{summary}{usage}")),
+            "{command} --help:\n{}",
+            output.stdout
+        );
+    }
+    let flags: [(&str, &[&str]); 4] = [
+        (
+            "render",
+            &[
+                "--env",
+                "--all",
+                "--format",
+                "--profile",
+                "--config",
+                "--out",
+            ],
+        ),
+        ("validate", &["--env", "--all", "--config"]),
+        ("lint", &["--env", "--all", "--format", "--deny"]),
+        ("envs", &["--format", "--config"]),
+    ];
+    for (command, flags) in flags {
+        let help = tfgen(&[command, "--help"]).run().expect(0);
+        for flag in flags {
+            let listed = help
+                .stdout
+                .lines()
+                .any(|line| line.starts_with("  ") && line.trim_start().starts_with(flag));
+            assert!(
+                listed,
+                "{command} --help lists no option {flag}:\n{}",
+                help.stdout
+            );
+        }
     }
 }
 
@@ -400,4 +472,202 @@ fn check_of_the_repository_is_clean() {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let output = tfgen(&["check"]).in_dir(&root).run().expect(0);
     assert_eq!(output.stdout, "");
+}
+
+/// A project whose tfgen.hcl uses the settings of environments at scale.
+const AT_SCALE: &str = r#"defaults {
+  state {
+    bucket = "example-tfstate"
+    region = "us-east-1"
+  }
+  tags = { Project = "sagemaker-mlops" }
+}
+
+environment "dev" {}
+
+environment "prod" {
+  profile    = "hardened"
+  account_id = "123456789012"
+  state {
+    key = "live/prod.tfstate"
+  }
+  variables = {
+    region                = "eu-west-1"
+    artifacts_bucket_name = "sagemaker-artifacts-pipeline-18345-prod"
+  }
+}
+"#;
+
+#[test]
+fn envs_json_is_one_line_of_ci_matrix() {
+    let project = tempfile::tempdir().unwrap();
+    write(&project.path().join("tfgen.hcl"), AT_SCALE);
+    let output = tfgen(&["envs", "--format", "json"])
+        .in_dir(project.path())
+        .run()
+        .expect(0);
+    assert_eq!(output.stderr, "");
+    assert_eq!(
+        output.stdout,
+        concat!(
+            r#"{"include":["#,
+            r#"{"environment":"dev","profile":"seed","account_id":null,"region":"us-east-1","#,
+            r#""state":{"bucket":"example-tfstate","key":"dev/terraform.tfstate","region":"us-east-1"},"#,
+            r#""hcl_directory":"out/dev/hcl","json_directory":"out/dev/json","defined_at":"tfgen.hcl:9:1"},"#,
+            r#"{"environment":"prod","profile":"hardened","account_id":"123456789012","region":"eu-west-1","#,
+            r#""state":{"bucket":"example-tfstate","key":"live/prod.tfstate","region":"us-east-1"},"#,
+            r#""hcl_directory":"out/prod/hcl","json_directory":"out/prod/json","defined_at":"tfgen.hcl:11:1"}"#,
+            "]}\n"
+        )
+    );
+}
+
+#[test]
+fn envs_json_of_environments_without_state_has_null_state() {
+    let project = project();
+    let output = tfgen(&["envs", "--format", "json"])
+        .in_dir(project.path())
+        .run()
+        .expect(0);
+    let matrix: serde_json::Value = serde_json::from_str(&output.stdout).unwrap();
+    let names: Vec<&str> = matrix["include"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|entry| {
+            assert_eq!(entry["state"], serde_json::Value::Null);
+            entry["environment"].as_str().unwrap()
+        })
+        .collect();
+    assert_eq!(names, ["dev", "prod"]);
+}
+
+#[test]
+fn envs_rejects_an_unknown_format() {
+    let output = tfgen(&["envs", "--format", "yaml"]).run().expect(2);
+    assert_eq!(output.stdout, "");
+    assert!(
+        output
+            .stderr
+            .starts_with("error: invalid value 'yaml' for '--format <FORMAT>'"),
+        "{}",
+        output.stderr
+    );
+}
+
+#[test]
+fn envs_reports_a_shared_state_key_with_exit_2() {
+    let project = tempfile::tempdir().unwrap();
+    write(
+        &project.path().join("tfgen.hcl"),
+        &AT_SCALE.replace("live/prod.tfstate", "dev/terraform.tfstate"),
+    );
+    tfgen(&["envs", "--format", "json"])
+        .in_dir(project.path())
+        .run()
+        .expect_error("tfgen: error[config-state-shared]: tfgen.hcl:15:11: environment \"prod\": state.key: state s3://example-tfstate/dev/terraform.tfstate is also environment \"dev\"'s (set at tfgen.hcl:9:1); two environments sharing state overwrite each other\n  help: give each environment its own state { key = \"...\" }, or leave key unset to derive it from the name\n");
+}
+
+#[test]
+fn validate_reports_every_environment_with_exit_0() {
+    let project = project();
+    let output = tfgen(&["validate"]).in_dir(project.path()).run().expect(0);
+    assert_eq!(output.stderr, "");
+    let lines: Vec<&str> = output.stdout.lines().collect();
+    assert_eq!(lines[0], "dev: ok (profile seed, defined at tfgen.hcl:5:1)");
+    assert!(
+        lines.contains(&"prod: ok (profile hardened, defined at tfgen.hcl:9:1)"),
+        "{}",
+        output.stdout
+    );
+    assert!(
+        lines
+            .iter()
+            .any(|line| line.starts_with("  ") && line.contains(" of 6144 characters (")),
+        "{}",
+        output.stdout
+    );
+}
+
+#[test]
+fn validate_of_one_environment_reports_only_it() {
+    let project = project();
+    let output = tfgen(&["validate", "--env", "prod"])
+        .in_dir(project.path())
+        .run()
+        .expect(0);
+    assert!(output.stdout.starts_with("prod: ok (profile hardened"));
+    assert!(!output.stdout.contains("dev:"), "{}", output.stdout);
+}
+
+#[test]
+fn validate_refuses_a_value_aws_would_reject_with_exit_2() {
+    let project = tempfile::tempdir().unwrap();
+    write(
+        &project.path().join("tfgen.hcl"),
+        "environment \"dev\" {\n  variables = { region = \"US EAST\" }\n}\n",
+    );
+    tfgen(&["validate"])
+        .in_dir(project.path())
+        .run()
+        .expect_error("tfgen: error[config-region]: tfgen.hcl:2:26: environment \"dev\": variables.region: \"US EAST\" is not an AWS region name\n  help: use a region code such as us-east-1, eu-west-1, us-gov-west-1 or cn-north-1\n");
+}
+
+#[test]
+fn validate_refuses_a_bucket_name_aws_would_reject_with_exit_2() {
+    let project = tempfile::tempdir().unwrap();
+    write(
+        &project.path().join("tfgen.hcl"),
+        "environment \"dev\" {\n  variables = { artifacts_bucket_name = \"Bad_Bucket\" }\n}\n",
+    );
+    let output = tfgen(&["validate"]).in_dir(project.path()).run().expect(2);
+    assert_eq!(output.stdout, "");
+    assert!(
+        output
+            .stderr
+            .starts_with("tfgen: error[s3-bucket-name-charset]: tfgen.hcl:2:41: environment \"dev\": aws_s3_bucket.artifacts_bucket.bucket: bucket name \"Bad_Bucket\" contains 'B'"),
+        "{}",
+        output.stderr
+    );
+}
+
+#[test]
+fn validate_of_an_unknown_environment_is_an_error() {
+    let project = project();
+    let output = tfgen(&["validate", "--env", "qa"])
+        .in_dir(project.path())
+        .run()
+        .expect(2);
+    assert_eq!(output.stdout, "");
+    assert!(
+        output
+            .stderr
+            .starts_with("tfgen: unknown environment \"qa\" (defined in tfgen.hcl: dev, prod)"),
+        "{}",
+        output.stderr
+    );
+}
+
+/// Two separate processes, not two renders in one: a hash seed, a thread
+/// count or an address that leaks into the output differs between runs.
+#[test]
+fn same_input_gives_the_same_bytes_in_two_processes() {
+    let project = project();
+    let first = project.path().join("first");
+    let second = project.path().join("second");
+    for directory in [&first, &second] {
+        tfgen(&["render", "--all", "--out", directory.to_str().unwrap()])
+            .in_dir(project.path())
+            .run()
+            .expect(0);
+    }
+    let strip = |root: &Path| -> Vec<(PathBuf, Vec<u8>)> {
+        tree(root)
+            .into_iter()
+            .map(|(path, bytes)| (path.strip_prefix(root).unwrap().to_path_buf(), bytes))
+            .collect()
+    };
+    let (first, second) = (strip(&first), strip(&second));
+    assert!(first.len() > 10, "render --all wrote {} files", first.len());
+    assert_eq!(first, second);
 }

@@ -222,17 +222,6 @@ fn out_tree_matches_the_model() {
     );
 }
 
-#[test]
-fn same_input_gives_the_same_bytes() {
-    let stack = dev_seed();
-    for format in Format::ALL {
-        assert_eq!(
-            render(&stack.document(), format),
-            render(&stack.document(), format)
-        );
-    }
-}
-
 /// Lines removed and added between two texts.
 fn changed_lines(old: &str, new: &str) -> (usize, usize) {
     let diff = TextDiff::from_lines(old, new);

@@ -70,7 +70,7 @@ pub fn run_with(cli: &Cli, out: &mut dyn Write) -> Result<Outcome> {
         Command::Validate(args) => (escaped(validate::run(&config()?, args)?), true),
         Command::Lint(args) if !args.paths.is_empty() => (lint::run_paths(args)?, true),
         Command::Lint(args) => (lint::run(&config()?, args)?, true),
-        Command::Envs => (envs::run(&config()?), false),
+        Command::Envs(args) => (envs::run(&config()?, args), false),
         Command::Graph(args) => (graph::run(&config()?, args)?, false),
         Command::Completions(args) => (completions::completions(args.shell)?, false),
         Command::Man => (completions::man()?, false),

@@ -116,6 +116,13 @@ impl From<&Environment> for std::borrow::Cow<'_, StackInput> {
     }
 }
 
+impl Environment {
+    /// The region the environment's stack deploys to.
+    pub fn region(&self) -> String {
+        stack_region(&self.settings)
+    }
+}
+
 impl Config {
     /// `--config FILE` when given, else `./tfgen.hcl` when present, else the
     /// built-in `dev` and `prod`.
@@ -326,8 +333,8 @@ fn merge_tags(defaults: &[Tag], own: Vec<Tag>) -> Vec<Tag> {
     merged
 }
 
-/// The region the environment's stack deploys to: its `region` variable, or
-/// that variable's reference default.
+/// The region a stack with these settings deploys to: its `region`
+/// variable, or that variable's reference default.
 fn stack_region(settings: &[Setting]) -> String {
     settings
         .iter()

@@ -29,10 +29,15 @@ pub fn tool_missing(what: &str) -> bool {
     true
 }
 
-/// False, after a loud SKIPPED line, when terraform is not installed.
+/// False, after a loud SKIPPED line, when terraform is not installed; in CI
+/// (`CI` set) a missing terraform is a broken runner and fails the test, so a
+/// suite that applied nothing can never pass there.
 pub fn terraform_available() -> bool {
     if terraform::Terraform::available() {
         return true;
+    }
+    if std::env::var_os("CI").is_some() {
+        panic!("terraform is missing in CI: the workflow must install it (or set TFGEN_TERRAFORM)");
     }
     eprintln!("SKIPPED: terraform not found");
     false
