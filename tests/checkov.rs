@@ -12,7 +12,7 @@ use tfgen::stack::Profile;
 
 use crate::support::{project_config, project_root, render, stack, tool_missing};
 
-fn checkov_binary() -> Option<PathBuf> {
+pub(crate) fn checkov_binary() -> Option<PathBuf> {
     if let Some(path) = std::env::var_os("TFGEN_CHECKOV") {
         return Some(PathBuf::from(path));
     }
@@ -23,7 +23,7 @@ fn checkov_binary() -> Option<PathBuf> {
 }
 
 /// checkov's JSON report for a directory of `.tf` files.
-fn scan(checkov: &Path, directory: &Path) -> Value {
+pub(crate) fn scan(checkov: &Path, directory: &Path) -> Value {
     let output = Command::new(checkov)
         .args([
             "--framework",
@@ -47,7 +47,7 @@ fn scan(checkov: &Path, directory: &Path) -> Value {
     })
 }
 
-fn ids(report: &Value, outcome: &str) -> Vec<(String, String)> {
+pub(crate) fn ids(report: &Value, outcome: &str) -> Vec<(String, String)> {
     report["results"][outcome]
         .as_array()
         .into_iter()

@@ -20,4 +20,5 @@ mod apply; // terraform apply / plan / destroy against moto, per environment and
 mod checkov; // checkov on the hardened profile
 mod emulator_patches; // each moto defect the emulator launcher corrects: still there, and fixed
 mod parliament; // parliament next to tfgen lint on the seed policy
+mod environments; // remote state, locks and the account guard, against moto
 mod plan; // terraform plan: HCL = JSON, seed = the reference

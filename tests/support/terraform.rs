@@ -125,6 +125,21 @@ impl Terraform {
         self.run(Step::Init, &args).map(drop)
     }
 
+    /// `terraform init -backend-config=FILE`: the test's own backend
+    /// settings (endpoint, credentials) merged into the configuration's
+    /// `backend` block, which stays as a user gets it.
+    pub fn init_with_backend_config(&mut self, file: &Path) -> Result<(), TerraformError> {
+        let mut args = vec![
+            "init".to_owned(),
+            "-input=false".to_owned(),
+            format!("-backend-config={}", file.display()),
+        ];
+        if let Some(dir) = std::env::var_os("TF_PLUGIN_DIR").filter(|d| !d.is_empty()) {
+            args.push(format!("-plugin-dir={}", dir.to_string_lossy()));
+        }
+        self.run(Step::Init, &args).map(drop)
+    }
+
     pub fn validate(&mut self) -> Result<(), TerraformError> {
         self.run(Step::Validate, &["validate"]).map(drop)
     }
