@@ -367,7 +367,13 @@ pub fn iam_name_collisions(environments: &[IamNames<'_>]) -> Vec<Diagnostic> {
                 continue;
             }
             for (field, name, origin) in &later.names {
-                if !earlier.names.iter().any(|(_, other, _)| other == name) {
+                // Roles and policies are separate namespaces: compare within
+                // one resource type (the field's first part).
+                let kind = |field: &str| field.split('.').next().unwrap_or_default().to_string();
+                let same = |(other_field, other, _): &(String, String, Origin)| {
+                    other == name && kind(other_field) == kind(field)
+                };
+                if !earlier.names.iter().any(same) {
                     continue;
                 }
                 let account = match (earlier.account_id, later.account_id) {

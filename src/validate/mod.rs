@@ -6,11 +6,12 @@
 //! environment, the field, the value, the rule and where the value came
 //! from; all problems are returned, not only the first.
 
+use crate::config::rules::{IamNames, iam_name_collisions};
 use crate::config::{Config, Environment};
 use crate::error::{Diagnostic, Error, Result};
 use crate::policy::{PolicyDocument, PolicyKind, VERSION};
 use crate::render::jsonencode::jsonencode;
-use crate::stack::resources::S3Bucket;
+use crate::stack::resources::{IamPolicy, IamRole, S3Bucket};
 use crate::stack::{Checks, Stack, StackItem};
 
 pub use crate::stack::rules::{
@@ -61,7 +62,8 @@ pub fn validate(stack: &Stack) -> Vec<Diagnostic> {
     checks.into_problems()
 }
 
-/// Checks what environments must not share: S3 bucket names are global.
+/// Checks what environments must not share: S3 bucket names are global,
+/// IAM names are unique per account.
 pub fn validate_across(_config: &Config, stacks: &[(&Environment, Stack)]) -> Vec<Diagnostic> {
     let mut problems = Vec::new();
     let mut seen: Vec<(&str, String)> = Vec::new();
@@ -85,7 +87,39 @@ pub fn validate_across(_config: &Config, stacks: &[(&Environment, Stack)]) -> Ve
             }
         }
     }
+    problems.extend(iam_name_collisions(&iam_names(stacks)));
     problems
+}
+
+/// The IAM role and policy names each environment creates, resolved, for
+/// the account-wide uniqueness rule.
+fn iam_names<'a>(stacks: &'a [(&Environment, Stack)]) -> Vec<IamNames<'a>> {
+    stacks
+        .iter()
+        .map(|(environment, stack)| {
+            let checks = Checks::new(stack);
+            let mut names = Vec::new();
+            let roles = stack
+                .items_of::<IamRole>()
+                .map(|role| (StackItem::address(role).to_string(), &role.name));
+            let policies = stack
+                .items_of::<IamPolicy>()
+                .map(|policy| (StackItem::address(policy).to_string(), &policy.name));
+            for (address, name) in roles.chain(policies) {
+                if let Some(value) = stack.evaluate(name) {
+                    names.push((format!("{address}.name"), value, checks.origin_of(name)));
+                }
+            }
+            IamNames {
+                environment: &environment.name,
+                account_id: environment
+                    .account_id
+                    .as_ref()
+                    .map(|account| account.id.as_str()),
+                names,
+            }
+        })
+        .collect()
 }
 
 /// A policy document's size against its limit, for `tfgen validate`.

@@ -341,3 +341,11 @@ fn iam_names_in_distinct_accounts_or_distinct_names_are_fine() {
         .is_empty()
     );
 }
+
+#[test]
+fn a_role_and_a_policy_of_the_same_name_do_not_collide() {
+    let role = iam("dev", None, "tf-mlops-dev");
+    let mut policy = iam("qa", None, "tf-mlops-dev");
+    policy.names[0].0 = "aws_iam_policy.tf_mlops_policy.name".into();
+    assert!(iam_name_collisions(&[role, policy]).is_empty());
+}
