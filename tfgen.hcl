@@ -8,6 +8,14 @@ environment "dev" {
 
 environment "prod" {
   profile = "hardened"
+  # Only this account may apply prod (moto's default account, which the
+  # emulator tests apply it to); its state is in S3, locked by Terraform.
+  account_id = "123456789012"
+  state {
+    bucket = "sagemaker-mlops-tfstate-123456789012"
+    region = "us-east-1"
+  }
+  tags = { Owner = "ml-platform" }
   variables = {
     repository_branch     = "main"
     artifacts_bucket_name = "sagemaker-artifacts-pipeline-18345-prod"

@@ -326,7 +326,16 @@ fn render_all_writes_every_environment_in_both_formats() {
         .run()
         .expect(0);
     let files = tree(&project.path().join("out"));
-    assert_eq!(files.len(), 2 * 2 * 6);
+    // Two environments in two formats, six files each, and prod's state
+    // bucket bootstrap module.
+    assert_eq!(files.len(), 2 * 2 * 6 + 1);
+    assert!(
+        files
+            .iter()
+            .any(|(path, _)| path
+                .ends_with("out/_state/sagemaker-mlops-tfstate-123456789012/main.tf")),
+        "no state bucket module"
+    );
     for (path, bytes) in &files {
         let text = String::from_utf8_lossy(bytes);
         assert!(
@@ -523,23 +532,36 @@ fn envs_json_is_one_line_of_ci_matrix() {
 }
 
 #[test]
-fn envs_json_of_environments_without_state_has_null_state() {
+fn envs_json_of_the_repository_has_remote_state_for_prod_only() {
     let project = project();
     let output = tfgen(&["envs", "--format", "json"])
         .in_dir(project.path())
         .run()
         .expect(0);
     let matrix: serde_json::Value = serde_json::from_str(&output.stdout).unwrap();
-    let names: Vec<&str> = matrix["include"]
+    let entries: Vec<(&str, &serde_json::Value, &serde_json::Value)> = matrix["include"]
         .as_array()
         .unwrap()
         .iter()
         .map(|entry| {
-            assert_eq!(entry["state"], serde_json::Value::Null);
-            entry["environment"].as_str().unwrap()
+            (
+                entry["environment"].as_str().unwrap(),
+                &entry["account_id"],
+                &entry["state"]["key"],
+            )
         })
         .collect();
-    assert_eq!(names, ["dev", "prod"]);
+    assert_eq!(
+        entries,
+        [
+            ("dev", &serde_json::Value::Null, &serde_json::Value::Null),
+            (
+                "prod",
+                &serde_json::json!("123456789012"),
+                &serde_json::json!("prod/terraform.tfstate")
+            ),
+        ]
+    );
 }
 
 #[test]
@@ -670,4 +692,33 @@ fn same_input_gives_the_same_bytes_in_two_processes() {
     let (first, second) = (strip(&first), strip(&second));
     assert!(first.len() > 10, "render --all wrote {} files", first.len());
     assert_eq!(first, second);
+}
+
+#[test]
+fn validate_refuses_iam_names_two_environments_would_share_in_one_account() {
+    let project = tempfile::tempdir().unwrap();
+    write(
+        &project.path().join("tfgen.hcl"),
+        "environment \"qa\" {\n  variables = { env = \"shared\" }\n}\nenvironment \"uat\" {\n  account_id = \"123456789012\"\n  variables = { env = \"shared\", artifacts_bucket_name = \"sagemaker-artifacts-uat-18345\" }\n}\n",
+    );
+    tfgen(&["validate"])
+        .in_dir(project.path())
+        .run()
+        .expect_error(concat!(
+            "tfgen: error[iam-name-unique]: tfgen.hcl:6:23: environment \"uat\": aws_iam_role.tf_mlops_role.name: IAM name \"tf-mlops-role-shared-1007\" is also created by environment \"qa\", and both may deploy into an account (one of them sets no account_id); IAM names are unique per account\n",
+            "  help: give the environments distinct `env` values, or distinct account_id values\n",
+            "error[iam-name-unique]: tfgen.hcl:6:23: environment \"uat\": aws_iam_policy.tf_mlops_policy.name: IAM name \"tf-mlops-policy-shared-1007\" is also created by environment \"qa\", and both may deploy into an account (one of them sets no account_id); IAM names are unique per account\n",
+            "  help: give the environments distinct `env` values, or distinct account_id values\n",
+            "2 errors\n",
+        ));
+}
+
+#[test]
+fn environments_in_distinct_accounts_may_reuse_iam_names() {
+    let project = tempfile::tempdir().unwrap();
+    write(
+        &project.path().join("tfgen.hcl"),
+        "environment \"qa\" {\n  account_id = \"111111111111\"\n  variables = { env = \"shared\" }\n}\nenvironment \"uat\" {\n  account_id = \"222222222222\"\n  variables = { env = \"shared\", artifacts_bucket_name = \"sagemaker-artifacts-uat-18345\" }\n}\n",
+    );
+    tfgen(&["validate"]).in_dir(project.path()).run().expect(0);
 }

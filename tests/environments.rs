@@ -4,11 +4,11 @@
 //! held lock stops a second run and leaves the state as it was; and
 //! `allowed_account_ids` refuses credentials of another account.
 //!
-//! The backend blocks are tfgen's own (`stack::remote_state`), added next to
-//! the rendered files until the stack writes them itself. The emulator is
-//! reached only through what this harness writes: the provider override of
-//! `support::emulator` and a `-backend-config` file, never the blocks a user
-//! gets.
+//! The environments are rendered by the binary from a tfgen.hcl with
+//! `defaults { state }`, `account_id` and `tags`, and applied as written. The
+//! emulator is reached only through what this harness writes: the provider
+//! override of `support::emulator` and a `-backend-config` file, never the
+//! files a user gets.
 
 use std::io::Write;
 use std::path::Path;
@@ -17,16 +17,16 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 use tfgen::config::rules::default_state_key;
-use tfgen::model::{Block, Document, Expr};
+use tfgen::model::{Block, Document};
 use tfgen::render::{Format, render};
-use tfgen::stack::remote_state::{
-    ProviderSettings, S3Backend, backend_block, default_tags, provider_block, state_bucket_module,
-};
+use tfgen::stack::remote_state::state_bucket_module;
 
 use crate::checkov::{checkov_binary, ids, scan};
-use crate::support::emulator::{Emulator, moto_server_path, write_override};
+use crate::support::emulator::{
+    Emulator, moto_server_path, python_beside, write_override, write_provider_override,
+};
 use crate::support::terraform::{PlanOutcome, Terraform, TerraformError};
-use crate::support::{project_config, terraform_available, tool_missing};
+use crate::support::{terraform_available, tfgen, tool_missing};
 
 /// moto's default account: what its GetCallerIdentity answers.
 const MOTO_ACCOUNT: &str = "123456789012";
@@ -92,41 +92,68 @@ fn write_backend_config(directory: &Path, endpoint: &str) -> std::path::PathBuf 
     path
 }
 
-/// One environment rendered by the binary, with tfgen's backend and (for
-/// prod) the guarded, tagged provider, ready to init against the emulator.
-fn prepare(environment: &str, directory: &Path, emulator: &Emulator) -> Terraform {
-    crate::support::render(environment, Format::Hcl, None, directory);
-    let key = default_state_key(environment);
-    write_blocks(
-        &directory.join("backend.tf"),
-        vec![backend_block(&S3Backend {
-            bucket: STATE_BUCKET,
-            key: &key,
-            region: REGION,
-        })],
-    );
-    if environment == "prod" {
-        let settings = ProviderSettings {
-            account_id: Some(MOTO_ACCOUNT),
-            assume_role: None,
-            tags: default_tags(environment, "aws-sagemaker-terraform-cicd", &[]),
-        };
-        // Until the stack emits it: the rendered plain provider block swapped
-        // for tfgen's guarded, tagged one, the rest of provider.tf kept.
-        let path = directory.join("provider.tf");
-        let rendered = std::fs::read_to_string(&path).unwrap();
-        let plain = "provider \"aws\" {\n  region = var.region\n}\n";
-        assert!(rendered.contains(plain), "{rendered}");
-        let guarded = render(
-            &Document::new(vec![provider_block(
-                Expr::reference("var.region"),
-                &settings,
-            )]),
-            Format::Hcl,
+/// The tfgen.hcl of the tests: both environments keep their state in the
+/// bucket the bootstrap creates, each under the key derived from its name;
+/// prod is guarded to moto's account and tagged.
+fn test_config(prod_account: &str) -> String {
+    format!(
+        r#"defaults {{
+  state {{
+    bucket = "{STATE_BUCKET}"
+    region = "{REGION}"
+  }}
+  tags = {{ Project = "sagemaker-mlops" }}
+}}
+
+environment "dev" {{}}
+
+environment "prod" {{
+  profile    = "hardened"
+  account_id = "{prod_account}"
+  tags       = {{ Owner = "ml-platform" }}
+  variables = {{
+    repository_branch     = "main"
+    artifacts_bucket_name = "sagemaker-artifacts-pipeline-18345-prod"
+  }}
+}}
+"#
+    )
+}
+
+/// Renders one environment of `config` with the binary into `directory`:
+/// the files exactly as a user gets them, the emulator nowhere in them.
+fn render_environment(config: &Path, environment: &str, directory: &Path, emulator: &Emulator) {
+    tfgen(&[
+        "--config",
+        config.to_str().unwrap(),
+        "render",
+        "--env",
+        environment,
+        "--format",
+        "hcl",
+        "--out",
+        directory.to_str().unwrap(),
+    ])
+    .run()
+    .expect(0);
+    let versions = std::fs::read_to_string(directory.join("versions.tf")).unwrap();
+    assert!(versions.contains("backend \"s3\""), "{versions}");
+    assert!(versions.contains("use_lockfile = true"), "{versions}");
+    for entry in std::fs::read_dir(directory).unwrap().flatten() {
+        let text = std::fs::read_to_string(entry.path()).unwrap();
+        assert!(
+            !text.contains(&emulator.endpoint()) && !text.contains("127.0.0.1"),
+            "{} points at the emulator",
+            entry.path().display()
         );
-        std::fs::write(&path, rendered.replace(plain, &guarded)).unwrap();
     }
-    write_override(directory, &emulator.endpoint()).unwrap();
+}
+
+/// One environment rendered by tfgen with its S3 backend, initialised
+/// against the emulator through the harness's files only.
+fn prepare(config: &Path, environment: &str, directory: &Path, emulator: &Emulator) -> Terraform {
+    render_environment(config, environment, directory, emulator);
+    write_provider_override(directory, &emulator.endpoint()).unwrap();
     let backend_config = write_backend_config(directory, &emulator.endpoint());
     let mut terraform = Terraform::new(directory);
     step(
@@ -158,7 +185,7 @@ elif operation == "delete-policy":
 /// One S3 call on the state bucket: `Some(body)`, or `None` when the
 /// object does not exist; panics on any other failure.
 fn s3(emulator: &Emulator, operation: &str, key: &str, body: &[u8]) -> Option<Vec<u8>> {
-    let python = moto_server_path().with_file_name("python");
+    let python = python_beside(&moto_server_path());
     let mut child = Command::new(&python)
         .args([
             "-c",
@@ -212,12 +239,10 @@ fn environments_apply_in_parallel_each_to_its_own_locked_state() {
     bootstrap_state_bucket(&emulator);
     let bootstrap = started.elapsed();
 
-    let names: Vec<String> = project_config()
-        .environments
-        .iter()
-        .map(|environment| environment.name.clone())
-        .collect();
-    assert_eq!(names, ["dev", "prod"]);
+    let project = tempfile::tempdir().unwrap();
+    let config = project.path().join("tfgen.hcl");
+    std::fs::write(&config, test_config(MOTO_ACCOUNT)).unwrap();
+    let names: Vec<String> = vec!["dev".into(), "prod".into()];
     let directories: Vec<tempfile::TempDir> = names
         .iter()
         .map(|name| {
@@ -230,7 +255,7 @@ fn environments_apply_in_parallel_each_to_its_own_locked_state() {
     let mut runs: Vec<Terraform> = names
         .iter()
         .zip(&directories)
-        .map(|(name, directory)| prepare(name, directory.path(), &emulator))
+        .map(|(name, directory)| prepare(&config, name, directory.path(), &emulator))
         .collect();
 
     // Both applies at once: each takes its own lock, on its own key.
@@ -332,20 +357,13 @@ fn allowed_account_ids_refuses_credentials_of_another_account() {
         .prefix("tfgen-guard-")
         .tempdir()
         .unwrap();
-    // moto's credentials belong to MOTO_ACCOUNT; the environment allows
-    // only another account, as prod's output applied with dev's credentials.
-    let settings = ProviderSettings {
-        account_id: Some("210987654321"),
-        assume_role: None,
-        tags: default_tags("prod", "aws-sagemaker-terraform-cicd", &[]),
-    };
-    write_blocks(
-        &directory.path().join("main.tf"),
-        vec![
-            provider_block(Expr::from(REGION), &settings),
-            Block::new("resource", &["aws_s3_bucket", "guarded"]).attr("bucket", "tfgen-guarded"),
-        ],
-    );
+    // moto's credentials belong to MOTO_ACCOUNT; prod allows only another
+    // account, as prod's output applied with dev's credentials. The state
+    // stays local here (write_override): the guard is what is tested.
+    let project = tempfile::tempdir().unwrap();
+    let config = project.path().join("tfgen.hcl");
+    std::fs::write(&config, test_config("210987654321")).unwrap();
+    render_environment(&config, "prod", directory.path(), &emulator);
     write_override(directory.path(), &emulator.endpoint()).unwrap();
     let mut terraform = Terraform::new(directory.path());
     step("guard: init", &emulator, terraform.init());

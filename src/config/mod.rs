@@ -20,6 +20,7 @@ use hcl_edit::structure::{Body, Structure};
 
 use crate::error::{Diagnostic, Error, Origin, Result};
 pub use crate::stack::Setting;
+use crate::stack::remote_state::{EnvironmentSettings, S3Backend};
 use crate::stack::rules::bucket_name_problems;
 use crate::stack::{Profile, StackInput, VARIABLES};
 pub use rules::StateLocation;
@@ -105,6 +106,20 @@ impl Environment {
             origin: self.origin.clone(),
             settings: self.settings.clone(),
             pipeline: self.pipeline,
+            remote: EnvironmentSettings {
+                state: self.state.as_ref().map(|state| S3Backend {
+                    bucket: state.bucket.clone(),
+                    key: state.key.clone(),
+                    region: state.region.clone(),
+                }),
+                account_id: self.account_id.as_ref().map(|account| account.id.clone()),
+                assume_role: self.assume_role.as_ref().map(|role| role.role_arn.clone()),
+                tags: self
+                    .tags
+                    .iter()
+                    .map(|tag| (tag.key.clone(), tag.value.clone()))
+                    .collect(),
+            },
         }
     }
 }

@@ -14,7 +14,7 @@ use super::StackFile;
 use super::resources::{
     AwsProvider, BucketEncryption, BucketLifecycle, BucketOwnershipControls, BucketPolicy,
     BucketPublicAccessBlock, BucketVersioning, CallerIdentity, IamPolicy, IamRole, Locals,
-    RolePolicyAttachment, S3Bucket, TerraformSettings, Variable,
+    RemoteStateBackend, RolePolicyAttachment, S3Bucket, TerraformSettings, Variable,
 };
 use super::seed::{boxed, foundation_outputs};
 use super::{Profile, StackInput, StackItem, pipeline};
@@ -43,7 +43,7 @@ pub fn items(input: &StackInput, variables: Vec<Variable>) -> Vec<Box<dyn StackI
     let outputs = foundation_outputs(&role, &policies.iter().collect::<Vec<_>>());
     let mut items: Vec<Box<dyn StackItem>> = vec![
         boxed(TerraformSettings),
-        boxed(AwsProvider::reference()),
+        boxed(AwsProvider::for_input(input, &variables)),
         boxed(CallerIdentity { name: "current" }),
         boxed(Locals {
             file: StackFile::PROVIDER,
@@ -53,6 +53,7 @@ pub fn items(input: &StackInput, variables: Vec<Variable>) -> Vec<Box<dyn StackI
             )],
         }),
     ];
+    items.extend(RemoteStateBackend::for_input(input).map(boxed));
     items.extend(variables.into_iter().map(boxed));
     let protections = bucket_protections(&bucket);
     items.push(boxed(bucket));

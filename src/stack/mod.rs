@@ -95,6 +95,8 @@ pub struct StackInput {
     /// Whether the MLOps pipeline (repositories, builds, pipelines, the
     /// model-approval trigger) is built around the foundation.
     pub pipeline: bool,
+    /// Remote state, account guard, role and tags; empty renders as before.
+    pub remote: remote_state::EnvironmentSettings,
 }
 
 /// A variable value set for an environment, with where it was set.

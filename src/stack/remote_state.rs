@@ -17,22 +17,41 @@ pub const MANAGED_BY_TAG: (&str, &str) = ("ManagedBy", "tfgen");
 
 /// The S3 object holding one environment's state.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct S3Backend<'a> {
-    pub bucket: &'a str,
-    pub key: &'a str,
-    pub region: &'a str,
+pub struct S3Backend {
+    pub bucket: String,
+    pub key: String,
+    pub region: String,
+}
+
+/// What an environment sets for running at scale: where its state lives,
+/// which account it may touch, the role to assume, its own tags. The
+/// default (nothing set) renders exactly as a stack without them.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct EnvironmentSettings {
+    pub state: Option<S3Backend>,
+    pub account_id: Option<String>,
+    pub assume_role: Option<String>,
+    /// `defaults.tags` merged with the environment's own, in order.
+    pub tags: Vec<(String, String)>,
+}
+
+impl EnvironmentSettings {
+    /// True when the environment opted into none of it.
+    pub fn is_empty(&self) -> bool {
+        self == &EnvironmentSettings::default()
+    }
 }
 
 /// `terraform { backend "s3" { ... } }`, locked by Terraform's own lock
 /// object next to the state (`use_lockfile`, Terraform ≥ 1.10) rather than
 /// a DynamoDB table, which Terraform 1.11 deprecates; the state is encrypted
 /// at rest since it holds every attribute of every resource.
-pub fn backend_block(backend: &S3Backend<'_>) -> Block {
+pub fn backend_block(backend: &S3Backend) -> Block {
     Block::new("terraform", &[]).block(
         Block::new("backend", &["s3"])
-            .attr("bucket", backend.bucket)
-            .attr("key", backend.key)
-            .attr("region", backend.region)
+            .attr("bucket", backend.bucket.as_str())
+            .attr("key", backend.key.as_str())
+            .attr("region", backend.region.as_str())
             .attr("encrypt", true)
             .attr("use_lockfile", true),
     )
@@ -40,11 +59,11 @@ pub fn backend_block(backend: &S3Backend<'_>) -> Block {
 
 /// How the environment's AWS provider is guarded and what it tags.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ProviderSettings<'a> {
+pub struct ProviderSettings {
     /// The only account the provider may act in (`allowed_account_ids`).
-    pub account_id: Option<&'a str>,
+    pub account_id: Option<String>,
     /// The role Terraform assumes (`assume_role { role_arn }`).
-    pub assume_role: Option<&'a str>,
+    pub assume_role: Option<String>,
     /// Every resource's tags, from [`default_tags`].
     pub tags: Vec<(String, String)>,
 }
@@ -54,7 +73,7 @@ pub struct ProviderSettings<'a> {
 pub fn default_tags(
     environment: &str,
     project: &str,
-    user_tags: &[(&str, &str)],
+    user_tags: &[(String, String)],
 ) -> Vec<(String, String)> {
     let mut tags: Vec<(String, String)> = [
         ("Environment", environment),
@@ -66,8 +85,8 @@ pub fn default_tags(
     .collect();
     for (key, value) in user_tags {
         match tags.iter_mut().find(|(existing, _)| existing == key) {
-            Some(tag) => tag.1 = value.to_string(),
-            None => tags.push((key.to_string(), value.to_string())),
+            Some(tag) => tag.1 = value.clone(),
+            None => tags.push((key.clone(), value.clone())),
         }
     }
     tags
@@ -75,13 +94,17 @@ pub fn default_tags(
 
 /// `provider "aws" { ... }` with `region`, the account guard, the role and
 /// `default_tags`.
-pub fn provider_block(region: Expr, settings: &ProviderSettings<'_>) -> Block {
+pub fn provider_block(region: Expr, settings: &ProviderSettings) -> Block {
     let mut provider = Block::new("provider", &["aws"]).attr("region", region);
-    if let Some(account_id) = settings.account_id {
-        provider = provider.attr("allowed_account_ids", Expr::list([Expr::from(account_id)]));
+    if let Some(account_id) = &settings.account_id {
+        provider = provider.attr(
+            "allowed_account_ids",
+            Expr::list([Expr::from(account_id.as_str())]),
+        );
     }
-    if let Some(role_arn) = settings.assume_role {
-        provider = provider.block(Block::new("assume_role", &[]).attr("role_arn", role_arn));
+    if let Some(role_arn) = &settings.assume_role {
+        provider =
+            provider.block(Block::new("assume_role", &[]).attr("role_arn", role_arn.as_str()));
     }
     if !settings.tags.is_empty() {
         let tags = Expr::object(
@@ -95,9 +118,11 @@ pub fn provider_block(region: Expr, settings: &ProviderSettings<'_>) -> Block {
     provider
 }
 
-/// The directory, under the output root, of an account's bootstrap module.
-pub fn state_bucket_directory(account: &str) -> String {
-    format!("_state/{account}")
+/// The directory, under the output root, of a state bucket's bootstrap
+/// module: named by the bucket, which one module creates, since one bucket
+/// may hold the state of environments in several accounts.
+pub fn state_bucket_directory(bucket: &str) -> String {
+    format!("_state/{bucket}")
 }
 
 /// The resource label of the state bucket in its bootstrap module.
@@ -124,7 +149,7 @@ pub fn state_bucket_module(
     let provider = provider_block(
         Expr::from(region),
         &ProviderSettings {
-            account_id,
+            account_id: account_id.map(str::to_string),
             assume_role: None,
             tags: vec![
                 ("Purpose".into(), "terraform-state".into()),

@@ -7,8 +7,8 @@
 //! compare this data with the fixture statement by statement.
 
 use super::resources::{
-    AwsProvider, IamPolicy, IamRole, Output, RolePolicyAttachment, S3Bucket, TerraformSettings,
-    Variable,
+    AwsProvider, IamPolicy, IamRole, Output, RemoteStateBackend, RolePolicyAttachment, S3Bucket,
+    TerraformSettings, Variable,
 };
 use super::{Profile, StackInput, StackItem, pipeline};
 use crate::policy::{PolicyDocument, Statement, many, one};
@@ -22,8 +22,9 @@ pub fn items(input: &StackInput, variables: Vec<Variable>) -> Vec<Box<dyn StackI
     let outputs = foundation_outputs(&role, &[&policy]);
     let mut items: Vec<Box<dyn StackItem>> = vec![
         Box::new(TerraformSettings),
-        Box::new(AwsProvider::reference()),
+        Box::new(AwsProvider::for_input(input, &variables)),
     ];
+    items.extend(RemoteStateBackend::for_input(input).map(boxed));
     items.extend(variables.into_iter().map(boxed));
     items.extend([
         boxed(S3Bucket::reference()),

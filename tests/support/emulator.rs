@@ -245,8 +245,30 @@ impl Drop for Emulator {
 /// - `skip_metadata_api_check`: never ask the EC2 metadata address;
 /// - `max_retries = 2`: moto does not throttle, so retries only prolong the
 ///   failure when the emulator is gone (from ~30 s to ~10 s per command).
+///
+/// The state stays local (a `backend "local"` override replaces any backend
+/// the output declares), so no test reaches a real state bucket; a test of
+/// the S3 backend itself uses [`write_provider_override`].
 pub fn write_override(dir: &Path, endpoint: &str) -> std::io::Result<()> {
-    let override_json = json!({
+    let mut override_json = provider_override(endpoint);
+    override_json["terraform"] = json!({ "backend": { "local": {} } });
+    write_json(dir, &override_json)
+}
+
+/// [`write_override`] without the local backend: the output's own backend
+/// stays, for a test that points it at the emulator itself.
+pub fn write_provider_override(dir: &Path, endpoint: &str) -> std::io::Result<()> {
+    write_json(dir, &provider_override(endpoint))
+}
+
+fn write_json(dir: &Path, value: &Value) -> std::io::Result<()> {
+    let mut text = serde_json::to_string_pretty(value)?;
+    text.push('\n');
+    std::fs::write(dir.join(OVERRIDE_FILE), text)
+}
+
+fn provider_override(endpoint: &str) -> Value {
+    json!({
         "provider": {
             "aws": {
                 "access_key": "test",
@@ -267,10 +289,7 @@ pub fn write_override(dir: &Path, endpoint: &str) -> std::io::Result<()> {
                 },
             }
         }
-    });
-    let mut text = serde_json::to_string_pretty(&override_json)?;
-    text.push('\n');
-    std::fs::write(dir.join(OVERRIDE_FILE), text)
+    })
 }
 
 /// The python that has moto and boto3: the one beside `moto_server` in its

@@ -11,3 +11,13 @@ terraform {
     }
   }
 }
+
+terraform {
+  backend "s3" {
+    bucket       = "sagemaker-mlops-tfstate-123456789012"
+    key          = "prod/terraform.tfstate"
+    region       = "us-east-1"
+    encrypt      = true
+    use_lockfile = true
+  }
+}

@@ -11,9 +11,9 @@ fn hcl(blocks: Vec<Block>) -> String {
 #[test]
 fn backend_is_s3_with_the_native_lock_file() {
     let backend = S3Backend {
-        bucket: "example-tfstate",
-        key: "prod/terraform.tfstate",
-        region: "us-east-1",
+        bucket: "example-tfstate".into(),
+        key: "prod/terraform.tfstate".into(),
+        region: "us-east-1".into(),
     };
     assert_eq!(
         hcl(vec![backend_block(&backend)]),
@@ -27,7 +27,10 @@ fn default_tags_name_the_environment_project_and_tfgen() {
         default_tags(
             "prod",
             "aws-sagemaker-terraform-cicd",
-            &[("Project", "mlops"), ("Owner", "ml-platform")]
+            &[
+                ("Project".into(), "mlops".into()),
+                ("Owner".into(), "ml-platform".into())
+            ]
         ),
         [
             ("Environment".to_string(), "prod".to_string()),
@@ -41,8 +44,8 @@ fn default_tags_name_the_environment_project_and_tfgen() {
 #[test]
 fn provider_guards_the_account_assumes_the_role_and_tags() {
     let settings = ProviderSettings {
-        account_id: Some("123456789012"),
-        assume_role: Some("arn:aws:iam::123456789012:role/terraform"),
+        account_id: Some("123456789012".into()),
+        assume_role: Some("arn:aws:iam::123456789012:role/terraform".into()),
         tags: default_tags("prod", "p", &[]),
     };
     assert_eq!(

@@ -1,19 +1,52 @@
-//! `provider "aws"`: the region every resource is created in.
+//! `provider "aws"`: the region every resource is created in and, for an
+//! environment that sets them, the account guard, the role to assume and
+//! the tags every resource carries.
 
 use crate::model::{Block, Expr};
-use crate::stack::{Address, StackFile, StackItem};
+use crate::stack::remote_state::{ProviderSettings, default_tags, provider_block};
+use crate::stack::{Address, StackFile, StackInput, StackItem, Variable};
+
+fn project_name(variables: &[Variable]) -> &str {
+    variables
+        .iter()
+        .find(|variable| variable.spec.name == "project_name")
+        .map_or("", |variable| variable.value.as_str())
+}
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct AwsProvider {
     pub region: Expr,
+    pub settings: ProviderSettings,
 }
 
 impl AwsProvider {
-    /// The region from `var.region`.
+    /// The region from `var.region`, nothing else.
     pub fn reference() -> Self {
         AwsProvider {
             region: Expr::reference("var.region"),
+            settings: ProviderSettings {
+                account_id: None,
+                assume_role: None,
+                tags: Vec::new(),
+            },
         }
+    }
+
+    /// The reference provider, plus what the environment sets; an
+    /// environment that sets none of it gets exactly the reference.
+    /// `Project` is the `project_name` variable's value unless a tag sets it.
+    pub fn for_input(input: &StackInput, variables: &[Variable]) -> Self {
+        let mut provider = AwsProvider::reference();
+        let remote = &input.remote;
+        if remote.is_empty() {
+            return provider;
+        }
+        provider.settings = ProviderSettings {
+            account_id: remote.account_id.clone(),
+            assume_role: remote.assume_role.clone(),
+            tags: default_tags(&input.environment, project_name(variables), &remote.tags),
+        };
+        provider
     }
 }
 
@@ -27,6 +60,6 @@ impl StackItem for AwsProvider {
     }
 
     fn blocks(&self) -> Vec<Block> {
-        vec![Block::new("provider", &["aws"]).attr("region", self.region.clone())]
+        vec![provider_block(self.region.clone(), &self.settings)]
     }
 }

@@ -115,6 +115,7 @@ mod tests {
                 })
                 .collect(),
             pipeline: true,
+            remote: Default::default(),
         })
     }
 

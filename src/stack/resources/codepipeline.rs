@@ -219,6 +219,7 @@ mod tests {
             origin: crate::error::Origin::BuiltIn("test".into()),
             settings: Vec::new(),
             pipeline: false,
+            remote: Default::default(),
         });
         let pipeline = CodePipeline {
             label: "ci".into(),
