@@ -19,6 +19,6 @@ mod workflow; // every tfgen command of the CI workflow and pre-commit hooks run
 mod apply; // terraform apply / plan / destroy against moto, per environment and format
 mod checkov; // checkov on the hardened profile
 mod emulator_patches; // each moto defect the emulator launcher corrects: still there, and fixed
-mod parliament; // parliament next to tfgen lint on the seed policy
 mod environments; // remote state, locks and the account guard, against moto
+mod parliament; // parliament next to tfgen lint on the seed policy
 mod plan; // terraform plan: HCL = JSON, seed = the reference
