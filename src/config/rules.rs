@@ -16,8 +16,6 @@ pub type Problem = (&'static str, String, &'static str);
 pub const TAG_KEY_MAX: usize = 128;
 /// The longest tag value AWS accepts.
 pub const TAG_VALUE_MAX: usize = 256;
-/// The longest CodeCommit repository name.
-pub const REPOSITORY_NAME_MAX: usize = 100;
 /// The longest SageMaker project name.
 pub const PROJECT_NAME_MAX: usize = 32;
 /// The longest SageMaker project ID.
@@ -206,41 +204,6 @@ fn tag_charset_problem(what: &str, text: &str) -> Option<Problem> {
     ))
 }
 
-/// CodeCommit repository names: 1 to 100 of letters, digits, `.`, `_` and
-/// `-` (the API pattern `[\w\.-]+`), not ending in `.git`.
-pub fn repository_name_problem(name: &str) -> Option<Problem> {
-    let length = name.chars().count();
-    if !(1..=REPOSITORY_NAME_MAX).contains(&length) {
-        return Some((
-            "codecommit-repository-name-length",
-            format!(
-                "repository name \"{name}\" is {length} characters long; CodeCommit allows 1 to {REPOSITORY_NAME_MAX}"
-            ),
-            "choose a name of 1 to 100 characters",
-        ));
-    }
-    if let Some(bad) = name
-        .chars()
-        .find(|c| !(c.is_ascii_alphanumeric() || "._-".contains(*c)))
-    {
-        return Some((
-            "codecommit-repository-name-charset",
-            format!(
-                "repository name \"{name}\" contains {bad:?}; CodeCommit allows letters, digits, '.', '_' and '-'"
-            ),
-            "use letters, digits, '.', '_' and '-' only",
-        ));
-    }
-    if name.ends_with(".git") {
-        return Some((
-            "codecommit-repository-name-suffix",
-            format!("repository name \"{name}\" ends with \".git\", which CodeCommit forbids"),
-            "drop the .git suffix",
-        ));
-    }
-    None
-}
-
 /// SageMaker project names (CreateProject `ProjectName`): 1 to 32 letters
 /// and digits, with hyphens only between them (`[a-zA-Z0-9](-*[a-zA-Z0-9]){0,31}`).
 pub fn project_name_problem(name: &str) -> Option<Problem> {
@@ -285,7 +248,6 @@ fn hyphenated_alphanumeric_problem(
 pub fn variable_problem(variable: &str, value: &str) -> Option<Problem> {
     match variable {
         "region" => region_problem(value),
-        "build_repository_name" | "deploy_repository_name" => repository_name_problem(value),
         "project_name" => project_name_problem(value),
         "project_id" => project_id_problem(value),
         _ => None,

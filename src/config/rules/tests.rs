@@ -168,43 +168,6 @@ fn tag_value_length() {
 }
 
 #[test]
-fn repository_name_length() {
-    assert_eq!(repository_name_problem(&"r".repeat(100)), None);
-    assert_eq!(
-        message(repository_name_problem("")),
-        (
-            "codecommit-repository-name-length",
-            "repository name \"\" is 0 characters long; CodeCommit allows 1 to 100".into()
-        )
-    );
-    assert!(repository_name_problem(&"r".repeat(101)).is_some());
-}
-
-#[test]
-fn repository_name_characters() {
-    assert_eq!(repository_name_problem("Model_Build.pipeline-1"), None);
-    assert_eq!(
-        message(repository_name_problem("model build")),
-        (
-            "codecommit-repository-name-charset",
-            "repository name \"model build\" contains ' '; CodeCommit allows letters, digits, '.', '_' and '-'".into()
-        )
-    );
-}
-
-#[test]
-fn repository_name_git_suffix() {
-    assert_eq!(
-        message(repository_name_problem("model-build.git")),
-        (
-            "codecommit-repository-name-suffix",
-            "repository name \"model-build.git\" ends with \".git\", which CodeCommit forbids"
-                .into()
-        )
-    );
-}
-
-#[test]
 fn project_name_follows_sagemaker_rules() {
     assert_eq!(project_name_problem("aws-sagemaker-terraform-cicd"), None);
     assert_eq!(
@@ -237,12 +200,9 @@ fn project_id_follows_sagemaker_rules() {
 #[test]
 fn variables_are_checked_by_what_they_name() {
     assert_eq!(variable_problem("region", "*").unwrap().0, "config-region");
-    assert_eq!(
-        variable_problem("deploy_repository_name", "x.git")
-            .unwrap()
-            .0,
-        "codecommit-repository-name-suffix"
-    );
+    // Repository names are the CodeCommit repository's own rule
+    // (stack::resources::codecommit_repository), checked where it exists.
+    assert_eq!(variable_problem("deploy_repository_name", "x.git"), None);
     assert_eq!(
         variable_problem("project_id", "a_b").unwrap().0,
         "sagemaker-project-id"
