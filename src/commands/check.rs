@@ -17,14 +17,16 @@ use std::path::{Path, PathBuf};
 
 use similar::{Algorithm, TextDiff};
 
-use super::{Outcome, Report, build_valid, select};
+use super::{Outcome, Report};
 use crate::cli::CheckArgs;
 use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::generated::{
     GeneratedFile, environment_tree, is_generated, owned_in_tree, regenerate_all_command,
 };
+use crate::stack::Stack;
 use crate::terminal::{display_path, escape_controls};
+use crate::validate::validate_config;
 
 /// The most lines of unified diff shown for one file.
 pub const MAX_DIFF_LINES: usize = 200;
@@ -39,12 +41,12 @@ const TERRAFORM_WORKING_DATA: [&str; 5] = [
 ];
 
 pub fn run(config: &Config, args: &CheckArgs, colour: bool) -> Result<Report> {
-    let stacks = build_valid(config, select(config, None)?)?;
+    validate_config(config)?;
     let mut drift = Vec::new();
     let mut wanted = BTreeSet::new();
-    // One environment at a time: rendered, compared, dropped.
-    for (environment, stack) in &stacks {
-        let expected = environment_tree(config, environment, stack);
+    // One environment at a time: built, rendered, compared, dropped.
+    for environment in &config.environments {
+        let expected = environment_tree(config, environment, &Stack::build(environment));
         drift.extend(compare(&args.out, &expected)?);
         wanted.extend(expected.into_iter().map(|file| args.out.join(file.path)));
     }

@@ -16,17 +16,23 @@ use crate::generated::{
     HeaderContext, config_argument, environment_tree, header, split_files, write_module, write_tree,
 };
 use crate::render::{Format, render};
+use crate::stack::Stack;
+use crate::validate::validate_config;
 
 pub fn run(config: &Config, args: &RenderArgs) -> Result<Report> {
-    let stacks = build_valid(config, select(config, None)?)?;
     if args.all {
+        validate_config(config)?;
         let root = args.out.as_deref().unwrap_or(Path::new("out"));
-        let environments = stacks
+        // Built again one at a time, so a large tfgen.hcl never holds every
+        // stack at once.
+        let environments = config
+            .environments
             .iter()
-            .map(|(environment, stack)| environment_tree(config, environment, stack));
+            .map(|environment| environment_tree(config, environment, &Stack::build(environment)));
         write_tree(root, environments)?;
         return Ok(Report::success(String::new()));
     }
+    let stacks = build_valid(config, select(config, None)?)?;
     let name = args.env.as_deref().unwrap_or("dev");
     let environment = config.environment(name)?;
     let format = args.format.unwrap_or(Format::Json);

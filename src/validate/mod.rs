@@ -8,7 +8,7 @@
 
 use crate::config::rules::{IamNames, iam_name_collisions};
 use crate::config::{Config, Environment};
-use crate::error::{Diagnostic, Error, Result};
+use crate::error::{Diagnostic, Error, Origin, Result};
 use crate::policy::{PolicyDocument, PolicyKind, VERSION};
 use crate::render::jsonencode::jsonencode;
 use crate::stack::resources::{IamPolicy, IamRole, S3Bucket};
@@ -26,24 +26,52 @@ pub const TRUST_POLICY_MAX: usize = 2048;
 /// Bucket policy size, in bytes.
 pub const BUCKET_POLICY_MAX: usize = 20480;
 
-/// Builds the stack of each environment and checks it; every problem of
-/// every environment is reported together, and nothing is returned unless
-/// all of them are valid.
+/// Checks every environment of `config` (each stack's own rules, then the
+/// rules across environments), then builds the stacks of `environments`
+/// and checks those too (an environment rendered under another profile is
+/// not in `config`). Every problem is reported together; nothing is
+/// returned unless all of them are valid.
 pub fn build_valid<'a>(
     config: &Config,
     environments: Vec<&'a Environment>,
 ) -> Result<Vec<(&'a Environment, Stack)>> {
+    validate_config(config)?;
     let stacks: Vec<(&Environment, Stack)> = environments
         .into_iter()
         .map(|environment| (environment, Stack::build(environment)))
         .collect();
-    let mut problems = Vec::new();
-    for (_, stack) in &stacks {
-        problems.extend(validate(stack));
-    }
-    problems.extend(validate_across(config, &stacks));
+    let problems: Vec<Diagnostic> = stacks
+        .iter()
+        // Those of `config` are checked already; a borrowed one lies in its list.
+        .filter(|(environment, _)| {
+            !config
+                .environments
+                .as_ptr_range()
+                .contains(&(*environment as *const Environment))
+        })
+        .flat_map(|(_, stack)| validate(stack))
+        .collect();
     if problems.is_empty() {
         Ok(stacks)
+    } else {
+        Err(Error::Invalid(problems))
+    }
+}
+
+/// Checks every environment of `config`. Stacks are built and checked one
+/// at a time and dropped; only what the rules across environments need is
+/// kept ([`SharedNames`]), so memory does not grow with whole stacks.
+pub fn validate_config(config: &Config) -> Result<()> {
+    let mut problems = Vec::new();
+    let mut shared = Vec::with_capacity(config.environments.len());
+    for environment in &config.environments {
+        let stack = Stack::build(environment);
+        problems.extend(validate(&stack));
+        shared.push(SharedNames::of(environment, &stack));
+    }
+    problems.extend(validate_across(&shared));
+    if problems.is_empty() {
+        Ok(())
     } else {
         Err(Error::Invalid(problems))
     }
@@ -62,64 +90,77 @@ pub fn validate(stack: &Stack) -> Vec<Diagnostic> {
     checks.into_problems()
 }
 
+/// The names of one environment that others must not reuse: its bucket
+/// names (global) and IAM names (unique per account), resolved, each with
+/// its field and origin.
+pub struct SharedNames {
+    pub environment: String,
+    pub account_id: Option<String>,
+    pub buckets: Vec<(String, String, Origin)>,
+    pub iam: Vec<(String, String, Origin)>,
+}
+
+impl SharedNames {
+    pub fn of(environment: &Environment, stack: &Stack) -> SharedNames {
+        let checks = Checks::new(stack);
+        let resolved = |address: String, expr: &crate::model::Expr| {
+            stack
+                .evaluate(expr)
+                .map(|value| (address, value, checks.origin_of(expr)))
+        };
+        let buckets = stack
+            .items_of::<S3Bucket>()
+            .filter_map(|bucket| resolved(format!("{}.bucket", bucket.address()), &bucket.bucket))
+            .collect();
+        let roles = stack
+            .items_of::<IamRole>()
+            .filter_map(|role| resolved(format!("{}.name", StackItem::address(role)), &role.name));
+        let policies = stack.items_of::<IamPolicy>().filter_map(|policy| {
+            resolved(format!("{}.name", StackItem::address(policy)), &policy.name)
+        });
+        SharedNames {
+            environment: environment.name.clone(),
+            account_id: environment
+                .account_id
+                .as_ref()
+                .map(|account| account.id.clone()),
+            buckets,
+            iam: roles.chain(policies).collect(),
+        }
+    }
+}
+
 /// Checks what environments must not share: S3 bucket names are global,
 /// IAM names are unique per account.
-pub fn validate_across(_config: &Config, stacks: &[(&Environment, Stack)]) -> Vec<Diagnostic> {
+pub fn validate_across(environments: &[SharedNames]) -> Vec<Diagnostic> {
     let mut problems = Vec::new();
-    let mut seen: Vec<(&str, String)> = Vec::new();
-    for (environment, stack) in stacks {
-        let checks = Checks::new(stack);
-        for bucket in stack.items_of::<S3Bucket>() {
-            let Some(name) = stack.evaluate(&bucket.bucket) else {
-                continue;
-            };
-            if let Some((first, _)) = seen.iter().find(|(_, seen_name)| *seen_name == name) {
+    let mut seen: std::collections::HashMap<&str, &str> = std::collections::HashMap::new();
+    for environment in environments {
+        for (field, name, origin) in &environment.buckets {
+            if let Some(first) = seen.get(name.as_str()) {
                 problems.push(Diagnostic {
                     rule: "s3-bucket-name-unique",
-                    origin: checks.origin_of(&bucket.bucket),
-                    environment: Some(environment.name.clone()),
-                    field: Some(format!("{}.bucket", bucket.address())),
+                    origin: origin.clone(),
+                    environment: Some(environment.environment.clone()),
+                    field: Some(field.clone()),
                     message: format!("bucket name \"{name}\" is also used by environment \"{first}\""),
                     help: "S3 bucket names are global: give each environment its own artifacts_bucket_name".into(),
                 });
             } else {
-                seen.push((&environment.name, name));
+                seen.insert(name, &environment.environment);
             }
         }
     }
-    problems.extend(iam_name_collisions(&iam_names(stacks)));
-    problems
-}
-
-/// The IAM role and policy names each environment creates, resolved, for
-/// the account-wide uniqueness rule.
-fn iam_names<'a>(stacks: &'a [(&Environment, Stack)]) -> Vec<IamNames<'a>> {
-    stacks
+    let iam: Vec<IamNames<'_>> = environments
         .iter()
-        .map(|(environment, stack)| {
-            let checks = Checks::new(stack);
-            let mut names = Vec::new();
-            let roles = stack
-                .items_of::<IamRole>()
-                .map(|role| (StackItem::address(role).to_string(), &role.name));
-            let policies = stack
-                .items_of::<IamPolicy>()
-                .map(|policy| (StackItem::address(policy).to_string(), &policy.name));
-            for (address, name) in roles.chain(policies) {
-                if let Some(value) = stack.evaluate(name) {
-                    names.push((format!("{address}.name"), value, checks.origin_of(name)));
-                }
-            }
-            IamNames {
-                environment: &environment.name,
-                account_id: environment
-                    .account_id
-                    .as_ref()
-                    .map(|account| account.id.as_str()),
-                names,
-            }
+        .map(|environment| IamNames {
+            environment: &environment.environment,
+            account_id: environment.account_id.as_deref(),
+            names: environment.iam.clone(),
         })
-        .collect()
+        .collect();
+    problems.extend(iam_name_collisions(&iam));
+    problems
 }
 
 /// A policy document's size against its limit, for `tfgen validate`.

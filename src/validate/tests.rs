@@ -154,12 +154,14 @@ fn bucket_name_suffix() {
 
 #[test]
 fn bucket_name_unique_across_environments() {
-    let config = Config::built_in();
     let dev = environment(&[]);
     let mut qa = environment(&[]);
     qa.name = "qa".into();
-    let stacks = vec![(&dev, Stack::build(&dev)), (&qa, Stack::build(&qa))];
-    let found: Vec<String> = validate_across(&config, &stacks)
+    let shared = [
+        SharedNames::of(&dev, &Stack::build(&dev)),
+        SharedNames::of(&qa, &Stack::build(&qa)),
+    ];
+    let found: Vec<String> = validate_across(&shared)
         .iter()
         .map(ToString::to_string)
         .collect();
