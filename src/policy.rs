@@ -41,6 +41,9 @@ pub enum Effect {
 /// document read back from disk can be represented, and rejected, as it is.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Statement {
+    /// Why the statement is as it is (a `*` AWS imposes, a name AWS
+    /// assigns): a comment line above it in HCL; JSON has no comments.
+    pub comment: Option<String>,
     pub sid: Option<String>,
     pub effect: Option<Effect>,
     pub principal: Option<Principals>,
@@ -149,6 +152,7 @@ pub fn statement_label(position: usize, sid: Option<&str>) -> String {
 impl Statement {
     fn with_effect(effect: Effect) -> Self {
         Statement {
+            comment: None,
             sid: None,
             effect: Some(effect),
             principal: None,
@@ -164,6 +168,11 @@ impl Statement {
 
     pub fn deny() -> Self {
         Statement::with_effect(Effect::Deny)
+    }
+
+    pub fn comment(mut self, text: &str) -> Self {
+        self.comment = Some(text.to_string());
+        self
     }
 
     pub fn sid(mut self, sid: &str) -> Self {
@@ -312,7 +321,13 @@ impl PolicyDocument {
         if let Some(version) = &self.version {
             entries.push(("Version".to_string(), Expr::from(version.as_str())));
         }
-        let statements = self.statements.iter().map(Statement::to_expr);
+        let statements = self
+            .statements
+            .iter()
+            .map(|statement| match &statement.comment {
+                Some(comment) => Expr::commented(comment, statement.to_expr()),
+                None => statement.to_expr(),
+            });
         entries.push(("Statement".to_string(), Expr::List(statements.collect())));
         Expr::Object(entries)
     }
@@ -407,6 +422,7 @@ fn statement_from_json(value: &Value) -> Result<Statement, String> {
         }
     }
     Ok(Statement {
+        comment: None,
         sid: text("Sid")?,
         effect,
         principal,

@@ -128,6 +128,7 @@ fn to_json(value: &Expr) -> Value {
         Expr::Template(_) | Expr::Reference(_) | Expr::Call(..) => {
             Value::String(template_text(value))
         }
+        Expr::Commented(_, value) => to_json(value),
     }
 }
 

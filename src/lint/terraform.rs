@@ -272,6 +272,7 @@ fn policy_document_data(block: &Block) -> PolicyDocument {
                 _ => Effect::Allow,
             };
             Statement {
+                comment: None,
                 sid: body
                     .attribute("sid")
                     .and_then(Expr::as_literal)

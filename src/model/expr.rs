@@ -6,6 +6,9 @@
 
 use serde_json::Number;
 
+/// The longest line [`Expr::commented`] writes, not counting the `#`.
+pub const COMMENT_WIDTH: usize = 72;
+
 #[derive(Debug, Clone, PartialEq)]
 pub enum Expr {
     Null,
@@ -22,6 +25,12 @@ pub enum Expr {
     List(Vec<Expr>),
     /// An object constructor; keys keep their order.
     Object(Vec<(ObjectKey, Expr)>),
+    /// A value with comment lines that stand above it where it is an item of
+    /// a list or the value of an object entry (why an IAM statement grants
+    /// `*`). The HCL printer writes them; JSON has no comments, so the JSON
+    /// printer and `jsonencode` see only the value, and so does everything
+    /// that evaluates. Each line holds the text after `#`, verbatim.
+    Commented(Vec<String>, Box<Expr>),
 }
 
 /// An object key. Keys are always literal strings in what tfgen generates.
@@ -100,9 +109,67 @@ impl Expr {
         Expr::List(items.into_iter().collect())
     }
 
+    /// `value` with a prose comment above it (`# text`), broken into lines
+    /// of at most [`COMMENT_WIDTH`] characters at spaces.
+    pub fn commented(text: &str, value: Expr) -> Expr {
+        let mut lines: Vec<String> = Vec::new();
+        for word in text.split_whitespace() {
+            match lines.last_mut() {
+                Some(line) if line.len() + 1 + word.len() <= COMMENT_WIDTH => {
+                    line.push(' ');
+                    line.push_str(word);
+                }
+                _ => lines.push(format!(" {word}")),
+            }
+        }
+        Expr::Commented(lines, Box::new(value))
+    }
+
+    /// The value without its comments, at this level.
+    pub fn uncommented(&self) -> &Expr {
+        match self {
+            Expr::Commented(_, value) => value.uncommented(),
+            value => value,
+        }
+    }
+
+    /// The expression with every comment removed, at every depth: what
+    /// reading a rendered file back gives, and what `diff` compares.
+    pub fn without_comments(&self) -> Expr {
+        match self {
+            Expr::Commented(_, value) => value.without_comments(),
+            Expr::Call(name, args) => Expr::Call(
+                name.clone(),
+                args.iter().map(Expr::without_comments).collect(),
+            ),
+            Expr::List(items) => Expr::List(items.iter().map(Expr::without_comments).collect()),
+            Expr::Object(entries) => Expr::Object(
+                entries
+                    .iter()
+                    .map(|(key, value)| (key.clone(), value.without_comments()))
+                    .collect(),
+            ),
+            Expr::Template(parts) => Expr::Template(
+                parts
+                    .iter()
+                    .map(|part| match part {
+                        TemplatePart::Interpolation(inner) => {
+                            TemplatePart::Interpolation(inner.without_comments())
+                        }
+                        literal => literal.clone(),
+                    })
+                    .collect(),
+            ),
+            Expr::Null | Expr::Bool(_) | Expr::Number(_) | Expr::String(_) | Expr::Reference(_) => {
+                self.clone()
+            }
+        }
+    }
+
     pub fn as_literal(&self) -> Option<&str> {
         match self {
             Expr::String(text) => Some(text),
+            Expr::Commented(_, value) => value.as_literal(),
             _ => None,
         }
     }
@@ -115,6 +182,7 @@ impl Expr {
             Expr::Template(_) | Expr::Reference(_) | Expr::Call(..) => false,
             Expr::List(items) => items.iter().all(Expr::is_constant),
             Expr::Object(entries) => entries.iter().all(|(_, value)| value.is_constant()),
+            Expr::Commented(_, value) => value.is_constant(),
         }
     }
 
@@ -137,6 +205,7 @@ impl Expr {
                 }
                 Some(out)
             }
+            Expr::Commented(_, value) => value.evaluate_string(resolve),
             _ => None,
         }
     }
@@ -162,6 +231,9 @@ impl Expr {
                     .map(|(key, value)| (key.clone(), value.substitute(resolve)))
                     .collect(),
             ),
+            Expr::Commented(comments, value) => {
+                Expr::Commented(comments.clone(), Box::new(value.substitute(resolve)))
+            }
             Expr::Null | Expr::Bool(_) | Expr::Number(_) | Expr::String(_) => self.clone(),
         }
     }
@@ -193,6 +265,7 @@ impl Expr {
                     value.collect_references(found);
                 }
             }
+            Expr::Commented(_, value) => value.collect_references(found),
             Expr::Null | Expr::Bool(_) | Expr::Number(_) | Expr::String(_) => {}
         }
     }

@@ -269,6 +269,8 @@ fn item_name(item: &BodyItem) -> &str {
 /// One expression in canonical form (see [`normalize`]).
 pub fn normalize_expr(expr: &Expr) -> Expr {
     match expr {
+        // Comments are not compared: a model with them equals its file read back.
+        Expr::Commented(_, value) => normalize_expr(value),
         Expr::Null | Expr::Bool(_) | Expr::Number(_) | Expr::String(_) | Expr::Reference(_) => {
             expr.clone()
         }

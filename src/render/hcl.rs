@@ -189,8 +189,8 @@ impl Printer {
                     .iter()
                     .map(|(key, value)| Assignment {
                         key: object_key(key),
-                        value,
-                        comments: Vec::new(),
+                        value: value.uncommented(),
+                        comments: comments_of(value),
                     })
                     .collect();
                 self.assignments(&assignments, depth + INDENT);
@@ -200,6 +200,10 @@ impl Printer {
             Expr::List(items) if !items.is_empty() => {
                 self.out.push_str("[\n");
                 for item in items {
+                    for line in comments_of(item) {
+                        self.comment(line, depth + INDENT);
+                    }
+                    let item = item.uncommented();
                     self.indent(depth + INDENT);
                     match fits_inline(item, depth + INDENT, 1) {
                         Some(text) => self.out.push_str(&text),
@@ -227,6 +231,17 @@ impl Printer {
             _ => self.out.push_str(&inline(expr).unwrap_or_default()),
         }
     }
+}
+
+/// The comment lines of a value, outermost first.
+fn comments_of(expr: &Expr) -> Vec<&str> {
+    let mut lines = Vec::new();
+    let mut current = expr;
+    while let Expr::Commented(comments, value) = current {
+        lines.extend(comments.iter().map(String::as_str));
+        current = value;
+    }
+    lines
 }
 
 /// Columns as `terraform fmt` counts them when it aligns `=`: grapheme
@@ -307,6 +322,14 @@ fn inline_into(out: &mut String, expr: &Expr, objects: bool) -> bool {
                 }
             }
             out.push(']');
+        }
+        // A comment needs a line of its own; one-line forms (inside a JSON
+        // string) have no place for it and leave it out.
+        Expr::Commented(_, value) => {
+            if !objects {
+                return false;
+            }
+            return inline_into(out, value, objects);
         }
         Expr::Object(entries) if entries.is_empty() => out.push_str("{}"),
         Expr::Object(entries) => {
@@ -420,6 +443,29 @@ mod tests {
         assert!(text.contains("  short = [\"a\", \"b\"]\n"));
         assert!(text.contains("  long = [\n    \"item-number-0\",\n"));
         assert!(text.ends_with("    \"item-number-19\",\n  ]\n}\n"));
+    }
+
+    #[test]
+    fn comments_stand_above_list_items_and_object_entries_and_json_ignores_them() {
+        let statement = Expr::object([("Sid", Expr::from("A")), ("Resource", Expr::from("*"))]);
+        let value = Expr::object([
+            ("Version", Expr::from("1")),
+            ("Why", Expr::commented("an entry's reason", Expr::from("x"))),
+            (
+                "Statement",
+                Expr::list([Expr::commented("a statement's reason", statement)]),
+            ),
+        ]);
+        let block = Block::new("locals", &[]).attr("policy", Expr::jsonencode(value.clone()));
+        assert_eq!(
+            render_hcl(&Document::new(vec![block])),
+            "locals {\n  policy = jsonencode({\n    Version = \"1\"\n    # an entry's reason\n    Why = \"x\"\n    Statement = [\n      # a statement's reason\n      {\n        Sid      = \"A\"\n        Resource = \"*\"\n      },\n    ]\n  })\n}\n"
+        );
+        assert_eq!(
+            crate::render::jsonencode::jsonencode(&value),
+            crate::render::jsonencode::jsonencode(&value.without_comments())
+        );
+        assert_eq!(one_line(&value), one_line(&value.without_comments()));
     }
 
     #[test]

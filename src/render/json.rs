@@ -167,6 +167,8 @@ fn write_body(out: &mut String, body: &Body, kind: &str, depth: usize) {
 /// An expression as JSON.
 fn write_value(out: &mut String, expr: &Expr, strings: Strings, depth: usize) {
     match expr {
+        // JSON has no comments.
+        Expr::Commented(_, value) => write_value(out, value, strings, depth),
         Expr::Null => out.push_str("null"),
         Expr::Bool(value) => out.push_str(if *value { "true" } else { "false" }),
         Expr::Number(number) => out.push_str(&number.to_string()),

@@ -18,6 +18,8 @@ pub fn jsonencode(expr: &Expr) -> Option<String> {
 
 fn encode(out: &mut String, expr: &Expr) -> bool {
     match expr {
+        // JSON has no comments: `jsonencode` sees only the value.
+        Expr::Commented(_, value) => return encode(out, value),
         Expr::Null => out.push_str("null"),
         Expr::Bool(value) => out.push_str(if *value { "true" } else { "false" }),
         Expr::Number(number) => out.push_str(&number.to_string()),
