@@ -7,7 +7,8 @@ environment "dev" {
 }
 
 environment "prod" {
-  profile = "hardened"
+  profile  = "hardened"
+  pipeline = true
   # Only this account may apply prod (moto's default account, which the
   # emulator tests apply it to); its state is in S3, locked by Terraform.
   account_id = "123456789012"

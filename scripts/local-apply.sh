@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Renders the stack for one environment and applies it for real against a
-# local AWS emulator (moto server): init, apply, show outputs, check that a
-# second plan is empty, destroy. Nothing reaches AWS; no account is needed.
+# Renders the stack for one environment, validates it (every policy's size
+# against its limit) and applies it for real against a local AWS emulator
+# (moto, started through tests/support/moto_launcher.py with the patches the
+# pipeline's services need): init, apply, show outputs, check that a second
+# plan is empty, destroy. Nothing reaches AWS; no account is needed.
 #
 # Usage: scripts/local-apply.sh ENV [--format hcl|json]
 #
@@ -15,7 +17,7 @@
 #                             declare provider "aws" itself); for checking a
 #                             hand-written stack, or this script, against moto
 #
-# Prints one `==> [N/9] step` line per step and its wall time; on failure,
+# Prints one `==> [N/10] step` line per step and its wall time; on failure,
 # the failed step, terraform's own stderr, and exits non-zero.
 set -euo pipefail
 
@@ -49,7 +51,8 @@ repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 source "$repo_root/scripts/provider-mirror.sh"
 tools_dir="${TFGEN_TOOLS_DIR:-$repo_root/.tools}"
 terraform="${TFGEN_TERRAFORM:-terraform}"
-total_steps=9
+tfgen="${CARGO_TARGET_DIR:-$repo_root/target}/release/tfgen"
+total_steps=10
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/tfgen-local-apply.XXXXXX")"
 stack="$work/stack"
@@ -144,19 +147,28 @@ else
     run cargo-build cargo build --release --manifest-path "$repo_root/Cargo.toml"
     done_step
     begin "tfgen render --env $env_name --format $format"
-    run render "$repo_root/target/release/tfgen" render --env "$env_name" --format "$format" --out "$stack"
+    run render "$tfgen" render --env "$env_name" --format "$format" --out "$stack"
 fi
 file_count="$(stack_files "$stack" | wc -l)"
 [[ "$file_count" -gt 0 ]] || fail "no .tf or .tf.json files to apply" "$logs/render.err" "$logs/render.out"
 done_step "($file_count files in $stack)"
 
+begin "tfgen validate --env $env_name (policy sizes)"
+if [[ -n "${TFGEN_LOCAL_APPLY_SOURCE:-}" ]]; then
+    echo "    skipped: TFGEN_LOCAL_APPLY_SOURCE is set"
+else
+    run validate "$tfgen" validate --env "$env_name"
+    done_step
+    sed 's/^/    /' "$logs/validate.out"
+fi
+
 begin "install test tools (moto)"
 run install-tools "$repo_root/scripts/install-test-tools.sh"
 done_step
 
-begin "start moto server"
-moto_server="$tools_dir/moto/bin/moto_server"
+begin "start moto server (tests/support/moto_launcher.py)"
 python="$tools_dir/moto/bin/python"
+launcher="$repo_root/tests/support/moto_launcher.py"
 endpoint=""
 # Ask the OS for a free port, then hand it to moto; if something else takes it
 # meanwhile, moto exits and we try another. moto logs "Running on URL" only
@@ -164,7 +176,8 @@ endpoint=""
 # for moto's.
 for _attempt in 1 2 3 4 5; do
     port="$("$python" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
-    "$moto_server" -H 127.0.0.1 -p "$port" >"$logs/moto_server.log" 2>&1 &
+    : >"$logs/moto_server.log"
+    "$python" "$launcher" -H 127.0.0.1 -p "$port" >"$logs/moto_server.log" 2>&1 &
     moto_pid=$!
     for _tick in $(seq 300); do
         kill -0 "$moto_pid" 2>/dev/null || break
@@ -199,7 +212,13 @@ cat >"$stack/emulator_override.tf.json" <<EOF
       "endpoints": {
         "iam": "$endpoint",
         "s3": "$endpoint",
-        "sts": "$endpoint"
+        "sts": "$endpoint",
+        "codecommit": "$endpoint",
+        "codebuild": "$endpoint",
+        "codepipeline": "$endpoint",
+        "events": "$endpoint",
+        "kms": "$endpoint",
+        "logs": "$endpoint"
       }
     }
   }

@@ -178,7 +178,13 @@ fn render_out_writes_the_split_files() {
     assert_eq!(
         names,
         [
+            "codebuild.tf",
+            "codecommit.tf",
+            "codepipeline.tf",
+            "events.tf",
             "iam_roles.tf",
+            "kms.tf",
+            "logs.tf",
             "outputs.tf",
             "provider.tf",
             "s3.tf",
@@ -326,9 +332,9 @@ fn render_all_writes_every_environment_in_both_formats() {
         .run()
         .expect(0);
     let files = tree(&project.path().join("out"));
-    // Two environments in two formats, six files each, and prod's state
-    // bucket bootstrap module.
-    assert_eq!(files.len(), 2 * 2 * 6 + 1);
+    // Two environments in two formats: dev the foundation's 6 files, prod
+    // those and the pipeline's 6; and prod's state bucket bootstrap module.
+    assert_eq!(files.len(), 2 * (6 + 12) + 1);
     assert!(
         files
             .iter()

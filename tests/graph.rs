@@ -25,7 +25,7 @@ fn mermaid_is_the_default_and_dot_is_a_digraph() {
         dot.stdout
     );
     assert!(dot.stdout.contains(
-        "\"aws_iam_role_policy_attachment.tf_mlops_policy_attachment\" -> \"aws_iam_policy.tf_mlops_policy\" [label=\"policy_arn\"];"
+        "\"aws_iam_role_policy_attachment.tf_mlops_sagemaker_policy_attachment\" -> \"aws_iam_policy.tf_mlops_sagemaker_policy\" [label=\"policy_arn\"];"
     ));
 }
 

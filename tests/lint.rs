@@ -32,8 +32,18 @@ fn findings(report: &str) -> Vec<(String, u64, String, String, String)> {
 
 #[test]
 fn hardened_exits_0_at_every_level_and_seed_exits_1() {
+    // The hardened foundation: the repository's prod without its pipeline,
+    // whose findings are issue 12.4's (lint learns who uses each role).
+    let foundation = tempfile::tempdir().unwrap();
+    let config = foundation.path().join("tfgen.hcl");
+    std::fs::write(
+        &config,
+        "environment \"prod\" {\n  profile = \"hardened\"\n}\n",
+    )
+    .unwrap();
     for level in ["error", "warning", "info"] {
-        let output = tfgen(&["lint", "--env", "prod", "--deny", level])
+        let config = config.to_str().unwrap();
+        let output = tfgen(&["lint", "--env", "prod", "--deny", level, "--config", config])
             .in_dir(&project_root())
             .run()
             .expect(0);

@@ -17,7 +17,7 @@ use super::resources::{
     RemoteStateBackend, RolePolicyAttachment, S3Bucket, TerraformSettings, Variable,
 };
 use super::seed::{boxed, foundation_outputs};
-use super::{Profile, StackInput, StackItem, pipeline};
+use super::{Profile, StackInput, StackItem, pipeline, pipeline_roles};
 use crate::model::Expr;
 use crate::policy::{PolicyDocument, Statement, many, one};
 
@@ -29,8 +29,15 @@ pub fn items(input: &StackInput, variables: Vec<Variable>) -> Vec<Box<dyn StackI
         checkov_skips: CHECKOV_SKIPS.to_vec(),
         ..S3Bucket::reference()
     };
-    let role = IamRole::reference(trust_policy());
-    let policies = managed_policies();
+    // With the pipeline, each service gets a role of its own and the
+    // foundation role becomes the SageMaker execution role the builds hand on.
+    let (role, policies) = match input.pipeline {
+        false => (IamRole::reference(trust_policy()), managed_policies()),
+        true => (
+            IamRole::reference(pipeline_roles::sagemaker_trust_policy()),
+            vec![sagemaker_execution_policy()],
+        ),
+    };
     let attachments = policies
         .iter()
         .map(|policy| {
@@ -47,6 +54,7 @@ pub fn items(input: &StackInput, variables: Vec<Variable>) -> Vec<Box<dyn StackI
         boxed(CallerIdentity { name: "current" }),
         boxed(Locals {
             file: StackFile::PROVIDER,
+            comments: Vec::new(),
             values: vec![(
                 "account_id",
                 Expr::reference("data.aws_caller_identity.current.account_id"),
@@ -62,7 +70,10 @@ pub fn items(input: &StackInput, variables: Vec<Variable>) -> Vec<Box<dyn StackI
     items.extend(policies.into_iter().map(boxed));
     items.extend(attachments);
     if input.pipeline {
-        items.extend(pipeline::items(Profile::Hardened));
+        items.extend(pipeline::items(
+            Profile::Hardened,
+            &pipeline_roles::service_roles(),
+        ));
     }
     items.extend(outputs);
     items
@@ -183,6 +194,19 @@ pub fn managed_policies() -> Vec<IamPolicy> {
         ..IamPolicy::reference(PolicyDocument::new(Vec::new()))
     };
     vec![service, sagemaker]
+}
+
+/// The foundation's SageMaker policy when the pipeline is on: the role runs
+/// SageMaker's jobs only, so the policy is the pipeline's execution policy.
+fn sagemaker_execution_policy() -> IamPolicy {
+    let [_, sagemaker] = managed_policies().try_into().expect("two managed policies");
+    IamPolicy {
+        description: Expr::interpolated(
+            "What the SageMaker pipeline, its jobs and the endpoints' models do (${var.env})",
+        ),
+        document: pipeline_roles::sagemaker_execution_policy(),
+        ..sagemaker
+    }
 }
 
 pub fn service_policy() -> PolicyDocument {

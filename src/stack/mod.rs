@@ -17,6 +17,7 @@
 
 mod hardened;
 mod pipeline;
+mod pipeline_roles;
 pub mod remote_state;
 pub mod resources;
 pub mod rules;
@@ -223,6 +224,13 @@ pub trait StackItem: fmt::Debug + ItemObject {
     /// (the account lookup) would only add noise.
     fn in_graph(&self) -> bool {
         true
+    }
+
+    /// The checkov checks it skips inline, with the reason
+    /// (`#checkov:skip=ID:reason`), for the tests that hold checkov's
+    /// report to what tfgen emitted.
+    fn checkov_skips(&self) -> &[(&'static str, &'static str)] {
+        &[]
     }
 
     /// Its own AWS rules (names, paths, limits). Policy documents are

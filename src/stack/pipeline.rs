@@ -1,28 +1,796 @@
 //! The MLOps pipeline around the foundation, switched on per environment with
-//! `pipeline = true`: the source repositories, the builds, the CI and CD
-//! pipelines and the model-approval trigger. Both profiles build it; `seed`
-//! runs every service as the reference role, `hardened` gives each service
-//! a role of its own.
+//! `pipeline = true`: the source repositories, the three builds, the CI and
+//! CD pipelines and the rules that start them. Both profiles build it from
+//! the same lists; they differ in who runs each service ([`ServiceRoles`])
+//! and in what `hardened` adds: the artifacts key, the builds' log groups,
+//! source rules instead of polling, and the names defined once as locals.
+//! The hardened roles and their policies are in [`super::pipeline_roles`].
+//!
+//! Stage names, action names, run orders, artifacts, images, timeouts and
+//! environment variables are the write-up's (RicardoRibeiroRodrigues/
+//! AWS-IaC-mlops-pipeline, adapted from aws-samples/aws-mlops-pipelines-terraform).
 
-use super::resources::CodeCommitRepository;
+use super::pipeline_roles;
+use super::resources::{
+    Action, BuildEnvironment, Buildspec, BuildspecSource, CodeBuildProject, CodeCommitRepository,
+    CodePipeline, EventRule, EventTarget, KmsAlias, KmsKey, Locals, LogGroup, Phase, Stage,
+};
 use super::seed::boxed;
-use super::{Profile, StackItem};
+use super::{Profile, StackFile, StackItem};
+use crate::model::Expr;
+use crate::policy::{PolicyDocument, Statement, many, one};
+
+/// The CodeBuild projects' names; their log groups are named after them.
+pub const MODELBUILD_PROJECT: &str = "tf-mlops-modelbuild-${var.env}";
+pub const DEPLOYBUILD_PROJECT: &str = "tf-mlops-deploybuild-${var.env}";
+pub const TESTBUILD_PROJECT: &str = "tf-mlops-testbuild-${var.env}";
+
+/// The files the deploy build exports and the CloudFormation actions read.
+const TEMPLATE_EXPORT: &str = "template-export.yml";
+const STAGING_CONFIG_EXPORT: &str = "staging-config-export.json";
+const PROD_CONFIG_EXPORT: &str = "prod-config-export.json";
+
+/// checkov's pull-request approval rule check does not fit the repositories.
+const REPOSITORY_CHECKOV_SKIPS: [(&str, &str); 1] = [(
+    "CKV2_AWS_37",
+    "nothing reaches production without the CD pipeline's ApproveDeployment action; pull-request approval rules are the team's review workflow, set in CodeCommit, not by this stack",
+)];
+
+/// Whose role each service of the pipeline acts as: the role's `arn`.
+pub struct ServiceRoles {
+    pub codebuild: Expr,
+    pub codepipeline: Expr,
+    pub cloudformation: Expr,
+    pub events: Expr,
+    /// The SageMaker execution role the builds hand on (SAGEMAKER_PIPELINE_ROLE_ARN,
+    /// MODEL_EXECUTION_ROLE_ARN).
+    pub sagemaker: Expr,
+}
+
+impl ServiceRoles {
+    /// `seed`: every service as the reference role, as the write-up does it.
+    pub fn all(role_arn: Expr) -> Self {
+        ServiceRoles {
+            codebuild: role_arn.clone(),
+            codepipeline: role_arn.clone(),
+            cloudformation: role_arn.clone(),
+            events: role_arn.clone(),
+            sagemaker: role_arn,
+        }
+    }
+}
+
+/// The names the pipeline uses more than once, as template text: `seed`
+/// spells them out as the write-up does, `hardened` names them once as
+/// locals that the policies reuse.
+struct Names {
+    /// `<project_name>-<project_id>`: the model package group, the SageMaker
+    /// pipeline and its jobs' prefix.
+    sagemaker_project: &'static str,
+    staging_stack: &'static str,
+    prod_stack: &'static str,
+}
+
+impl Names {
+    fn of(profile: Profile) -> Names {
+        match profile {
+            Profile::Seed => Names {
+                sagemaker_project: "${var.project_name}-${var.project_id}",
+                staging_stack: "sagemaker-${var.project_name}-${var.project_id}-deploy-staging",
+                prod_stack: "sagemaker-${var.project_name}-${var.project_id}-deploy-prod",
+            },
+            Profile::Hardened => Names {
+                sagemaker_project: "${local.sagemaker_project}",
+                staging_stack: "${local.staging_stack}",
+                prod_stack: "${local.prod_stack}",
+            },
+        }
+    }
+}
 
 /// The pipeline's items for a profile, in the order they are written.
-pub fn items(profile: Profile) -> Vec<Box<dyn StackItem>> {
-    let items = vec![
-        boxed(CodeCommitRepository::named_by(
+pub fn items(profile: Profile, roles: &ServiceRoles) -> Vec<Box<dyn StackItem>> {
+    let names = Names::of(profile);
+    let hardened = profile == Profile::Hardened;
+    let mut repositories = [
+        CodeCommitRepository::named_by(
             "build_repository",
             "build_repository_name",
             "Code of the SageMaker pipeline that builds the model",
-        )),
-        boxed(CodeCommitRepository::named_by(
+        ),
+        CodeCommitRepository::named_by(
             "deploy_repository",
             "deploy_repository_name",
             "CloudFormation templates and configuration that deploy the model",
-        )),
+        ),
     ];
-    match profile {
-        Profile::Seed | Profile::Hardened => items,
+    if hardened {
+        for repository in &mut repositories {
+            repository.checkov_skips = REPOSITORY_CHECKOV_SKIPS.to_vec();
+        }
+    }
+    let [build_repository, deploy_repository] = repositories;
+    let key = hardened.then(artifacts_key);
+    let log_groups = hardened.then(|| build_log_groups(key.as_ref().expect("hardened has a key")));
+    let key_arn = key.as_ref().map(|key| key.reference_to("arn"));
+    let log_group = |index: usize| {
+        log_groups
+            .as_ref()
+            .map(|groups: &Vec<LogGroup>| groups[index].reference_to("name"))
+    };
+    let projects = [
+        model_build(roles, key_arn.clone(), log_group(0)),
+        deploy_build(roles, &names, key_arn.clone(), log_group(1)),
+        test_build(roles, key_arn.clone(), log_group(2)),
+    ];
+    let [modelbuild, deploybuild, testbuild] = &projects;
+    let ci = ci_pipeline(
+        roles,
+        &build_repository,
+        modelbuild,
+        key_arn.clone(),
+        hardened,
+    );
+    let cd = cd_pipeline(
+        roles,
+        &names,
+        &deploy_repository,
+        [deploybuild, testbuild],
+        key_arn,
+        hardened,
+    );
+    let mut rules = Vec::new();
+    if hardened {
+        rules.push(source_rule(
+            "build",
+            &build_repository,
+            &ci,
+            "model build",
+            roles,
+        ));
+        rules.push(source_rule(
+            "deploy",
+            &deploy_repository,
+            &cd,
+            "model deploy",
+            roles,
+        ));
+    }
+    rules.push(model_approval_rule(profile, &names, &cd, roles));
+
+    let mut items: Vec<Box<dyn StackItem>> = Vec::new();
+    if hardened {
+        items.push(boxed(pipeline_locals()));
+    }
+    items.push(boxed(build_repository));
+    items.push(boxed(deploy_repository));
+    if let (Some(key), Some(log_groups)) = (key, log_groups) {
+        let alias = KmsAlias {
+            label: key.label.clone(),
+            name: Expr::interpolated("alias/${local.sagemaker_project}-artifacts-${var.env}"),
+            target_key_id: key.reference_to("key_id"),
+        };
+        items.push(boxed(key));
+        items.push(boxed(alias));
+        items.extend(log_groups.into_iter().map(boxed));
+    }
+    items.extend(projects.into_iter().map(boxed));
+    items.push(boxed(ci));
+    items.push(boxed(cd));
+    for (rule, target) in rules {
+        items.push(boxed(rule));
+        items.push(boxed(target));
+    }
+    if hardened {
+        items.extend(pipeline_roles::items());
+    }
+    items
+}
+
+/// `hardened`'s names defined once: the SageMaker project, the two stacks
+/// the CD pipeline deploys, and the builds' log groups (named here, not
+/// referenced, because the key policy that encrypts them must name them
+/// before they exist).
+fn pipeline_locals() -> Locals {
+    let log_group = |project: &str| Expr::interpolated(&format!("/aws/codebuild/{project}"));
+    Locals {
+        file: StackFile::PROVIDER,
+        comments: vec![
+            "Names the pipeline defines once and its policies reuse: the SageMaker",
+            "project (model package group, SageMaker pipeline and job prefix), the",
+            "CloudFormation stacks the CD pipeline deploys, and the builds' log groups",
+            "(named here because the key policy that encrypts them must name them",
+            "before they exist).",
+        ],
+        values: vec![
+            (
+                "sagemaker_project",
+                Expr::interpolated("${var.project_name}-${var.project_id}"),
+            ),
+            (
+                "staging_stack",
+                Expr::interpolated(
+                    "sagemaker-${var.project_name}-${var.project_id}-deploy-staging",
+                ),
+            ),
+            (
+                "prod_stack",
+                Expr::interpolated("sagemaker-${var.project_name}-${var.project_id}-deploy-prod"),
+            ),
+            (
+                "build_log_groups",
+                Expr::object([
+                    ("modelbuild", log_group(MODELBUILD_PROJECT)),
+                    ("deploybuild", log_group(DEPLOYBUILD_PROJECT)),
+                    ("testbuild", log_group(TESTBUILD_PROJECT)),
+                ]),
+            ),
+        ],
+    }
+}
+
+/// The labels of the builds' log groups, which are also the keys of
+/// `local.build_log_groups`.
+pub const BUILD_LOG_GROUPS: [&str; 3] = ["modelbuild", "deploybuild", "testbuild"];
+
+/// The customer-managed key of the artifacts (CodePipeline's store, the
+/// builds' output) and the build logs, which checkov asks for (CKV_AWS_147,
+/// CKV_AWS_219, CKV_AWS_158).
+fn artifacts_key() -> KmsKey {
+    let log_group_arns = BUILD_LOG_GROUPS.map(|group| {
+        format!(
+            "arn:aws:logs:${{var.region}}:${{local.account_id}}:log-group:${{local.build_log_groups.{group}}}"
+        )
+    });
+    KmsKey {
+        label: "artifacts".into(),
+        description: Expr::interpolated(
+            "Pipeline artifacts and build logs of ${local.sagemaker_project} (${var.env})",
+        ),
+        deletion_window_in_days: 30,
+        policy: PolicyDocument::new(vec![
+            Statement::allow()
+                .comment(
+                    "Without it no IAM policy could grant the key: the account administers it.",
+                )
+                .sid("AccountAdministersKey")
+                .principal("AWS", one("arn:aws:iam::${local.account_id}:root"))
+                .action(one("kms:*"))
+                .resource(one("*")),
+            Statement::allow()
+                .comment("CloudWatch Logs encrypts the three build log groups, and no other.")
+                .sid("CloudWatchLogsEncryptsBuildLogs")
+                .principal("Service", one("logs.${var.region}.amazonaws.com"))
+                .action(many([
+                    "kms:Decrypt",
+                    "kms:DescribeKey",
+                    "kms:Encrypt",
+                    "kms:GenerateDataKey*",
+                    "kms:ReEncrypt*",
+                ]))
+                .resource(one("*"))
+                .condition(
+                    "ArnEquals",
+                    "kms:EncryptionContext:aws:logs:arn",
+                    many(log_group_arns.each_ref().map(String::as_str)),
+                ),
+        ]),
+    }
+}
+
+fn build_log_groups(key: &KmsKey) -> Vec<LogGroup> {
+    BUILD_LOG_GROUPS
+        .iter()
+        .map(|group| LogGroup {
+            label: group.to_string(),
+            name: Expr::reference(&format!("local.build_log_groups.{group}")),
+            retention_in_days: 365,
+            kms_key_id: Some(key.reference_to("arn")),
+        })
+        .collect()
+}
+
+fn environment(variables: Vec<(&'static str, Expr)>) -> BuildEnvironment {
+    BuildEnvironment {
+        compute_type: "BUILD_GENERAL1_SMALL",
+        image: "aws/codebuild/amazonlinux2-x86_64-standard:3.0",
+        variables,
+    }
+}
+
+/// The variables every build gets: the environment, the SageMaker project
+/// and the region.
+fn project_variables() -> [(&'static str, Expr); 3] {
+    [
+        ("environment", Expr::reference("var.env")),
+        (
+            "SAGEMAKER_PROJECT_NAME",
+            Expr::reference("var.project_name"),
+        ),
+        ("SAGEMAKER_PROJECT_ID", Expr::reference("var.project_id")),
+    ]
+}
+
+fn artifacts_bucket() -> Expr {
+    Expr::reference("aws_s3_bucket.artifacts_bucket.bucket")
+}
+
+/// Model build: runs the SageMaker pipeline of the build repository.
+fn model_build(
+    roles: &ServiceRoles,
+    key: Option<Expr>,
+    log_group: Option<Expr>,
+) -> CodeBuildProject {
+    let [environment_name, project_name, project_id] = project_variables();
+    CodeBuildProject {
+        label: "tf_mlops_modelbuild".into(),
+        name: Expr::interpolated(MODELBUILD_PROJECT),
+        description: "Runs the SageMaker pipeline that builds and registers the model".into(),
+        service_role: roles.codebuild.clone(),
+        build_timeout: 60,
+        environment: environment(vec![
+            environment_name,
+            project_name,
+            project_id,
+            ("ARTIFACT_BUCKET", artifacts_bucket()),
+            ("SAGEMAKER_PIPELINE_ROLE_ARN", roles.sagemaker.clone()),
+            ("AWS_REGION", Expr::reference("var.region")),
+        ]),
+        buildspec: BuildspecSource::Inline(Buildspec {
+            phases: vec![
+                Phase {
+                    name: "install",
+                    runtime_versions: vec![("python", "3.8")],
+                    commands: vec![
+                        "pip install --upgrade --force-reinstall . awscli",
+                        "aws s3 cp s3://sagemaker-sample-files/datasets/tabular/synthetic/churn.txt s3://${ARTIFACT_BUCKET}/sagemaker/DEMO-xgboost-churn/data/RawData.csv",
+                    ],
+                },
+                Phase {
+                    name: "build",
+                    runtime_versions: vec![],
+                    commands: vec![
+                        "export PYTHONUNBUFFERED=TRUE",
+                        r#"export SAGEMAKER_PROJECT_NAME_ID="${SAGEMAKER_PROJECT_NAME}-${SAGEMAKER_PROJECT_ID}""#,
+                        r#"run-pipeline --module-name pipelines.customer_churn.pipeline --role-arn ${SAGEMAKER_PIPELINE_ROLE_ARN} --tags "[{\"Key\":\"sagemaker:project-name\", \"Value\":\"${SAGEMAKER_PROJECT_NAME}\"}, {\"Key\":\"sagemaker:project-id\", \"Value\":\"${SAGEMAKER_PROJECT_ID}\"}]" --kwargs "{\"region\":\"${AWS_REGION}\",\"role\":\"${SAGEMAKER_PIPELINE_ROLE_ARN}\",\"default_bucket\":\"${ARTIFACT_BUCKET}\",\"pipeline_name\":\"${SAGEMAKER_PROJECT_NAME_ID}\",\"model_package_group_name\":\"${SAGEMAKER_PROJECT_NAME_ID}\",\"base_job_prefix\":\"${SAGEMAKER_PROJECT_NAME_ID}\"}""#,
+                        r#"echo "Create/Update of the SageMaker Pipeline and execution completed.""#,
+                    ],
+                },
+            ],
+            artifacts: vec![],
+        }),
+        encryption_key: key,
+        log_group,
+    }
+}
+
+/// Model deploy: exports the endpoint's CloudFormation template and the
+/// staging and prod configurations for the CD pipeline.
+fn deploy_build(
+    roles: &ServiceRoles,
+    names: &Names,
+    key: Option<Expr>,
+    log_group: Option<Expr>,
+) -> CodeBuildProject {
+    let [environment_name, project_name, project_id] = project_variables();
+    CodeBuildProject {
+        label: "tf_mlops_deploybuild".into(),
+        name: Expr::interpolated(DEPLOYBUILD_PROJECT),
+        description:
+            "Exports the endpoint's CloudFormation template and its staging and prod configurations"
+                .into(),
+        service_role: roles.codebuild.clone(),
+        build_timeout: 60,
+        environment: environment(vec![
+            environment_name,
+            project_name,
+            project_id,
+            ("ARTIFACT_BUCKET", artifacts_bucket()),
+            ("MODEL_EXECUTION_ROLE_ARN", roles.sagemaker.clone()),
+            (
+                "SOURCE_MODEL_PACKAGE_GROUP_NAME",
+                Expr::interpolated(names.sagemaker_project),
+            ),
+            ("AWS_REGION", Expr::reference("var.region")),
+            ("EXPORT_TEMPLATE_NAME", Expr::from(TEMPLATE_EXPORT)),
+            (
+                "EXPORT_TEMPLATE_STAGING_CONFIG",
+                Expr::from(STAGING_CONFIG_EXPORT),
+            ),
+            (
+                "EXPORT_TEMPLATE_PROD_CONFIG",
+                Expr::from(PROD_CONFIG_EXPORT),
+            ),
+        ]),
+        buildspec: BuildspecSource::Inline(Buildspec {
+            phases: vec![
+                Phase {
+                    name: "install",
+                    runtime_versions: vec![("python", "3.8")],
+                    commands: vec![
+                        r#"pip install --upgrade --force-reinstall "botocore>1.21.30" "boto3>1.18.30" "awscli>1.20.30""#,
+                    ],
+                },
+                Phase {
+                    name: "build",
+                    runtime_versions: vec![],
+                    commands: vec![
+                        r#"python build.py --model-execution-role "$MODEL_EXECUTION_ROLE_ARN" --model-package-group-name "$SOURCE_MODEL_PACKAGE_GROUP_NAME" --sagemaker-project-id "$SAGEMAKER_PROJECT_ID" --sagemaker-project-name "$SAGEMAKER_PROJECT_NAME" --s3-bucket "$ARTIFACT_BUCKET" --export-staging-config $EXPORT_TEMPLATE_STAGING_CONFIG --export-prod-config $EXPORT_TEMPLATE_PROD_CONFIG"#,
+                        "aws cloudformation package --template endpoint-config-template.yml --s3-bucket $ARTIFACT_BUCKET --output-template $EXPORT_TEMPLATE_NAME",
+                        "cat $EXPORT_TEMPLATE_STAGING_CONFIG",
+                        "cat $EXPORT_TEMPLATE_PROD_CONFIG",
+                    ],
+                },
+            ],
+            artifacts: vec![
+                "$EXPORT_TEMPLATE_NAME",
+                "$EXPORT_TEMPLATE_STAGING_CONFIG",
+                "$EXPORT_TEMPLATE_PROD_CONFIG",
+            ],
+        }),
+        encryption_key: key,
+        log_group,
+    }
+}
+
+/// The staging test: its buildspec lives in the deploy repository, beside
+/// its test code.
+fn test_build(
+    roles: &ServiceRoles,
+    key: Option<Expr>,
+    log_group: Option<Expr>,
+) -> CodeBuildProject {
+    let [environment_name, project_name, project_id] = project_variables();
+    CodeBuildProject {
+        label: "tf_mlops_testbuild".into(),
+        name: Expr::interpolated(TESTBUILD_PROJECT),
+        description: "Tests the staging endpoint before the manual approval".into(),
+        service_role: roles.codebuild.clone(),
+        build_timeout: 60,
+        environment: environment(vec![
+            environment_name,
+            project_name,
+            project_id,
+            ("AWS_REGION", Expr::reference("var.region")),
+            ("BUILD_CONFIG", Expr::from(STAGING_CONFIG_EXPORT)),
+            ("EXPORT_TEST_RESULTS", Expr::from("test-results.json")),
+        ]),
+        buildspec: BuildspecSource::File("test/test_buildspec.yml"),
+        encryption_key: key,
+        log_group,
+    }
+}
+
+/// A CodeCommit source action on `var.repository_branch`. `hardened` turns
+/// polling off: a rule on the repository starts the pipeline.
+fn source_stage(repository: &CodeCommitRepository, hardened: bool) -> Stage {
+    let poll = if hardened { "false" } else { "true" };
+    Stage {
+        name: "Source",
+        actions: vec![Action {
+            name: "Source",
+            category: "Source",
+            provider: "CodeCommit",
+            input_artifacts: vec![],
+            output_artifacts: vec!["SourceArtifact"],
+            configuration: vec![
+                ("RepositoryName", repository.reference_to("repository_name")),
+                ("BranchName", Expr::reference("var.repository_branch")),
+                ("PollForSourceChanges", Expr::from(poll)),
+            ],
+            run_order: 1,
+        }],
+    }
+}
+
+fn build_stage(project: &CodeBuildProject) -> Stage {
+    Stage {
+        name: "Build",
+        actions: vec![Action {
+            name: "Build",
+            category: "Build",
+            provider: "CodeBuild",
+            input_artifacts: vec!["SourceArtifact"],
+            output_artifacts: vec!["BuildArtifact"],
+            configuration: vec![("ProjectName", project.reference_to("name"))],
+            run_order: 1,
+        }],
+    }
+}
+
+/// CI: the build repository's branch, then the model build.
+fn ci_pipeline(
+    roles: &ServiceRoles,
+    repository: &CodeCommitRepository,
+    modelbuild: &CodeBuildProject,
+    key: Option<Expr>,
+    hardened: bool,
+) -> CodePipeline {
+    CodePipeline {
+        label: "sm_ci_pipeline".into(),
+        name: Expr::interpolated("modelbuild-pipeline-${var.env}"),
+        role_arn: roles.codepipeline.clone(),
+        artifact_bucket: artifacts_bucket(),
+        artifact_key: key,
+        stages: vec![source_stage(repository, hardened), build_stage(modelbuild)],
+    }
+}
+
+/// A CloudFormation deploy of the exported template with a stage's config.
+fn deploy_action(
+    name: &'static str,
+    mode: &'static str,
+    stack: &str,
+    config: &'static str,
+    roles: &ServiceRoles,
+) -> Action {
+    Action {
+        name,
+        category: "Deploy",
+        provider: "CloudFormation",
+        input_artifacts: vec!["BuildArtifact"],
+        output_artifacts: vec![],
+        configuration: vec![
+            ("ActionMode", Expr::from(mode)),
+            ("Capabilities", Expr::from("CAPABILITY_NAMED_IAM")),
+            ("RoleArn", roles.cloudformation.clone()),
+            ("StackName", Expr::interpolated(stack)),
+            (
+                "TemplateConfiguration",
+                Expr::from(format!("BuildArtifact::{config}").as_str()),
+            ),
+            (
+                "TemplatePath",
+                Expr::from(format!("BuildArtifact::{TEMPLATE_EXPORT}").as_str()),
+            ),
+        ],
+        run_order: 1,
+    }
+}
+
+/// CD: the deploy repository's branch, the deploy build, staging (deploy,
+/// test, manual approval), then prod.
+fn cd_pipeline(
+    roles: &ServiceRoles,
+    names: &Names,
+    repository: &CodeCommitRepository,
+    [deploybuild, testbuild]: [&CodeBuildProject; 2],
+    key: Option<Expr>,
+    hardened: bool,
+) -> CodePipeline {
+    let staging = Stage {
+        name: "DeployStaging",
+        actions: vec![
+            deploy_action(
+                "DeployResourcesStaging",
+                "REPLACE_ON_FAILURE",
+                names.staging_stack,
+                STAGING_CONFIG_EXPORT,
+                roles,
+            ),
+            Action {
+                name: "TestStaging",
+                category: "Build",
+                provider: "CodeBuild",
+                input_artifacts: vec!["SourceArtifact", "BuildArtifact"],
+                output_artifacts: vec!["TestArtifact"],
+                configuration: vec![
+                    ("ProjectName", testbuild.reference_to("name")),
+                    ("PrimarySource", Expr::from("SourceArtifact")),
+                ],
+                run_order: 2,
+            },
+            Action {
+                name: "ApproveDeployment",
+                category: "Approval",
+                provider: "Manual",
+                input_artifacts: vec![],
+                output_artifacts: vec![],
+                configuration: vec![(
+                    "CustomData",
+                    Expr::from("Approve this model for Production"),
+                )],
+                run_order: 3,
+            },
+        ],
+    };
+    let prod = Stage {
+        name: "DeployProd",
+        actions: vec![deploy_action(
+            "DeployResourcesProd",
+            "CREATE_UPDATE",
+            names.prod_stack,
+            PROD_CONFIG_EXPORT,
+            roles,
+        )],
+    };
+    CodePipeline {
+        label: "sm_cd_pipeline".into(),
+        name: Expr::interpolated("modeldeploy-pipeline-${var.env}"),
+        role_arn: roles.codepipeline.clone(),
+        artifact_bucket: artifacts_bucket(),
+        artifact_key: key,
+        stages: vec![
+            source_stage(repository, hardened),
+            build_stage(deploybuild),
+            staging,
+            prod,
+        ],
+    }
+}
+
+/// The target that starts `pipeline` when `rule` matches, as the events role.
+fn start(
+    rule: &EventRule,
+    pipeline: &CodePipeline,
+    role_arn: &Expr,
+    target_id: &'static str,
+) -> EventTarget {
+    EventTarget {
+        label: rule.label.clone(),
+        rule: rule.reference_to("name"),
+        target_id,
+        arn: pipeline.reference_to("arn"),
+        role_arn: role_arn.clone(),
+    }
+}
+
+/// `hardened`: a change to the branch of a repository starts its pipeline,
+/// as AWS recommends for CodeCommit sources instead of polling.
+fn source_rule(
+    which: &'static str,
+    repository: &CodeCommitRepository,
+    pipeline: &CodePipeline,
+    what: &str,
+    roles: &ServiceRoles,
+) -> (EventRule, EventTarget) {
+    let variable = format!("${{var.{which}_repository_name}}");
+    let rule = EventRule {
+        label: format!("{which}_repository_change"),
+        name: Expr::interpolated(&format!(
+            "${{local.sagemaker_project}}-{which}-source-${{var.env}}"
+        )),
+        description: Expr::interpolated(&format!(
+            "Start the {what} pipeline on a change to ${{var.repository_branch}} of {variable}"
+        )),
+        event_pattern: Expr::object([
+            ("source", Expr::list([Expr::from("aws.codecommit")])),
+            (
+                "detail-type",
+                Expr::list([Expr::from("CodeCommit Repository State Change")]),
+            ),
+            ("resources", Expr::list([repository.reference_to("arn")])),
+            (
+                "detail",
+                Expr::object([
+                    (
+                        "event",
+                        Expr::list([
+                            Expr::from("referenceCreated"),
+                            Expr::from("referenceUpdated"),
+                        ]),
+                    ),
+                    ("referenceType", Expr::list([Expr::from("branch")])),
+                    (
+                        "referenceName",
+                        Expr::list([Expr::reference("var.repository_branch")]),
+                    ),
+                ]),
+            ),
+        ]),
+    };
+    let target_id = match which {
+        "build" => "StartModelBuildPipeline",
+        _ => "StartModelDeployPipeline",
+    };
+    let target = start(&rule, pipeline, &roles.events, target_id);
+    (rule, target)
+}
+
+/// A model package of the project changing status starts the CD pipeline.
+/// `seed` keeps the SageMaker project template's pattern (Approved and
+/// Rejected); `hardened` fires on Approved only: a rejected package must not
+/// start a deployment.
+fn model_approval_rule(
+    profile: Profile,
+    names: &Names,
+    cd: &CodePipeline,
+    roles: &ServiceRoles,
+) -> (EventRule, EventTarget) {
+    let project = names.sagemaker_project;
+    let (statuses, description) = match profile {
+        Profile::Seed => (
+            vec![Expr::from("Approved"), Expr::from("Rejected")],
+            format!(
+                "Start the model deploy pipeline when a model package of {project} changes status"
+            ),
+        ),
+        Profile::Hardened => (
+            vec![Expr::from("Approved")],
+            format!(
+                "Start the model deploy pipeline when a model package of {project} is approved"
+            ),
+        ),
+    };
+    let rule = EventRule {
+        label: "model_approval".into(),
+        name: Expr::interpolated(&format!("{project}-model-approval-${{var.env}}")),
+        description: Expr::interpolated(&description),
+        event_pattern: Expr::object([
+            ("source", Expr::list([Expr::from("aws.sagemaker")])),
+            (
+                "detail-type",
+                Expr::list([Expr::from("SageMaker Model Package State Change")]),
+            ),
+            (
+                "detail",
+                Expr::object([
+                    (
+                        "ModelPackageGroupName",
+                        Expr::list([Expr::interpolated(project)]),
+                    ),
+                    ("ModelApprovalStatus", Expr::List(statuses)),
+                ]),
+            ),
+        ]),
+    };
+    let target = start(&rule, cd, &roles.events, "StartModelDeployPipeline");
+    (rule, target)
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::error::Origin;
+    use crate::model::{Block, BodyItem};
+    use crate::stack::{Profile, Stack, StackInput, VARIABLES};
+
+    fn variables_used(block: &Block, found: &mut Vec<String>) {
+        for item in &block.body.items {
+            match item {
+                BodyItem::Attribute(attribute) => {
+                    for path in attribute.value.references() {
+                        if let [scope, name] = path
+                            && scope == "var"
+                        {
+                            found.push(name.clone());
+                        }
+                    }
+                }
+                BodyItem::Block(nested) => variables_used(nested, found),
+                BodyItem::Comment(_) => {}
+            }
+        }
+    }
+
+    #[test]
+    fn with_the_pipeline_every_variable_feeds_a_resource_in_both_profiles() {
+        for profile in Profile::ALL {
+            let stack = Stack::build(StackInput {
+                environment: "prod".into(),
+                profile,
+                origin: Origin::BuiltIn("test".into()),
+                settings: Vec::new(),
+                pipeline: true,
+                remote: Default::default(),
+            });
+            let mut found = Vec::new();
+            for item in &stack.items {
+                for block in item.blocks() {
+                    if block.kind == "resource"
+                        || block.kind == "locals"
+                        || block.kind == "provider"
+                    {
+                        variables_used(&block, &mut found);
+                    }
+                }
+            }
+            for spec in VARIABLES.iter() {
+                assert!(
+                    found.iter().any(|name| name == spec.name),
+                    "{profile}: var.{} feeds nothing",
+                    spec.name
+                );
+            }
+        }
     }
 }

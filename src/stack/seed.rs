@@ -6,6 +6,7 @@
 //! reference, and `lint` is what reports these defects. The golden tests
 //! compare this data with the fixture statement by statement.
 
+use super::pipeline::ServiceRoles;
 use super::resources::{
     AwsProvider, IamPolicy, IamRole, Output, RemoteStateBackend, RolePolicyAttachment, S3Bucket,
     TerraformSettings, Variable,
@@ -20,6 +21,7 @@ pub fn items(input: &StackInput, variables: Vec<Variable>) -> Vec<Box<dyn StackI
     let policy = IamPolicy::reference(service_policy());
     let attachment = RolePolicyAttachment::of(&policy.label, role.reference_to("name"));
     let outputs = foundation_outputs(&role, &[&policy]);
+    let roles = ServiceRoles::all(role.reference_to("arn"));
     let mut items: Vec<Box<dyn StackItem>> = vec![
         Box::new(TerraformSettings),
         Box::new(AwsProvider::for_input(input, &variables)),
@@ -33,7 +35,7 @@ pub fn items(input: &StackInput, variables: Vec<Variable>) -> Vec<Box<dyn StackI
         boxed(attachment),
     ]);
     if input.pipeline {
-        items.extend(pipeline::items(Profile::Seed));
+        items.extend(pipeline::items(Profile::Seed, &roles));
     }
     items.extend(outputs);
     items

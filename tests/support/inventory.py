@@ -8,7 +8,7 @@ its own. Only the resource kinds the generated stack creates are listed:
 S3 buckets with their bucket-level configuration, customer-managed IAM roles
 and policies, role -> managed policy attachments, and the MLOps pipeline's
 CodeCommit repositories, CodeBuild projects, CodePipelines, EventBridge rules
-with their targets and customer-managed KMS keys. Policy documents and event
+with their targets, customer-managed KMS keys and CloudWatch log groups. Policy documents and event
 patterns are returned parsed, so callers compare them as JSON values, not as
 strings. The emulator must run with moto_launcher.py's patches (CodeCommit's
 ListRepositories and tags exist only there).
@@ -19,6 +19,7 @@ import sys
 from urllib.parse import unquote
 
 import boto3
+import yaml
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
@@ -166,6 +167,26 @@ def repositories(codecommit):
     return result
 
 
+def parsed_buildspec(text):
+    try:
+        parsed = yaml.safe_load(text) if text else None
+    except yaml.YAMLError:
+        return None
+    return parsed if isinstance(parsed, dict) else None
+
+
+def log_groups(logs):
+    result = {}
+    for page in logs.get_paginator("describe_log_groups").paginate():
+        for group in page["logGroups"]:
+            result[group["logGroupName"]] = {
+                "arn": group.get("arn"),
+                "retention_in_days": group.get("retentionInDays"),
+                "kms_key_id": group.get("kmsKeyId"),
+            }
+    return result
+
+
 def projects(codebuild):
     names = codebuild.list_projects()["projects"]
     if not names:
@@ -180,6 +201,8 @@ def projects(codebuild):
             "encryption_key": project.get("encryptionKey"),
             "source": project["source"],
             "buildspec": project["source"].get("buildspec"),
+            # An inline buildspec (yamlencode) parsed, to compare as a value.
+            "buildspec_parsed": parsed_buildspec(project["source"].get("buildspec")),
             "artifacts": project["artifacts"],
             "environment": {
                 "type": environment["type"],
@@ -325,6 +348,7 @@ def main():
         "codepipelines": pipelines(client("codepipeline", endpoint)),
         "event_rules": event_rules(client("events", endpoint)),
         "kms_keys": kms_keys(client("kms", endpoint)),
+        "log_groups": log_groups(client("logs", endpoint)),
     }
     json.dump(inventory, sys.stdout, indent=2, sort_keys=True, default=str)
     print()

@@ -11,32 +11,208 @@ resource "aws_iam_role" "tf_mlops_role" {
     Version = "2012-10-17"
     Statement = [
       {
-        Sid    = "TrustPipelineServices"
+        Sid    = "TrustSageMaker"
         Effect = "Allow"
         Principal = {
-          Service = [
-            "cloudformation.amazonaws.com",
-            "codebuild.amazonaws.com",
-            "codepipeline.amazonaws.com",
-            "events.amazonaws.com",
-            "sagemaker.amazonaws.com",
-          ]
+          Service = "sagemaker.amazonaws.com"
         }
         Action = "sts:AssumeRole"
+        Condition = {
+          StringEquals = {
+            "aws:SourceAccount" = local.account_id
+          }
+        }
       },
     ]
   })
 }
 
-resource "aws_iam_policy" "tf_mlops_policy" {
-  name        = "tf-mlops-policy-${var.env}-1007"
+resource "aws_iam_policy" "tf_mlops_sagemaker_policy" {
+  name        = "tf-mlops-sagemaker-policy-${var.env}-1007"
   path        = "/service-role/"
-  description = "Policy used in trust relationship with CodeBuild (${var.env})"
+  description = "What the SageMaker pipeline, its jobs and the endpoints' models do (${var.env})"
   policy = jsonencode({
     Version = "2012-10-17"
     Statement = [
       {
-        Sid    = "CodeCommitSourcePull"
+        Sid      = "ArtifactsObjects"
+        Effect   = "Allow"
+        Action   = ["s3:DeleteObject", "s3:GetObject", "s3:PutObject"]
+        Resource = "${aws_s3_bucket.artifacts_bucket.arn}/*"
+      },
+      {
+        Sid      = "ArtifactsBucket"
+        Effect   = "Allow"
+        Action   = ["s3:GetBucketLocation", "s3:ListBucket"]
+        Resource = aws_s3_bucket.artifacts_bucket.arn
+      },
+      {
+        Sid      = "ArtifactsKey"
+        Effect   = "Allow"
+        Action   = ["kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey"]
+        Resource = aws_kms_key.artifacts.arn
+      },
+      # SageMaker Pipelines names each step's job
+      # "pipelines-<execution>-<step>".
+      {
+        Sid    = "PipelineJobs"
+        Effect = "Allow"
+        Action = [
+          "sagemaker:AddTags",
+          "sagemaker:CreateProcessingJob",
+          "sagemaker:CreateTrainingJob",
+          "sagemaker:CreateTransformJob",
+          "sagemaker:DescribeProcessingJob",
+          "sagemaker:DescribeTrainingJob",
+          "sagemaker:DescribeTransformJob",
+          "sagemaker:StopProcessingJob",
+          "sagemaker:StopTrainingJob",
+          "sagemaker:StopTransformJob",
+        ]
+        Resource = [
+          "arn:aws:sagemaker:${var.region}:${local.account_id}:processing-job/pipelines-*",
+          "arn:aws:sagemaker:${var.region}:${local.account_id}:training-job/pipelines-*",
+          "arn:aws:sagemaker:${var.region}:${local.account_id}:transform-job/pipelines-*",
+        ]
+      },
+      {
+        Sid    = "RegisterModelsOfTheProject"
+        Effect = "Allow"
+        Action = [
+          "sagemaker:AddTags",
+          "sagemaker:CreateModelPackage",
+          "sagemaker:CreateModelPackageGroup",
+          "sagemaker:DescribeModelPackage",
+          "sagemaker:DescribeModelPackageGroup",
+          "sagemaker:UpdateModelPackage",
+        ]
+        Resource = [
+          "arn:aws:sagemaker:${var.region}:${local.account_id}:model-package-group/${local.sagemaker_project}",
+          "arn:aws:sagemaker:${var.region}:${local.account_id}:model-package/${local.sagemaker_project}/*",
+        ]
+      },
+      {
+        Sid      = "PassItselfToPipelineJobs"
+        Effect   = "Allow"
+        Action   = "iam:PassRole"
+        Resource = aws_iam_role.tf_mlops_role.arn
+        Condition = {
+          StringEquals = {
+            "iam:PassedToService" = "sagemaker.amazonaws.com"
+          }
+        }
+      },
+      {
+        Sid    = "JobAndEndpointLogs"
+        Effect = "Allow"
+        Action = [
+          "logs:CreateLogGroup",
+          "logs:CreateLogStream",
+          "logs:DescribeLogStreams",
+          "logs:PutLogEvents",
+        ]
+        Resource = [
+          "arn:aws:logs:${var.region}:${local.account_id}:log-group:/aws/sagemaker/ProcessingJobs:*",
+          "arn:aws:logs:${var.region}:${local.account_id}:log-group:/aws/sagemaker/TrainingJobs:*",
+          "arn:aws:logs:${var.region}:${local.account_id}:log-group:/aws/sagemaker/TransformJobs:*",
+          "arn:aws:logs:${var.region}:${local.account_id}:log-group:/aws/sagemaker/Endpoints/${var.project_name}-*",
+        ]
+      },
+      # SageMaker's framework images (XGBoost, scikit-learn) live in accounts
+      # AWS owns, one per region, which this stack cannot name: the account
+      # part is "*", the region and repository prefix are not.
+      {
+        Sid    = "PullSageMakerFrameworkImages"
+        Effect = "Allow"
+        Action = [
+          "ecr:BatchCheckLayerAvailability",
+          "ecr:BatchGetImage",
+          "ecr:GetDownloadUrlForLayer",
+        ]
+        Resource = "arn:aws:ecr:${var.region}:*:repository/sagemaker-*"
+      },
+      # AWS authorizes GetAuthorizationToken (a registry login) on "*" only.
+      {
+        Sid      = "RegistryLoginUnscopable"
+        Effect   = "Allow"
+        Action   = "ecr:GetAuthorizationToken"
+        Resource = "*"
+      },
+      # AWS authorizes PutMetricData on "*" only (metrics have no ARN); the
+      # metrics are held to SageMaker's namespaces.
+      {
+        Sid      = "JobMetricsUnscopable"
+        Effect   = "Allow"
+        Action   = "cloudwatch:PutMetricData"
+        Resource = "*"
+        Condition = {
+          StringLike = {
+            "cloudwatch:namespace" = "/aws/sagemaker/*"
+          }
+        }
+      },
+    ]
+  })
+}
+
+resource "aws_iam_role_policy_attachment" "tf_mlops_sagemaker_policy_attachment" {
+  role       = aws_iam_role.tf_mlops_role.name
+  policy_arn = aws_iam_policy.tf_mlops_sagemaker_policy.arn
+}
+
+resource "aws_iam_role" "codepipeline" {
+  name                  = "tf-mlops-codepipeline-${var.env}"
+  path                  = "/service-role/"
+  max_session_duration  = 3600
+  force_detach_policies = false
+  tags                  = {}
+  assume_role_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      {
+        Sid    = "TrustCodePipeline"
+        Effect = "Allow"
+        Principal = {
+          Service = "codepipeline.amazonaws.com"
+        }
+        Action = "sts:AssumeRole"
+        Condition = {
+          StringEquals = {
+            "aws:SourceAccount" = local.account_id
+          }
+        }
+      },
+    ]
+  })
+}
+
+resource "aws_iam_policy" "codepipeline" {
+  name        = "tf-mlops-codepipeline-${var.env}"
+  path        = "/service-role/"
+  description = "What the CI and CD pipelines do (${var.env})"
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      {
+        Sid      = "ArtifactsObjects"
+        Effect   = "Allow"
+        Action   = ["s3:GetObject", "s3:GetObjectVersion", "s3:PutObject"]
+        Resource = "${aws_s3_bucket.artifacts_bucket.arn}/*"
+      },
+      {
+        Sid      = "ArtifactsBucket"
+        Effect   = "Allow"
+        Action   = ["s3:GetBucketLocation", "s3:GetBucketVersioning", "s3:ListBucket"]
+        Resource = aws_s3_bucket.artifacts_bucket.arn
+      },
+      {
+        Sid      = "ArtifactsKey"
+        Effect   = "Allow"
+        Action   = ["kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey"]
+        Resource = aws_kms_key.artifacts.arn
+      },
+      {
+        Sid    = "SourceRepositories"
         Effect = "Allow"
         Action = [
           "codecommit:CancelUploadArchive",
@@ -44,100 +220,26 @@ resource "aws_iam_policy" "tf_mlops_policy" {
           "codecommit:GetCommit",
           "codecommit:GetRepository",
           "codecommit:GetUploadArchiveStatus",
-          "codecommit:GitPull",
           "codecommit:UploadArchive",
         ]
         Resource = [
-          "arn:aws:codecommit:${var.region}:${local.account_id}:${var.build_repository_name}",
-          "arn:aws:codecommit:${var.region}:${local.account_id}:${var.deploy_repository_name}",
+          aws_codecommit_repository.build_repository.arn,
+          aws_codecommit_repository.deploy_repository.arn,
         ]
       },
       {
-        Sid      = "PassOwnRoleToPipelineServices"
-        Effect   = "Allow"
-        Action   = "iam:PassRole"
-        Resource = aws_iam_role.tf_mlops_role.arn
-        Condition = {
-          StringEquals = {
-            "iam:PassedToService" = [
-              "cloudformation.amazonaws.com",
-              "codebuild.amazonaws.com",
-              "codepipeline.amazonaws.com",
-              "events.amazonaws.com",
-              "sagemaker.amazonaws.com",
-            ]
-          }
-        }
-      },
-      {
-        Sid    = "ArtifactsObjectLevel"
+        Sid    = "RunBuilds"
         Effect = "Allow"
-        Action = [
-          "s3:AbortMultipartUpload",
-          "s3:DeleteObject",
-          "s3:GetObject",
-          "s3:GetObjectVersion",
-          "s3:ListMultipartUploadParts",
-          "s3:PutObject",
-          "s3:PutObjectAcl",
-        ]
-        Resource = "${aws_s3_bucket.artifacts_bucket.arn}/*"
-      },
-      {
-        Sid    = "ArtifactsBucketLevel"
-        Effect = "Allow"
-        Action = [
-          "s3:GetBucketAcl",
-          "s3:GetBucketLocation",
-          "s3:GetBucketVersioning",
-          "s3:ListBucket",
-          "s3:ListBucketMultipartUploads",
-        ]
-        Resource = aws_s3_bucket.artifacts_bucket.arn
-      },
-      {
-        Sid    = "CloudWatchLogsForBuildsAndJobs"
-        Effect = "Allow"
-        Action = [
-          "logs:CreateLogGroup",
-          "logs:CreateLogStream",
-          "logs:DescribeLogStreams",
-          "logs:GetLogEvents",
-          "logs:PutLogEvents",
-        ]
+        Action = ["codebuild:BatchGetBuilds", "codebuild:StartBuild"]
         Resource = [
-          "arn:aws:logs:${var.region}:${local.account_id}:log-group:/aws/codebuild/*",
-          "arn:aws:logs:${var.region}:${local.account_id}:log-group:/aws/codebuild/*:*",
-          "arn:aws:logs:${var.region}:${local.account_id}:log-group:/aws/sagemaker/*",
-          "arn:aws:logs:${var.region}:${local.account_id}:log-group:/aws/sagemaker/*:*",
+          aws_codebuild_project.tf_mlops_modelbuild.arn,
+          aws_codebuild_project.tf_mlops_deploybuild.arn,
+          aws_codebuild_project.tf_mlops_testbuild.arn,
         ]
       },
+      # A stack's ARN ends in an ID CloudFormation assigns: the name is ours.
       {
-        Sid      = "CodePipelineStart"
-        Effect   = "Allow"
-        Action   = "codepipeline:StartPipelineExecution"
-        Resource = "arn:aws:codepipeline:${var.region}:${local.account_id}:sagemaker-*"
-      },
-      {
-        Sid    = "EventBridgeSageMakerRules"
-        Effect = "Allow"
-        Action = [
-          "events:DeleteRule",
-          "events:DescribeRule",
-          "events:PutRule",
-          "events:PutTargets",
-          "events:RemoveTargets",
-        ]
-        Resource = "arn:aws:events:${var.region}:${local.account_id}:rule/sagemaker-*"
-      },
-      {
-        Sid      = "CodeBuildRunProjects"
-        Effect   = "Allow"
-        Action   = ["codebuild:BatchGetBuilds", "codebuild:StartBuild"]
-        Resource = "arn:aws:codebuild:${var.region}:${local.account_id}:project/sagemaker-*"
-      },
-      {
-        Sid    = "CloudFormationDeployStacks"
+        Sid    = "DeployStacks"
         Effect = "Allow"
         Action = [
           "cloudformation:CreateChangeSet",
@@ -150,72 +252,278 @@ resource "aws_iam_policy" "tf_mlops_policy" {
           "cloudformation:SetStackPolicy",
           "cloudformation:UpdateStack",
         ]
-        Resource = "arn:aws:cloudformation:${var.region}:${local.account_id}:stack/sagemaker-*/*"
-      },
-      {
-        Sid    = "StepFunctionsSageMakerWorkflows"
-        Effect = "Allow"
-        Action = [
-          "states:DescribeExecution",
-          "states:GetExecutionHistory",
-          "states:StartExecution",
-          "states:StopExecution",
-          "states:UpdateStateMachine",
-        ]
         Resource = [
-          "arn:aws:states:${var.region}:${local.account_id}:stateMachine:*sagemaker*",
-          "arn:aws:states:${var.region}:${local.account_id}:execution:*sagemaker*:*",
+          "arn:aws:cloudformation:${var.region}:${local.account_id}:stack/${local.staging_stack}/*",
+          "arn:aws:cloudformation:${var.region}:${local.account_id}:stack/${local.prod_stack}/*",
         ]
       },
       {
-        Sid    = "SecretsManagerSageMakerPrefixed"
-        Effect = "Allow"
-        Action = [
-          "secretsmanager:CreateSecret",
-          "secretsmanager:DescribeSecret",
-          "secretsmanager:GetSecretValue",
-        ]
-        Resource = "arn:aws:secretsmanager:${var.region}:${local.account_id}:secret:AmazonSageMaker-*"
-      },
-      {
-        Sid      = "SecretsManagerSageMakerTagged"
+        Sid      = "PassDeployRoleToCloudFormation"
         Effect   = "Allow"
-        Action   = ["secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue"]
-        Resource = "arn:aws:secretsmanager:${var.region}:${local.account_id}:secret:*"
+        Action   = "iam:PassRole"
+        Resource = aws_iam_role.cloudformation.arn
         Condition = {
           StringEquals = {
-            "secretsmanager:ResourceTag/SageMaker" = "true"
+            "iam:PassedToService" = "cloudformation.amazonaws.com"
           }
         }
       },
+      # AWS authorizes ValidateTemplate on "*" only: it reads a template, no
+      # stack.
       {
-        Sid    = "EcrPullImages"
+        Sid      = "ValidateTemplatesUnscopable"
+        Effect   = "Allow"
+        Action   = "cloudformation:ValidateTemplate"
+        Resource = "*"
+      },
+    ]
+  })
+}
+
+resource "aws_iam_role_policy_attachment" "codepipeline_attachment" {
+  role       = aws_iam_role.codepipeline.name
+  policy_arn = aws_iam_policy.codepipeline.arn
+}
+
+resource "aws_iam_role" "codebuild" {
+  name                  = "tf-mlops-codebuild-${var.env}"
+  path                  = "/service-role/"
+  max_session_duration  = 3600
+  force_detach_policies = false
+  tags                  = {}
+  assume_role_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      {
+        Sid    = "TrustCodeBuild"
         Effect = "Allow"
-        Action = [
-          "ecr:BatchCheckLayerAvailability",
-          "ecr:BatchGetImage",
-          "ecr:DescribeImages",
-          "ecr:DescribeRepositories",
-          "ecr:GetDownloadUrlForLayer",
+        Principal = {
+          Service = "codebuild.amazonaws.com"
+        }
+        Action = "sts:AssumeRole"
+        Condition = {
+          StringEquals = {
+            "aws:SourceAccount" = local.account_id
+          }
+        }
+      },
+    ]
+  })
+}
+
+resource "aws_iam_policy" "codebuild" {
+  name        = "tf-mlops-codebuild-${var.env}"
+  path        = "/service-role/"
+  description = "What the model build, model deploy and staging test builds do (${var.env})"
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      {
+        Sid    = "BuildLogs"
+        Effect = "Allow"
+        Action = ["logs:CreateLogStream", "logs:PutLogEvents"]
+        Resource = [
+          "${aws_cloudwatch_log_group.modelbuild.arn}:*",
+          "${aws_cloudwatch_log_group.deploybuild.arn}:*",
+          "${aws_cloudwatch_log_group.testbuild.arn}:*",
         ]
-        Resource = "arn:aws:ecr:${var.region}:*:repository/*"
       },
       {
-        Sid    = "EcrPushSageMakerRepositories"
-        Effect = "Allow"
-        Action = [
-          "ecr:BatchDeleteImage",
-          "ecr:CompleteLayerUpload",
-          "ecr:CreateRepository",
-          "ecr:DeleteRepository",
-          "ecr:InitiateLayerUpload",
-          "ecr:PutImage",
-          "ecr:UploadLayerPart",
-        ]
-        Resource = "arn:aws:ecr:${var.region}:${local.account_id}:repository/sagemaker-*"
+        Sid      = "ArtifactsObjects"
+        Effect   = "Allow"
+        Action   = ["s3:GetObject", "s3:GetObjectVersion", "s3:PutObject"]
+        Resource = "${aws_s3_bucket.artifacts_bucket.arn}/*"
       },
       {
-        Sid      = "SageMakerEndpointAutoscalingServiceLinkedRole"
+        Sid      = "ArtifactsBucket"
+        Effect   = "Allow"
+        Action   = ["s3:GetBucketLocation", "s3:ListBucket"]
+        Resource = aws_s3_bucket.artifacts_bucket.arn
+      },
+      {
+        Sid      = "ArtifactsKey"
+        Effect   = "Allow"
+        Action   = ["kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey"]
+        Resource = aws_kms_key.artifacts.arn
+      },
+      # The model build copies the write-up's sample data set from AWS's public
+      # bucket (S3 ARNs carry no account).
+      {
+        Sid      = "SampleDataset"
+        Effect   = "Allow"
+        Action   = "s3:GetObject"
+        Resource = "arn:aws:s3:::sagemaker-sample-files/datasets/tabular/synthetic/churn.txt"
+      },
+      {
+        Sid    = "SageMakerPipelineOfTheProject"
+        Effect = "Allow"
+        Action = [
+          "sagemaker:AddTags",
+          "sagemaker:CreatePipeline",
+          "sagemaker:DescribePipeline",
+          "sagemaker:DescribePipelineExecution",
+          "sagemaker:ListPipelineExecutionSteps",
+          "sagemaker:ListTags",
+          "sagemaker:StartPipelineExecution",
+          "sagemaker:UpdatePipeline",
+        ]
+        Resource = [
+          "arn:aws:sagemaker:${var.region}:${local.account_id}:pipeline/${local.sagemaker_project}",
+          "arn:aws:sagemaker:${var.region}:${local.account_id}:pipeline/${local.sagemaker_project}/execution/*",
+        ]
+      },
+      {
+        Sid    = "ModelRegistryOfTheProject"
+        Effect = "Allow"
+        Action = [
+          "sagemaker:DescribeModelPackage",
+          "sagemaker:DescribeModelPackageGroup",
+          "sagemaker:ListModelPackages",
+        ]
+        Resource = [
+          "arn:aws:sagemaker:${var.region}:${local.account_id}:model-package-group/${local.sagemaker_project}",
+          "arn:aws:sagemaker:${var.region}:${local.account_id}:model-package/${local.sagemaker_project}/*",
+        ]
+      },
+      # The staging test calls the endpoint the staging stack creates, named
+      # "<project_name>-<stage>" by the deploy repository's template.
+      {
+        Sid      = "StagingEndpointTest"
+        Effect   = "Allow"
+        Action   = ["sagemaker:DescribeEndpoint", "sagemaker:InvokeEndpoint"]
+        Resource = "arn:aws:sagemaker:${var.region}:${local.account_id}:endpoint/${var.project_name}-*"
+      },
+      {
+        Sid      = "PassExecutionRoleToSageMaker"
+        Effect   = "Allow"
+        Action   = "iam:PassRole"
+        Resource = aws_iam_role.tf_mlops_role.arn
+        Condition = {
+          StringEquals = {
+            "iam:PassedToService" = "sagemaker.amazonaws.com"
+          }
+        }
+      },
+    ]
+  })
+}
+
+resource "aws_iam_role_policy_attachment" "codebuild_attachment" {
+  role       = aws_iam_role.codebuild.name
+  policy_arn = aws_iam_policy.codebuild.arn
+}
+
+resource "aws_iam_role" "cloudformation" {
+  name                  = "tf-mlops-cloudformation-${var.env}"
+  path                  = "/service-role/"
+  max_session_duration  = 3600
+  force_detach_policies = false
+  tags                  = {}
+  assume_role_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      {
+        Sid    = "TrustCloudFormation"
+        Effect = "Allow"
+        Principal = {
+          Service = "cloudformation.amazonaws.com"
+        }
+        Action = "sts:AssumeRole"
+        Condition = {
+          StringEquals = {
+            "aws:SourceAccount" = local.account_id
+          }
+        }
+      },
+    ]
+  })
+}
+
+resource "aws_iam_policy" "cloudformation" {
+  name        = "tf-mlops-cloudformation-${var.env}"
+  path        = "/service-role/"
+  description = "What the staging and prod endpoint stacks create (${var.env})"
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      {
+        Sid      = "PackagedTemplates"
+        Effect   = "Allow"
+        Action   = "s3:GetObject"
+        Resource = "${aws_s3_bucket.artifacts_bucket.arn}/*"
+      },
+      {
+        Sid      = "ArtifactsKey"
+        Effect   = "Allow"
+        Action   = ["kms:Decrypt", "kms:DescribeKey"]
+        Resource = aws_kms_key.artifacts.arn
+      },
+      # The template leaves the model and endpoint config unnamed, so
+      # CloudFormation names them: the account and region are ours.
+      {
+        Sid    = "ModelsAndEndpointConfigs"
+        Effect = "Allow"
+        Action = [
+          "sagemaker:AddTags",
+          "sagemaker:CreateEndpointConfig",
+          "sagemaker:CreateModel",
+          "sagemaker:DeleteEndpointConfig",
+          "sagemaker:DeleteModel",
+          "sagemaker:DescribeEndpointConfig",
+          "sagemaker:DescribeModel",
+        ]
+        Resource = [
+          "arn:aws:sagemaker:${var.region}:${local.account_id}:model/*",
+          "arn:aws:sagemaker:${var.region}:${local.account_id}:endpoint-config/*",
+        ]
+      },
+      {
+        Sid    = "EndpointsOfTheProject"
+        Effect = "Allow"
+        Action = [
+          "sagemaker:AddTags",
+          "sagemaker:CreateEndpoint",
+          "sagemaker:DeleteEndpoint",
+          "sagemaker:DeleteTags",
+          "sagemaker:DescribeEndpoint",
+          "sagemaker:UpdateEndpoint",
+        ]
+        Resource = "arn:aws:sagemaker:${var.region}:${local.account_id}:endpoint/${var.project_name}-*"
+      },
+      {
+        Sid      = "ApprovedModelPackages"
+        Effect   = "Allow"
+        Action   = "sagemaker:DescribeModelPackage"
+        Resource = "arn:aws:sagemaker:${var.region}:${local.account_id}:model-package/${local.sagemaker_project}/*"
+      },
+      {
+        Sid      = "PassExecutionRoleToModelsAndScaling"
+        Effect   = "Allow"
+        Action   = "iam:PassRole"
+        Resource = aws_iam_role.tf_mlops_role.arn
+        Condition = {
+          StringEquals = {
+            "iam:PassedToService" = [
+              "application-autoscaling.amazonaws.com",
+              "sagemaker.amazonaws.com",
+            ]
+          }
+        }
+      },
+      # A scalable target's ARN ends in an ID Application Auto Scaling assigns.
+      {
+        Sid    = "EndpointAutoScaling"
+        Effect = "Allow"
+        Action = [
+          "application-autoscaling:DeleteScalingPolicy",
+          "application-autoscaling:DeregisterScalableTarget",
+          "application-autoscaling:PutScalingPolicy",
+          "application-autoscaling:RegisterScalableTarget",
+        ]
+        Resource = "arn:aws:application-autoscaling:${var.region}:${local.account_id}:scalable-target/*"
+      },
+      {
+        Sid      = "EndpointAutoScalingServiceLinkedRole"
         Effect   = "Allow"
         Action   = "iam:CreateServiceLinkedRole"
         Resource = "arn:aws:iam::${local.account_id}:role/aws-service-role/sagemaker.application-autoscaling.amazonaws.com/AWSServiceRoleForApplicationAutoScaling_SageMakerEndpoint"
@@ -225,23 +533,13 @@ resource "aws_iam_policy" "tf_mlops_policy" {
           }
         }
       },
+      # AWS authorizes these Describe calls on "*" only.
       {
-        Sid    = "SnsSageMakerTopics"
-        Effect = "Allow"
-        Action = ["sns:CreateTopic", "sns:Subscribe"]
-        Resource = [
-          "arn:aws:sns:${var.region}:${local.account_id}:*SageMaker*",
-          "arn:aws:sns:${var.region}:${local.account_id}:*Sagemaker*",
-          "arn:aws:sns:${var.region}:${local.account_id}:*sagemaker*",
-        ]
-      },
-      {
-        Sid    = "UnscopableReadAndList"
+        Sid    = "AutoScalingDescribeUnscopable"
         Effect = "Allow"
         Action = [
-          "cloudformation:ValidateTemplate",
-          "ecr:GetAuthorizationToken",
-          "s3:ListAllMyBuckets",
+          "application-autoscaling:DescribeScalableTargets",
+          "application-autoscaling:DescribeScalingPolicies",
         ]
         Resource = "*"
       },
@@ -249,151 +547,55 @@ resource "aws_iam_policy" "tf_mlops_policy" {
   })
 }
 
-resource "aws_iam_policy" "tf_mlops_sagemaker_policy" {
-  name        = "tf-mlops-sagemaker-policy-${var.env}-1007"
+resource "aws_iam_role_policy_attachment" "cloudformation_attachment" {
+  role       = aws_iam_role.cloudformation.name
+  policy_arn = aws_iam_policy.cloudformation.arn
+}
+
+resource "aws_iam_role" "events" {
+  name                  = "tf-mlops-events-${var.env}"
+  path                  = "/service-role/"
+  max_session_duration  = 3600
+  force_detach_policies = false
+  tags                  = {}
+  assume_role_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      {
+        Sid    = "TrustEventBridge"
+        Effect = "Allow"
+        Principal = {
+          Service = "events.amazonaws.com"
+        }
+        Action = "sts:AssumeRole"
+        Condition = {
+          StringEquals = {
+            "aws:SourceAccount" = local.account_id
+          }
+        }
+      },
+    ]
+  })
+}
+
+resource "aws_iam_policy" "events" {
+  name        = "tf-mlops-events-${var.env}"
   path        = "/service-role/"
-  description = "SageMaker permissions of the MLOps pipeline role (${var.env})"
+  description = "What the source and model-approval rules start (${var.env})"
   policy = jsonencode({
     Version = "2012-10-17"
     Statement = [
       {
-        Sid    = "SageMakerPipelines"
-        Effect = "Allow"
-        Action = [
-          "sagemaker:AddTags",
-          "sagemaker:CreatePipeline",
-          "sagemaker:DescribePipeline",
-          "sagemaker:DescribePipelineDefinitionForExecution",
-          "sagemaker:DescribePipelineExecution",
-          "sagemaker:ListPipelineExecutionSteps",
-          "sagemaker:ListPipelineExecutions",
-          "sagemaker:ListPipelineParametersForExecution",
-          "sagemaker:ListTags",
-          "sagemaker:RetryPipelineExecution",
-          "sagemaker:StartPipelineExecution",
-          "sagemaker:StopPipelineExecution",
-          "sagemaker:UpdatePipeline",
-        ]
-        Resource = ["arn:aws:sagemaker:${var.region}:${local.account_id}:pipeline/*"]
-      },
-      {
-        Sid    = "SageMakerJobs"
-        Effect = "Allow"
-        Action = [
-          "sagemaker:AddTags",
-          "sagemaker:CreateProcessingJob",
-          "sagemaker:CreateTrainingJob",
-          "sagemaker:CreateTransformJob",
-          "sagemaker:DescribeProcessingJob",
-          "sagemaker:DescribeTrainingJob",
-          "sagemaker:DescribeTransformJob",
-          "sagemaker:ListTags",
-          "sagemaker:StopProcessingJob",
-          "sagemaker:StopTrainingJob",
-          "sagemaker:StopTransformJob",
-        ]
-        Resource = [
-          "arn:aws:sagemaker:${var.region}:${local.account_id}:processing-job/*",
-          "arn:aws:sagemaker:${var.region}:${local.account_id}:training-job/*",
-          "arn:aws:sagemaker:${var.region}:${local.account_id}:transform-job/*",
-        ]
-      },
-      {
-        Sid    = "SageMakerModelRegistry"
-        Effect = "Allow"
-        Action = [
-          "sagemaker:AddTags",
-          "sagemaker:CreateModelPackage",
-          "sagemaker:CreateModelPackageGroup",
-          "sagemaker:DescribeModelPackage",
-          "sagemaker:DescribeModelPackageGroup",
-          "sagemaker:ListModelPackages",
-          "sagemaker:ListTags",
-          "sagemaker:UpdateModelPackage",
-        ]
-        Resource = [
-          "arn:aws:sagemaker:${var.region}:${local.account_id}:model-package/*",
-          "arn:aws:sagemaker:${var.region}:${local.account_id}:model-package-group/*",
-        ]
-      },
-      {
-        Sid    = "SageMakerHosting"
-        Effect = "Allow"
-        Action = [
-          "sagemaker:AddTags",
-          "sagemaker:CreateEndpoint",
-          "sagemaker:CreateEndpointConfig",
-          "sagemaker:CreateModel",
-          "sagemaker:DeleteEndpoint",
-          "sagemaker:DeleteEndpointConfig",
-          "sagemaker:DeleteModel",
-          "sagemaker:DeleteTags",
-          "sagemaker:DescribeEndpoint",
-          "sagemaker:DescribeEndpointConfig",
-          "sagemaker:DescribeModel",
-          "sagemaker:InvokeEndpoint",
-          "sagemaker:ListTags",
-          "sagemaker:UpdateEndpoint",
-          "sagemaker:UpdateEndpointWeightsAndCapacities",
-        ]
-        Resource = [
-          "arn:aws:sagemaker:${var.region}:${local.account_id}:endpoint/*",
-          "arn:aws:sagemaker:${var.region}:${local.account_id}:endpoint-config/*",
-          "arn:aws:sagemaker:${var.region}:${local.account_id}:model/*",
-        ]
-      },
-      {
-        Sid    = "SageMakerExperimentsAndLineage"
-        Effect = "Allow"
-        Action = [
-          "sagemaker:AddAssociation",
-          "sagemaker:AddTags",
-          "sagemaker:AssociateTrialComponent",
-          "sagemaker:CreateAction",
-          "sagemaker:CreateArtifact",
-          "sagemaker:CreateContext",
-          "sagemaker:CreateExperiment",
-          "sagemaker:CreateTrial",
-          "sagemaker:CreateTrialComponent",
-          "sagemaker:DescribeAction",
-          "sagemaker:DescribeArtifact",
-          "sagemaker:DescribeContext",
-          "sagemaker:DescribeExperiment",
-          "sagemaker:DescribeTrial",
-          "sagemaker:DescribeTrialComponent",
-          "sagemaker:UpdateTrialComponent",
-        ]
-        Resource = [
-          "arn:aws:sagemaker:${var.region}:${local.account_id}:action/*",
-          "arn:aws:sagemaker:${var.region}:${local.account_id}:artifact/*",
-          "arn:aws:sagemaker:${var.region}:${local.account_id}:context/*",
-          "arn:aws:sagemaker:${var.region}:${local.account_id}:experiment/*",
-          "arn:aws:sagemaker:${var.region}:${local.account_id}:experiment-trial/*",
-          "arn:aws:sagemaker:${var.region}:${local.account_id}:experiment-trial-component/*",
-        ]
-      },
-      {
-        Sid    = "SageMakerUnscopableList"
-        Effect = "Allow"
-        Action = [
-          "sagemaker:ListEndpoints",
-          "sagemaker:ListModelPackageGroups",
-          "sagemaker:ListPipelines",
-          "sagemaker:QueryLineage",
-          "sagemaker:Search",
-        ]
-        Resource = "*"
+        Sid      = "StartPipelines"
+        Effect   = "Allow"
+        Action   = "codepipeline:StartPipelineExecution"
+        Resource = [aws_codepipeline.sm_ci_pipeline.arn, aws_codepipeline.sm_cd_pipeline.arn]
       },
     ]
   })
 }
 
-resource "aws_iam_role_policy_attachment" "tf_mlops_policy_attachment" {
-  role       = aws_iam_role.tf_mlops_role.name
-  policy_arn = aws_iam_policy.tf_mlops_policy.arn
-}
-
-resource "aws_iam_role_policy_attachment" "tf_mlops_sagemaker_policy_attachment" {
-  role       = aws_iam_role.tf_mlops_role.name
-  policy_arn = aws_iam_policy.tf_mlops_sagemaker_policy.arn
+resource "aws_iam_role_policy_attachment" "events_attachment" {
+  role       = aws_iam_role.events.name
+  policy_arn = aws_iam_policy.events.arn
 }

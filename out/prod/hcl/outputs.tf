@@ -16,11 +16,6 @@ output "role_arn" {
   value       = aws_iam_role.tf_mlops_role.arn
 }
 
-output "policy_arn" {
-  description = "ARN of the managed policy tf_mlops_policy attached to the service role"
-  value       = aws_iam_policy.tf_mlops_policy.arn
-}
-
 output "sagemaker_policy_arn" {
   description = "ARN of the managed policy tf_mlops_sagemaker_policy attached to the service role"
   value       = aws_iam_policy.tf_mlops_sagemaker_policy.arn

@@ -20,3 +20,19 @@ data "aws_caller_identity" "current" {}
 locals {
   account_id = data.aws_caller_identity.current.account_id
 }
+
+# Names the pipeline defines once and its policies reuse: the SageMaker
+# project (model package group, SageMaker pipeline and job prefix), the
+# CloudFormation stacks the CD pipeline deploys, and the builds' log groups
+# (named here because the key policy that encrypts them must name them
+# before they exist).
+locals {
+  sagemaker_project = "${var.project_name}-${var.project_id}"
+  staging_stack     = "sagemaker-${var.project_name}-${var.project_id}-deploy-staging"
+  prod_stack        = "sagemaker-${var.project_name}-${var.project_id}-deploy-prod"
+  build_log_groups = {
+    modelbuild  = "/aws/codebuild/tf-mlops-modelbuild-${var.env}"
+    deploybuild = "/aws/codebuild/tf-mlops-deploybuild-${var.env}"
+    testbuild   = "/aws/codebuild/tf-mlops-testbuild-${var.env}"
+  }
+}

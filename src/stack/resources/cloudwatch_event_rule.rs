@@ -22,7 +22,7 @@ const NAME_RULE: NameRule = NameRule {
 pub struct EventRule {
     pub label: String,
     pub name: Expr,
-    pub description: String,
+    pub description: Expr,
     /// The event pattern, an object expression (`source`, `detail-type`,
     /// `detail`, ...).
     pub event_pattern: Expr,
@@ -48,7 +48,7 @@ impl StackItem for EventRule {
         vec![
             Block::new("resource", &[KIND, &self.label])
                 .attr("name", self.name.clone())
-                .attr("description", self.description.as_str())
+                .attr("description", self.description.clone())
                 .attr(
                     "event_pattern",
                     Expr::jsonencode(self.event_pattern.clone()),

@@ -22,6 +22,9 @@ pub struct CodeCommitRepository {
     pub label: String,
     pub repository_name: Expr,
     pub description: String,
+    /// checkov checks that do not apply, with the reason, emitted as
+    /// `#checkov:skip=ID:reason` inside the resource.
+    pub checkov_skips: Vec<(&'static str, &'static str)>,
 }
 
 impl CodeCommitRepository {
@@ -31,6 +34,7 @@ impl CodeCommitRepository {
             label: label.to_string(),
             repository_name: Expr::reference(&format!("var.{name_variable}")),
             description: description.to_string(),
+            checkov_skips: Vec::new(),
         }
     }
 
@@ -49,9 +53,17 @@ impl StackItem for CodeCommitRepository {
         StackFile::new("codecommit")
     }
 
+    fn checkov_skips(&self) -> &[(&'static str, &'static str)] {
+        &self.checkov_skips
+    }
+
     fn blocks(&self) -> Vec<Block> {
+        let block = self.checkov_skips.iter().fold(
+            Block::new("resource", &[KIND, &self.label]),
+            |block, (id, reason)| block.directive(&format!("checkov:skip={id}:{reason}")),
+        );
         vec![
-            Block::new("resource", &[KIND, &self.label])
+            block
                 .attr("repository_name", self.repository_name.clone())
                 .attr("description", self.description.as_str()),
         ]

@@ -41,6 +41,10 @@ impl StackItem for S3Bucket {
         StackFile::S3
     }
 
+    fn checkov_skips(&self) -> &[(&'static str, &'static str)] {
+        &self.checkov_skips
+    }
+
     fn blocks(&self) -> Vec<Block> {
         let block = self.checkov_skips.iter().fold(
             Block::new("resource", &[KIND, &self.label]),
