@@ -199,9 +199,15 @@ done
 
 # Merged by terraform into the stack's own provider "aws" block; the same
 # settings as write_override() in tests/support/emulator.rs, which explains
-# each one.
+# each one. The state stays local: a `backend "local"` override replaces the
+# S3 backend an environment with remote state declares.
 cat >"$stack/emulator_override.tf.json" <<EOF
 {
+  "terraform": {
+    "backend": {
+      "local": {}
+    }
+  },
   "provider": {
     "aws": {
       "access_key": "test",
