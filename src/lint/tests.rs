@@ -23,6 +23,7 @@ fn lint_documents(documents: &[(PolicyKind, PolicyDocument)]) -> Vec<Finding> {
             },
             kind: *kind,
             document,
+            limit: crate::stack::SizeLimit::of_kind(*kind),
         })
         .collect();
     lint_policies(&policies, &literal)
@@ -467,6 +468,7 @@ fn interpolations_are_checked_once_resolved() {
         field: FIELD.to_string(),
         kind: PolicyKind::Identity,
         document: &document,
+        limit: crate::stack::SizeLimit::MANAGED_POLICY,
     }];
     let region = |path: &[String]| (path == ["var", "region"]).then(|| "eu-west-1".to_string());
     let findings = lint_policies(&policies, &|expr| expr.evaluate_string(&region));

@@ -195,6 +195,47 @@ pub struct PolicyRef<'a> {
     pub field: String,
     pub kind: PolicyKind,
     pub document: &'a PolicyDocument,
+    /// The size AWS accepts for this document, which depends on where it
+    /// sits (a managed policy, a trust policy, a bucket or a key policy).
+    pub limit: SizeLimit,
+}
+
+/// A policy document's size limit, in characters not counting whitespace.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SizeLimit {
+    pub characters: usize,
+    /// What is limited, in messages: `a managed policy`.
+    pub what: &'static str,
+}
+
+impl SizeLimit {
+    pub const MANAGED_POLICY: SizeLimit = SizeLimit {
+        characters: 6144,
+        what: "a managed policy",
+    };
+    /// The default quota of a role's trust policy.
+    pub const TRUST_POLICY: SizeLimit = SizeLimit {
+        characters: 2048,
+        what: "a role trust policy",
+    };
+    pub const BUCKET_POLICY: SizeLimit = SizeLimit {
+        characters: 20480,
+        what: "a bucket policy",
+    };
+    pub const KEY_POLICY: SizeLimit = SizeLimit {
+        characters: 32768,
+        what: "a key policy",
+    };
+
+    /// The usual limit of a document of `kind`, where nothing says more
+    /// (a policy read from a file).
+    pub fn of_kind(kind: PolicyKind) -> SizeLimit {
+        match kind {
+            PolicyKind::Identity => SizeLimit::MANAGED_POLICY,
+            PolicyKind::Trust => SizeLimit::TRUST_POLICY,
+            PolicyKind::Resource => SizeLimit::BUCKET_POLICY,
+        }
+    }
 }
 
 /// One entry of the catalogue. Each type implements this in its own file.

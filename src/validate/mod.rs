@@ -12,19 +12,13 @@ use crate::error::{Diagnostic, Error, Origin, Result};
 use crate::policy::{PolicyDocument, PolicyKind, VERSION};
 use crate::render::jsonencode::jsonencode;
 use crate::stack::resources::{IamPolicy, IamRole, S3Bucket};
-use crate::stack::{Checks, Stack, StackItem};
+use crate::stack::{Checks, PolicyRef, SizeLimit, Stack, StackItem};
 
 pub use crate::stack::rules::{
     BUCKET_NAME_MAX, BUCKET_NAME_MIN, DESCRIPTION_MAX, PATH_MAX, POLICY_NAME_MAX, ROLE_NAME_MAX,
     SESSION_MAX, SESSION_MIN, bucket_name_problems,
 };
 
-/// Managed policy size, in characters not counting whitespace.
-pub const MANAGED_POLICY_MAX: usize = 6144;
-/// Role trust policy size (the default quota), in characters not counting whitespace.
-pub const TRUST_POLICY_MAX: usize = 2048;
-/// Bucket policy size, in bytes.
-pub const BUCKET_POLICY_MAX: usize = 20480;
 
 /// Checks every environment of `config` (each stack's own rules, then the
 /// rules across environments), then builds the stacks of `environments`
@@ -85,7 +79,7 @@ pub fn validate(stack: &Stack) -> Vec<Diagnostic> {
         item.check(&mut checks);
     }
     for policy in stack.policies() {
-        policy_document(&mut checks, &policy.field, policy.kind, policy.document);
+        policy_document(&mut checks, &policy);
     }
     checks.into_problems()
 }
@@ -177,18 +171,10 @@ pub fn policy_sizes(stack: &Stack) -> Vec<PolicySize> {
         .into_iter()
         .map(|policy| PolicySize {
             characters: policy_size(stack, policy.document),
-            limit: size_limit(policy.kind),
+            limit: policy.limit.characters,
             field: policy.field,
         })
         .collect()
-}
-
-fn size_limit(kind: PolicyKind) -> usize {
-    match kind {
-        PolicyKind::Identity => MANAGED_POLICY_MAX,
-        PolicyKind::Trust => TRUST_POLICY_MAX,
-        PolicyKind::Resource => BUCKET_POLICY_MAX,
-    }
 }
 
 /// The document as AWS receives it (Terraform's `jsonencode`, references
@@ -211,17 +197,16 @@ fn policy_size(stack: &Stack, document: &PolicyDocument) -> usize {
 
 /// A policy document: its size against its kind's limit, its characters,
 /// its Version, and the elements every statement needs.
-fn policy_document(checks: &mut Checks, field: &str, kind: PolicyKind, document: &PolicyDocument) {
+fn policy_document(checks: &mut Checks, policy: &PolicyRef<'_>) {
+    let (field, kind, document) = (policy.field.as_str(), policy.kind, policy.document);
     let origin = checks.profile_origin();
     let text = policy_text(checks.stack(), document);
     let size = text.chars().filter(|c| !c.is_whitespace()).count();
-    let limit = size_limit(kind);
+    let SizeLimit {
+        characters: limit,
+        what,
+    } = policy.limit;
     if size > limit {
-        let what = match kind {
-            PolicyKind::Identity => "a managed policy",
-            PolicyKind::Trust => "a role trust policy",
-            PolicyKind::Resource => "a bucket policy",
-        };
         checks.report(
                 "iam-policy-size",
                 origin.clone(),

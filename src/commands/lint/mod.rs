@@ -125,6 +125,7 @@ pub fn run_paths(args: &LintArgs) -> Result<Report> {
             field: policy.field.clone(),
             kind: policy.kind,
             document: &policy.document,
+            limit: crate::stack::SizeLimit::of_kind(policy.kind),
         })
         .collect();
     // Outside a stack nothing resolves `${...}` (found policies keep it as

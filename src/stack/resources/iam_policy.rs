@@ -79,6 +79,7 @@ impl StackItem for IamPolicy {
             field: format!("{}.policy", IamPolicy::address(self)),
             kind: PolicyKind::Identity,
             document: &self.document,
+            limit: crate::stack::SizeLimit::MANAGED_POLICY,
         }]
     }
 

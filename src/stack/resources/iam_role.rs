@@ -75,6 +75,7 @@ impl StackItem for IamRole {
             field: format!("{}.assume_role_policy", self.address()),
             kind: PolicyKind::Trust,
             document: &self.trust_policy,
+            limit: crate::stack::SizeLimit::TRUST_POLICY,
         }]
     }
 

@@ -62,6 +62,7 @@ impl StackItem for KmsKey {
             field: format!("{}.policy", self.address()),
             kind: PolicyKind::Resource,
             document: &self.policy,
+            limit: crate::stack::SizeLimit::KEY_POLICY,
         }]
     }
 

@@ -36,6 +36,7 @@ impl StackItem for BucketPolicy {
             field: format!("{}.policy", self.address()),
             kind: PolicyKind::Resource,
             document: &self.document,
+            limit: crate::stack::SizeLimit::BUCKET_POLICY,
         }]
     }
 }
