@@ -647,12 +647,17 @@ impl<'a> CheckedStatement<'a> {
         let owned_elsewhere = |value: &str| {
             parse_arn(value).map_or(true, |arn| arn.resource == "*") || !names_catalogue_type(value)
         };
-        for value in self
-            .resources
+        let values = self
+            .statement
+            .resource
             .iter()
-            .filter(|value| !owned_elsewhere(value))
-        {
-            let (message, fix) = match context.placement(value) {
+            .flat_map(|r| r.values.items());
+        for (value, expr) in values.filter_map(|expr| Some(((self.resolve)(expr)?, expr))) {
+            if owned_elsewhere(&value) {
+                continue;
+            }
+            let from_stack = !expr.references().is_empty();
+            let (message, fix) = match context.placement(&value, from_stack) {
                 Placement::Stack | Placement::Pattern => continue,
                 Placement::OtherAccount(account) => (
                     format!(
@@ -664,7 +669,17 @@ impl<'a> CheckedStatement<'a> {
                      account the stack cannot name, say so in a comment on the statement"
                         .to_string(),
                 ),
-                Placement::NoStackResource { kind, stack_arns } => (
+                Placement::NotTheStacks { kind, stack_arns } if stack_arns.is_empty() => (
+                    format!(
+                        "\"{value}\" is written as literal text and names no resource of the \
+                         stack, which creates no {kind}"
+                    ),
+                    "write the ARN from the stack's values (${var.region}, the account from \
+                     data.aws_caller_identity, the resource's .arn); if AWS owns the resource \
+                     in an account the stack cannot name, say so in a comment on the statement"
+                        .to_string(),
+                ),
+                Placement::NotTheStacks { kind, stack_arns } => (
                     format!(
                         "\"{value}\" names a {kind} the stack does not create (the stack's: {})",
                         stack_arns.join(", ")

@@ -25,18 +25,19 @@ struct RoleContext {
 /// Where an ARN stands against the stack's resources.
 #[derive(Debug, PartialEq, Eq)]
 pub(super) enum Placement {
-    /// A stack resource's ARN, a path under one, or a name in the stack's
-    /// own account of a kind the stack does not create (what its services
-    /// create at run time, named from its variables and locals).
+    /// A stack resource's ARN, a path under one, or a name the stack
+    /// defines: written from its variables, locals and resources (a
+    /// CloudFormation stack, a SageMaker pipeline its builds create at run
+    /// time), in its own account.
     Stack,
     /// A pattern (a wildcard in the region, the account or the name), which
     /// names nothing by itself: the any-resource rules judge its reach.
     Pattern,
     /// In an account the stack cannot name.
     OtherAccount(String),
-    /// Of a resource type the stack creates, naming none of them; the
-    /// stack's own of that type are listed.
-    NoStackResource {
+    /// A literal ARN that is no resource of the stack; the stack's own of
+    /// the same kind are listed (none when it creates no such resource).
+    NotTheStacks {
         kind: String,
         stack_arns: Vec<String>,
     },
@@ -94,8 +95,10 @@ impl StackContext {
             .map(|role| role.users.as_slice())
     }
 
-    /// Where `value` (a resolved, well-formed ARN) stands.
-    pub(super) fn placement(&self, value: &str) -> Placement {
+    /// Where `value` (a resolved, well-formed ARN) stands; `from_stack` says
+    /// whether it was written from the stack's values (`${var.region}`,
+    /// `${local.account_id}`, `${aws_s3_bucket.x.arn}`) or as literal text.
+    pub(super) fn placement(&self, value: &str, from_stack: bool) -> Placement {
         let Ok(arn) = parse_arn(value) else {
             return Placement::Pattern;
         };
@@ -123,6 +126,9 @@ impl StackContext {
         if arn.service == "iam" && arn.resource.starts_with(SERVICE_LINKED_ROLE_PATH) {
             return Placement::Stack;
         }
+        if from_stack {
+            return Placement::Stack;
+        }
         let kind = kind_of(value);
         let stack_arns: Vec<String> = self
             .resource_arns
@@ -130,10 +136,7 @@ impl StackContext {
             .filter(|stack_arn| kind_of(stack_arn) == kind)
             .cloned()
             .collect();
-        if stack_arns.is_empty() {
-            return Placement::Stack;
-        }
-        Placement::NoStackResource {
+        Placement::NotTheStacks {
             kind: kind_name(&kind),
             stack_arns,
         }
@@ -192,22 +195,29 @@ mod tests {
             format!("{BUCKET}/*"),
             BUCKET.to_string(),
         ] {
-            assert_eq!(stack.placement(&value), Placement::Stack, "{value}");
+            assert_eq!(stack.placement(&value, true), Placement::Stack, "{value}");
         }
     }
 
     #[test]
-    fn names_of_kinds_the_stack_does_not_create_are_the_stack_own() {
+    fn names_written_from_the_stack_are_its_own_and_literal_ones_are_not() {
         let stack = context(&[PROJECT]);
         let pipeline = "arn:aws:sagemaker:eu-west-1:123456789012:pipeline/p-1";
-        assert_eq!(stack.placement(pipeline), Placement::Stack);
+        assert_eq!(stack.placement(pipeline, true), Placement::Stack);
+        assert_eq!(
+            stack.placement(pipeline, false),
+            Placement::NotTheStacks {
+                kind: "sagemaker pipeline".into(),
+                stack_arns: Vec::new(),
+            }
+        );
     }
 
     #[test]
     fn another_account_is_outside_and_patterns_are_not_judged() {
         let stack = context(&[PROJECT]);
         assert_eq!(
-            stack.placement("arn:aws:iam::999999999999:role/admin"),
+            stack.placement("arn:aws:iam::999999999999:role/admin", true),
             Placement::OtherAccount("999999999999".into())
         );
         for pattern in [
@@ -215,23 +225,33 @@ mod tests {
             "arn:aws:codebuild:eu-west-1:123456789012:project/sagemaker-*",
             "arn:aws:s3:::*sagemaker*",
         ] {
-            assert_eq!(stack.placement(pattern), Placement::Pattern, "{pattern}");
+            assert_eq!(
+                stack.placement(pattern, false),
+                Placement::Pattern,
+                "{pattern}"
+            );
         }
     }
 
     #[test]
-    fn a_kind_the_stack_creates_must_name_one_of_them() {
+    fn a_literal_name_of_a_kind_the_stack_creates_lists_the_stack_own() {
         let stack = context(&[PROJECT, BUCKET]);
         assert_eq!(
-            stack.placement("arn:aws:codebuild:eu-west-1:123456789012:project/other"),
-            Placement::NoStackResource {
+            stack.placement(
+                "arn:aws:codebuild:eu-west-1:123456789012:project/other",
+                false
+            ),
+            Placement::NotTheStacks {
                 kind: "codebuild project".into(),
                 stack_arns: vec![PROJECT.into()],
             }
         );
         assert_eq!(
-            stack.placement("arn:aws:s3:::sagemaker-sample-files/datasets/churn.txt"),
-            Placement::NoStackResource {
+            stack.placement(
+                "arn:aws:s3:::sagemaker-sample-files/datasets/churn.txt",
+                false
+            ),
+            Placement::NotTheStacks {
                 kind: "s3 bucket".into(),
                 stack_arns: vec![BUCKET.into()],
             }
@@ -243,6 +263,6 @@ mod tests {
         let stack = context(&["arn:aws:iam::123456789012:role/service-role/r"]);
         let linked = "arn:aws:iam::123456789012:role/aws-service-role/\
                       sagemaker.application-autoscaling.amazonaws.com/AWSServiceRole";
-        assert_eq!(stack.placement(linked), Placement::Stack);
+        assert_eq!(stack.placement(linked, false), Placement::Stack);
     }
 }

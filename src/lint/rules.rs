@@ -162,15 +162,15 @@ pub const ARN_OUTSIDE_STACK: Rule = Rule {
     id: "iam-arn-outside-stack",
     severity: Severity::Warning,
     description: "An Allow statement grants on an ARN that names no resource of the stack: a \
-                  name in another account, or a name of a resource type the stack creates (a \
-                  bucket, role, project, pipeline, repository, rule, log group) that is none of \
-                  the stack's. A stack resource's ARN or a path under it (`${bucket.arn}/*`, \
-                  `log-group:<name>:*`) is fine, and so are names in the stack's own account of \
-                  kinds it does not create (CloudFormation stacks, SageMaker pipelines and model \
-                  packages its services create at run time) and service-linked roles, which AWS \
-                  creates. Patterns (a wildcard in the region, account or name) name nothing and \
-                  are left to the any-resource rules. Only for a stack: `tfgen lint PATH` does \
-                  not know which resources exist.",
+                  name in another account, or an ARN written as literal text that is none of \
+                  the stack's resources (another team's bucket). A stack resource's ARN or a \
+                  path under it (`${bucket.arn}/*`, `log-group:<name>:*`) is fine, and so are \
+                  names the stack writes from its variables, locals and resources in its own \
+                  account (CloudFormation stacks, SageMaker pipelines and model packages its \
+                  services create at run time) and service-linked roles, which AWS creates. \
+                  Patterns (a wildcard in the region, account or name) name nothing and are \
+                  left to the any-resource rules. Only for a stack: `tfgen lint PATH` does not \
+                  know which resources exist.",
 };
 
 /// Every rule, in the order findings of one statement are reported.
