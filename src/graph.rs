@@ -111,7 +111,59 @@ impl Graph {
                 }
             }
         }
+        graph.label_role_uses(stack, &addresses);
         graph
+    }
+
+    /// Edges from a resource to a role it makes a service act as say so
+    /// (`runs as`, `hands to sagemaker`) instead of naming the argument:
+    /// the items' own role-use declarations (`StackItem::role_uses`) say
+    /// which references are roles in use.
+    fn label_role_uses(&mut self, stack: &Stack, addresses: &[Address]) {
+        let users = stack.role_users();
+        let position = |address: &Address| addresses.iter().position(|a| a == address);
+        let mut pairs: Vec<(usize, usize)> = Vec::new();
+        for user in &users {
+            let (Some(from), Some(to)) =
+                (position(&user.user), user.role.as_ref().and_then(position))
+            else {
+                continue;
+            };
+            if !pairs.contains(&(from, to)) {
+                pairs.push((from, to));
+            }
+        }
+        for (from, to) in pairs {
+            let mut uses: Vec<String> = Vec::new();
+            for user in users.iter().filter(|user| {
+                position(&user.user) == Some(from)
+                    && user.role.as_ref().and_then(position) == Some(to)
+            }) {
+                let service = user.role_use.service.trim_end_matches(".amazonaws.com");
+                let label = if user.role_use.handed_on {
+                    format!("hands to {service}")
+                } else {
+                    "runs as".to_string()
+                };
+                if !uses.contains(&label) {
+                    uses.push(label);
+                }
+            }
+            // One edge per user and role, in the place of the first.
+            let label = uses.join(", ");
+            let mut labelled = false;
+            self.edges.retain_mut(|edge| {
+                if edge.from != from || edge.to != to {
+                    return true;
+                }
+                if labelled {
+                    return false;
+                }
+                edge.via = label.clone();
+                labelled = true;
+                true
+            });
+        }
     }
 
     /// The graph as text in `format`.
@@ -288,5 +340,47 @@ mod tests {
         let dot = graph.dot();
         assert!(dot.contains("  \"aws_iam_role_policy_attachment.tf_mlops_policy_attachment\" -> \"aws_iam_role.tf_mlops_role\" [label=\"role\"];\n"), "{dot}");
         assert!(dot.ends_with("}\n"));
+    }
+
+    #[test]
+    fn a_build_runs_as_its_role_and_hands_another_to_sagemaker() {
+        use crate::stack::resources::{
+            BuildEnvironment, BuildspecSource, CodeBuildProject, IamRole,
+        };
+        let mut stack = crate::stack::Stack::build(
+            crate::config::Config::built_in()
+                .environment("dev")
+                .unwrap(),
+        );
+        let role = stack
+            .item::<IamRole>("aws_iam_role.tf_mlops_role")
+            .unwrap()
+            .reference_to("arn");
+        stack.items.push(Box::new(CodeBuildProject {
+            label: "build".into(),
+            name: Expr::from("sagemaker-build"),
+            description: "test build".into(),
+            service_role: role.clone(),
+            build_timeout: 60,
+            environment: BuildEnvironment {
+                compute_type: "BUILD_GENERAL1_SMALL",
+                image: "aws/codebuild/amazonlinux2-x86_64-standard:3.0",
+                variables: vec![("SAGEMAKER_PIPELINE_ROLE_ARN", role)],
+            },
+            buildspec: BuildspecSource::File("buildspec.yml"),
+            encryption_key: None,
+            log_group: None,
+        }));
+        let graph = Graph::of(&stack);
+        let to_role: Vec<String> = edges(&graph)
+            .into_iter()
+            .filter(|edge| edge.starts_with("aws_codebuild_project.build "))
+            .collect();
+        assert_eq!(
+            to_role,
+            [
+                "aws_codebuild_project.build -runs as, hands to sagemaker-> aws_iam_role.tf_mlops_role"
+            ]
+        );
     }
 }

@@ -5,9 +5,11 @@ use std::cell::OnceCell;
 use super::actions::{Granted, glob_matches, granted};
 use super::arn::{padded_arn, parse_arn};
 use super::catalogue::{AccessLevel, Catalogue, ResourceType, closest, split_arn};
+use super::context::{Placement, StackContext};
 use super::trust::unused_trusted_services;
 use super::*;
 use crate::policy::{Effect, PrincipalValue, Scoped, Statement, Values};
+use crate::stack::RoleUser;
 
 /// A statement with its values resolved to text.
 pub(super) struct CheckedStatement<'a> {
@@ -382,16 +384,10 @@ impl<'a> CheckedStatement<'a> {
             let Some(service) = Catalogue::get().service(arn.service) else {
                 continue;
             };
-            let types = &service.resource_types;
-            let split = split_arn(value);
-            let matches_exactly = |kind: &&ResourceType| {
-                split
-                    .as_ref()
-                    .is_some_and(|parts| kind.matches_parts(parts))
-            };
-            if types.iter().any(|kind| matches_exactly(&kind)) {
+            if names_catalogue_type(value) {
                 continue;
             }
+            let types = &service.resource_types;
             let written = arn.resource_type();
             let meant = types.iter().find(|kind| {
                 kind.matches(value, true)
@@ -622,6 +618,84 @@ impl<'a> CheckedStatement<'a> {
         }
     }
 
+    /// The service principals an Allow statement of a trust policy trusts.
+    fn trusted_services(&self) -> Vec<String> {
+        if !self.is_allow() {
+            return Vec::new();
+        }
+        let Some(principal) = self.statement.principal.as_ref().filter(|p| !p.negated) else {
+            return Vec::new();
+        };
+        let PrincipalValue::Typed(kinds) = &principal.values else {
+            return Vec::new();
+        };
+        kinds
+            .iter()
+            .filter(|(kind, _)| kind == "Service")
+            .flat_map(|(_, values)| values.items().iter().filter_map(self.resolve))
+            .collect()
+    }
+
+    /// `iam-arn-outside-stack`: each resource of an Allow statement against
+    /// the stack's resources. `"*"`, ARNs whose resource part is `*` and
+    /// malformed ARNs are left to the rules that own them.
+    pub(super) fn check_outside_stack(&self, context: &StackContext, findings: &mut Vec<Finding>) {
+        let negated = self.statement.resource.as_ref().is_none_or(|r| r.negated);
+        if !self.is_allow() || negated {
+            return;
+        }
+        let owned_elsewhere = |value: &str| {
+            parse_arn(value).map_or(true, |arn| arn.resource == "*") || !names_catalogue_type(value)
+        };
+        let values = self
+            .statement
+            .resource
+            .iter()
+            .flat_map(|r| r.values.items());
+        for (value, expr) in values.filter_map(|expr| Some(((self.resolve)(expr)?, expr))) {
+            if owned_elsewhere(&value) {
+                continue;
+            }
+            let from_stack = !expr.references().is_empty();
+            let (message, fix) = match context.placement(&value, from_stack) {
+                Placement::Stack | Placement::Pattern => continue,
+                Placement::OtherAccount(account) => (
+                    format!(
+                        "\"{value}\" is in account {account}, not the stack's, so it names no \
+                         resource of the stack"
+                    ),
+                    "name the stack's own resource by reference (aws_<type>.<name>.arn), or the \
+                     account with data.aws_caller_identity; if AWS owns the resource in an \
+                     account the stack cannot name, say so in a comment on the statement"
+                        .to_string(),
+                ),
+                Placement::NotTheStacks { kind, stack_arns } if stack_arns.is_empty() => (
+                    format!(
+                        "\"{value}\" is written as literal text and names no resource of the \
+                         stack, which creates no {kind}"
+                    ),
+                    "write the ARN from the stack's values (${var.region}, the account from \
+                     data.aws_caller_identity, the resource's .arn); if AWS owns the resource \
+                     in an account the stack cannot name, say so in a comment on the statement"
+                        .to_string(),
+                ),
+                Placement::NotTheStacks { kind, stack_arns } => (
+                    format!(
+                        "\"{value}\" names a {kind} the stack does not create (the stack's: {})",
+                        stack_arns.join(", ")
+                    ),
+                    format!("refer to the stack's {kind} (its .arn), or remove the grant"),
+                ),
+            };
+            findings.push(self.finding(
+                &ARN_OUTSIDE_STACK,
+                ARN_OUTSIDE_STACK.severity,
+                message,
+                fix,
+            ));
+        }
+    }
+
     /// `iam-trusted-service-unused`, on a trust policy's statements.
     pub(super) fn check_trusted_services(
         &self,
@@ -629,20 +703,7 @@ impl<'a> CheckedStatement<'a> {
         known_role_users: &[String],
         findings: &mut Vec<Finding>,
     ) {
-        if !self.is_allow() {
-            return;
-        }
-        let Some(principal) = self.statement.principal.as_ref().filter(|p| !p.negated) else {
-            return;
-        };
-        let PrincipalValue::Typed(kinds) = &principal.values else {
-            return;
-        };
-        let trusted: Vec<String> = kinds
-            .iter()
-            .filter(|(kind, _)| kind == "Service")
-            .flat_map(|(_, values)| values.items().iter().filter_map(self.resolve))
-            .collect();
+        let trusted = self.trusted_services();
         for service in unused_trusted_services(&trusted, passed_to_services, known_role_users) {
             findings.push(self.finding(
                 &TRUSTED_SERVICE_UNUSED,
@@ -659,6 +720,109 @@ impl<'a> CheckedStatement<'a> {
             ));
         }
     }
+}
+
+/// Whether an ARN matches one of its service's resource-type patterns
+/// exactly, or names a service the catalogue does not have (nothing to
+/// judge it by). The others are `check_arns`' findings.
+fn names_catalogue_type(value: &str) -> bool {
+    let Some(service) = parse_arn(value)
+        .ok()
+        .and_then(|arn| Catalogue::get().service(arn.service))
+    else {
+        return true;
+    };
+    let split = split_arn(value);
+    service.resource_types.iter().any(|kind: &ResourceType| {
+        split
+            .as_ref()
+            .is_some_and(|parts| kind.matches_parts(parts))
+    })
+}
+
+/// Every service principal a trust policy trusts, in statement order.
+pub(super) fn trusted_services(
+    policy: &PolicyRef<'_>,
+    resolve: &dyn Fn(&Expr) -> Option<String>,
+) -> Vec<String> {
+    policy
+        .document
+        .statements
+        .iter()
+        .enumerate()
+        .flat_map(|(index, statement)| {
+            CheckedStatement::new(&policy.field, index, statement, resolve).trusted_services()
+        })
+        .collect()
+}
+
+/// The first Allow statement of a trust policy (0-based), where role-level
+/// findings are reported.
+fn trust_statement(policy: &PolicyRef<'_>) -> usize {
+    policy
+        .document
+        .statements
+        .iter()
+        .position(|statement| statement.effect == Some(Effect::Allow))
+        .unwrap_or(0)
+}
+
+fn role_finding(policy: &PolicyRef<'_>, rule: &Rule, message: String, fix: String) -> Finding {
+    let index = trust_statement(policy);
+    Finding {
+        rule: rule.id,
+        severity: rule.severity,
+        field: policy.field.clone(),
+        statement: index + 1,
+        sid: policy
+            .document
+            .statements
+            .get(index)
+            .and_then(|s| s.sid.clone()),
+        message,
+        fix,
+    }
+}
+
+/// `iam-role-unused`, on the role's trust policy.
+pub(super) fn role_unused(policy: &PolicyRef<'_>) -> Finding {
+    let role = policy.field.trim_end_matches(".assume_role_policy");
+    role_finding(
+        policy,
+        &ROLE_UNUSED,
+        format!(
+            "no resource of the stack runs as {role} and no iam:PassRole statement hands it to a \
+             service it trusts, so nothing uses the role"
+        ),
+        format!(
+            "remove {role}, or give it to the resource that should run as it (a build's \
+             service_role, a pipeline's role_arn)"
+        ),
+    )
+}
+
+/// `iam-role-user-untrusted`: `user` makes a service act as the role, and
+/// the role's trust policy does not trust that service.
+pub(super) fn role_user_untrusted(policy: &PolicyRef<'_>, user: &RoleUser) -> Finding {
+    let service = user.role_use.service;
+    let how = if user.role_use.handed_on {
+        "hands the role on to"
+    } else {
+        "runs as the role in"
+    };
+    role_finding(
+        policy,
+        &ROLE_USER_UNTRUSTED,
+        format!(
+            "{}.{} {how} {service}, which the trust policy does not let assume the role, so \
+             {service} fails when it first uses it",
+            user.user, user.role_use.argument
+        ),
+        format!(
+            "add \"{service}\" to Principal.Service, or give {} a role that trusts {service}",
+            user.user
+        ),
+    )
 }
 
 /// The `iam:PassedToService` values of every Allow statement that grants

@@ -32,6 +32,12 @@
 //! | `iam-resource-type-mismatch` | warning |
 //! | `iam-condition-key-unknown` | warning |
 //! | `iam-trusted-service-unused` | warning |
+//! | `iam-role-user-untrusted` | error |
+//! | `iam-role-unused` | warning |
+//! | `iam-arn-outside-stack` | warning |
+//!
+//! The last four read what the stack says beyond its policies
+//! ([`context`]): who uses each role, and which resources exist.
 //!
 //! [`RULES`] holds each rule's full description.
 //!
@@ -60,6 +66,7 @@ mod actions;
 mod arn;
 pub mod catalogue;
 mod checks;
+pub mod context;
 pub mod locate;
 mod rules;
 pub mod terraform;
@@ -76,6 +83,7 @@ use crate::policy::PolicyKind;
 use crate::stack::{PolicyRef, Stack};
 
 use checks::{CheckedStatement, passed_to_services};
+use context::StackContext;
 pub use rules::*;
 
 /// How serious a finding is.
@@ -135,20 +143,46 @@ impl Finding {
 }
 
 /// Every finding of a stack's policies, in document and statement order.
+/// The stack says who uses each role and which resources exist, so the
+/// trust rules are exact and `iam-arn-outside-stack` runs.
 pub fn lint_stack(stack: &Stack) -> Vec<Finding> {
-    lint_policies(&stack.policies(), &|expr| stack.evaluate(expr))
+    let context = StackContext::of(stack);
+    lint(
+        &stack.policies(),
+        &|expr| stack.evaluate(expr),
+        Some(&context),
+    )
 }
 
 /// Every finding of a set of policies that belong together (the trust rule
-/// reads the identity policies). `resolve` gives a value's concrete text, or
-/// `None` to skip it.
+/// reads the identity policies), without a stack: Terraform read from files.
+/// `resolve` gives a value's concrete text, or `None` to skip it.
 pub fn lint_policies(
     policies: &[PolicyRef<'_>],
     resolve: &dyn Fn(&Expr) -> Option<String>,
 ) -> Vec<Finding> {
+    lint(policies, resolve, None)
+}
+
+fn lint(
+    policies: &[PolicyRef<'_>],
+    resolve: &dyn Fn(&Expr) -> Option<String>,
+    context: Option<&StackContext>,
+) -> Vec<Finding> {
     let passed_to_services = passed_to_services(policies, resolve);
     let mut findings = Vec::new();
     for policy in policies {
+        let role_users = context.and_then(|context| context.users_of(&policy.field));
+        let role_unused = policy.kind == PolicyKind::Trust
+            && role_users.is_some_and(|users| users.is_empty())
+            && checks::trusted_services(policy, resolve)
+                .iter()
+                .all(|service| !trust::is_passed(service, &passed_to_services));
+        let known_role_users: Vec<String> = role_users
+            .unwrap_or_default()
+            .iter()
+            .map(|user| user.role_use.service.to_string())
+            .collect();
         for (index, statement) in policy.document.statements.iter().enumerate() {
             let checked = CheckedStatement::new(&policy.field, index, statement, resolve);
             checked.check_resource_scope(&mut findings);
@@ -158,8 +192,34 @@ pub fn lint_policies(
             checked.check_actions_exist(&mut findings);
             checked.check_resource_types(&mut findings);
             checked.check_condition_keys(&mut findings);
-            if policy.kind == PolicyKind::Trust {
-                checked.check_trusted_services(&passed_to_services, &[], &mut findings);
+            match (policy.kind, context) {
+                (PolicyKind::Trust, _) if !role_unused => {
+                    checked.check_trusted_services(
+                        &passed_to_services,
+                        &known_role_users,
+                        &mut findings,
+                    );
+                }
+                (PolicyKind::Trust, _) => {}
+                (PolicyKind::Identity | PolicyKind::Resource, Some(context)) => {
+                    checked.check_outside_stack(context, &mut findings);
+                }
+                (PolicyKind::Identity | PolicyKind::Resource, None) => {}
+            }
+        }
+        if policy.kind == PolicyKind::Trust {
+            if role_unused {
+                findings.push(checks::role_unused(policy));
+            }
+            let trusted = checks::trusted_services(policy, resolve);
+            for user in role_users.unwrap_or_default() {
+                let service = user.role_use.service;
+                if !trusted
+                    .iter()
+                    .any(|trusted| actions::glob_matches(trusted, service))
+                {
+                    findings.push(checks::role_user_untrusted(policy, user));
+                }
             }
         }
     }

@@ -97,9 +97,12 @@ pub const ARN_RESOURCE_TYPE_UNKNOWN: Rule = Rule {
 pub const TRUSTED_SERVICE_UNUSED: Rule = Rule {
     id: "iam-trusted-service-unused",
     severity: Severity::Warning,
-    description: "The trust policy lets a service principal assume the role, but no Allow \
-                  statement granting iam:PassRole in the stack's identity policies names that \
-                  service in an iam:PassedToService condition. A service acts as the role only \
+    description: "The trust policy lets a service principal assume the role, but no resource of \
+                  the stack makes that service act as the role (a CodeBuild project's \
+                  service_role, a pipeline's role_arn, an event target's role_arn, a \
+                  CloudFormation action's RoleArn, a role a build hands on to SageMaker) and no \
+                  Allow statement granting iam:PassRole in the stack's identity policies names \
+                  that service in an iam:PassedToService condition. A service acts as the role only \
                   after the role is passed to it, and a least-privilege policy says to which \
                   services; a PassRole statement without that condition names none.",
 };
@@ -137,8 +140,41 @@ pub const CONDITION_KEY_UNKNOWN: Rule = Rule {
                   for that service: the condition can never match as meant.",
 };
 
+pub const ROLE_USER_UNTRUSTED: Rule = Rule {
+    id: "iam-role-user-untrusted",
+    severity: Severity::Error,
+    description: "A resource of the stack makes a service act as a role (a CodeBuild project's \
+                  service_role, a pipeline's role_arn, an event target's role_arn, a \
+                  CloudFormation action's RoleArn, a role a build hands on to SageMaker) whose \
+                  trust policy does not let that service assume it: the service fails when it \
+                  first uses the role.",
+};
+
+pub const ROLE_UNUSED: Rule = Rule {
+    id: "iam-role-unused",
+    severity: Severity::Warning,
+    description: "No resource of the stack acts as the role and no iam:PassRole statement hands \
+                  it to a service it trusts: a role nothing uses is standing access to remove. \
+                  Reported once for the role instead of once per trusted service.",
+};
+
+pub const ARN_OUTSIDE_STACK: Rule = Rule {
+    id: "iam-arn-outside-stack",
+    severity: Severity::Warning,
+    description: "An Allow statement grants on an ARN that names no resource of the stack: a \
+                  name in another account, or an ARN written as literal text that is none of \
+                  the stack's resources (another team's bucket). A stack resource's ARN or a \
+                  path under it (`${bucket.arn}/*`, `log-group:<name>:*`) is fine, and so are \
+                  names the stack writes from its variables, locals and resources in its own \
+                  account (CloudFormation stacks, SageMaker pipelines and model packages its \
+                  services create at run time) and service-linked roles, which AWS creates. \
+                  Patterns (a wildcard in the region, account or name) name nothing and are \
+                  left to the any-resource rules. Only for a stack: `tfgen lint PATH` does not \
+                  know which resources exist.",
+};
+
 /// Every rule, in the order findings of one statement are reported.
-pub const RULES: [Rule; 16] = [
+pub const RULES: [Rule; 19] = [
     PASSROLE_ANY_RESOURCE,
     SERVICE_WILDCARD_ALL_RESOURCES,
     PERMISSIONS_ANY_RESOURCE,
@@ -155,4 +191,7 @@ pub const RULES: [Rule; 16] = [
     RESOURCE_TYPE_MISMATCH,
     CONDITION_KEY_UNKNOWN,
     TRUSTED_SERVICE_UNUSED,
+    ROLE_USER_UNTRUSTED,
+    ROLE_UNUSED,
+    ARN_OUTSIDE_STACK,
 ];

@@ -880,3 +880,201 @@ fn every_rule_has_a_unique_id() {
     ids.dedup();
     assert_eq!(ids.len(), RULES.len());
 }
+
+/// Tests of what the stack says about its roles and resources: stacks
+/// assembled from the resource types, on top of the seed and hardened
+/// foundations.
+mod stack_context {
+    use super::*;
+    use crate::stack::resources::{
+        BuildEnvironment, BuildspecSource, CodeBuildProject, EventTarget, IamPolicy, IamRole,
+    };
+
+    fn build_running_as(label: &str, role: Expr, handed_on: Option<Expr>) -> CodeBuildProject {
+        CodeBuildProject {
+            label: label.into(),
+            name: Expr::interpolated(&format!("sagemaker-${{var.project_name}}-{label}")),
+            description: "test build".into(),
+            service_role: role,
+            build_timeout: 60,
+            environment: BuildEnvironment {
+                compute_type: "BUILD_GENERAL1_SMALL",
+                image: "aws/codebuild/amazonlinux2-x86_64-standard:3.0",
+                variables: handed_on
+                    .map(|role| vec![("SAGEMAKER_PIPELINE_ROLE_ARN", role)])
+                    .unwrap_or_default(),
+            },
+            buildspec: BuildspecSource::File("buildspec.yml"),
+            encryption_key: None,
+            log_group: None,
+        }
+    }
+
+    fn role_trusting(label: &str, services: &[&str]) -> IamRole {
+        let mut role = IamRole::reference(PolicyDocument::new(vec![
+            Statement::allow().action(one("sts:AssumeRole")).principal(
+                "Service",
+                Values::Many(services.iter().map(|s| Expr::from(*s)).collect()),
+            ),
+        ]));
+        role.label = label.into();
+        role.name = Expr::interpolated(&format!("{label}-${{var.env}}"));
+        role
+    }
+
+    fn rules_of<'a>(findings: &'a [Finding], rule: &Rule) -> Vec<&'a Finding> {
+        findings.iter().filter(|f| f.rule == rule.id).collect()
+    }
+
+    #[test]
+    fn a_build_running_as_the_seed_role_makes_codebuild_a_user_of_it() {
+        let mut stack = stack_of("dev");
+        let before = lint_stack(&stack);
+        let role = stack
+            .item::<IamRole>("aws_iam_role.tf_mlops_role")
+            .unwrap()
+            .reference_to("arn");
+        stack
+            .items
+            .push(Box::new(build_running_as("build", role, None)));
+        let after = lint_stack(&stack);
+        let unused = |findings: &[Finding]| -> Vec<String> {
+            rules_of(findings, &TRUSTED_SERVICE_UNUSED)
+                .iter()
+                .map(|f| f.message.clone())
+                .collect()
+        };
+        let codebuild = |messages: &[String]| {
+            messages
+                .iter()
+                .any(|m| m.contains("codebuild.amazonaws.com"))
+        };
+        assert!(codebuild(&unused(&before)));
+        assert!(!codebuild(&unused(&after)));
+        assert_eq!(unused(&after).len(), unused(&before).len() - 1);
+    }
+
+    #[test]
+    fn a_service_the_role_does_not_trust_is_an_error_naming_the_argument() {
+        let mut stack = stack_of("prod");
+        let role = role_trusting("events_only", &["events.amazonaws.com"]);
+        let arn = role.reference_to("arn");
+        stack.items.push(Box::new(role));
+        stack.items.push(Box::new(EventTarget {
+            label: "start".into(),
+            rule: Expr::from("rule"),
+            target_id: "start",
+            arn: Expr::from("arn:aws:codepipeline:us-east-1:123456789012:p"),
+            role_arn: arn.clone(),
+        }));
+        stack
+            .items
+            .push(Box::new(build_running_as("build", arn.clone(), Some(arn))));
+        let findings = lint_stack(&stack);
+        let untrusted: Vec<&str> = rules_of(&findings, &ROLE_USER_UNTRUSTED)
+            .iter()
+            .map(|f| f.message.as_str())
+            .collect();
+        assert_eq!(
+            untrusted,
+            [
+                "aws_codebuild_project.build.service_role runs as the role in \
+                 codebuild.amazonaws.com, which the trust policy does not let assume the role, \
+                 so codebuild.amazonaws.com fails when it first uses it",
+                "aws_codebuild_project.build.environment.environment_variable.\
+                 SAGEMAKER_PIPELINE_ROLE_ARN hands the role on to sagemaker.amazonaws.com, which \
+                 the trust policy does not let assume the role, so sagemaker.amazonaws.com fails \
+                 when it first uses it",
+            ]
+        );
+        assert!(findings.iter().all(
+            |f| f.field.starts_with("aws_iam_role.") || f.field.starts_with("aws_iam_policy.")
+        ));
+        assert!(rules_of(&findings, &ROLE_UNUSED).is_empty());
+        assert!(rules_of(&findings, &TRUSTED_SERVICE_UNUSED).is_empty());
+    }
+
+    #[test]
+    fn a_role_nothing_uses_is_reported_once() {
+        let mut stack = stack_of("prod");
+        stack.items.push(Box::new(role_trusting(
+            "idle",
+            &["lambda.amazonaws.com", "firehose.amazonaws.com"],
+        )));
+        let findings = lint_stack(&stack);
+        let unused = rules_of(&findings, &ROLE_UNUSED);
+        assert_eq!(unused.len(), 1);
+        assert_eq!(unused[0].field, "aws_iam_role.idle.assume_role_policy");
+        assert_eq!(
+            unused[0].message,
+            "no resource of the stack runs as aws_iam_role.idle and no iam:PassRole statement \
+             hands it to a service it trusts, so nothing uses the role"
+        );
+        assert!(rules_of(&findings, &TRUSTED_SERVICE_UNUSED).is_empty());
+    }
+
+    fn prod_with_grant(resources: Values) -> Vec<Finding> {
+        let mut stack = stack_of("prod");
+        let policy = stack
+            .item_mut::<IamPolicy>("aws_iam_policy.tf_mlops_policy")
+            .unwrap();
+        policy.document.statements.push(
+            Statement::allow()
+                .sid("Extra")
+                .action(one("s3:GetObject"))
+                .resource(resources),
+        );
+        lint_stack(&stack)
+            .into_iter()
+            .filter(|f| f.rule == ARN_OUTSIDE_STACK.id)
+            .collect()
+    }
+
+    #[test]
+    fn a_grant_on_a_bucket_the_stack_does_not_create_is_a_warning() {
+        let findings = prod_with_grant(many([
+            "${aws_s3_bucket.artifacts_bucket.arn}/*",
+            "arn:aws:s3:::someone-elses-bucket/data.csv",
+            "arn:aws:s3:::*sagemaker*",
+        ]));
+        assert_eq!(findings.len(), 1, "{findings:#?}");
+        assert_eq!(findings[0].severity, Severity::Warning);
+        assert_eq!(
+            findings[0].message,
+            "\"arn:aws:s3:::someone-elses-bucket/data.csv\" names a s3 bucket the stack does not \
+             create (the stack's: arn:aws:s3:::sagemaker-artifacts-pipeline-18345-prod)"
+        );
+        assert_eq!(
+            findings[0].fix,
+            "refer to the stack's s3 bucket (its .arn), or remove the grant"
+        );
+    }
+
+    #[test]
+    fn a_grant_in_another_account_is_a_warning_and_run_time_names_are_fine() {
+        let findings = prod_with_grant(many([
+            "arn:aws:s3:::sagemaker-artifacts-pipeline-18345-prod",
+            "arn:aws:iam::999999999999:role/admin",
+            "arn:aws:sagemaker:${var.region}:${data.aws_caller_identity.current.account_id}:pipeline/${var.project_name}",
+        ]));
+        let messages: Vec<&str> = findings.iter().map(|f| f.message.as_str()).collect();
+        assert_eq!(
+            messages,
+            [
+                "\"arn:aws:iam::999999999999:role/admin\" is in account 999999999999, not the \
+              stack's, so it names no resource of the stack"
+            ]
+        );
+    }
+
+    #[test]
+    fn terraform_read_from_files_has_no_stack_to_judge_arns_by() {
+        let document = PolicyDocument::new(vec![
+            Statement::allow()
+                .action(one("s3:GetObject"))
+                .resource(one("arn:aws:iam::999999999999:role/admin")),
+        ]);
+        let findings = lint_documents(&[(PolicyKind::Identity, document)]);
+        assert!(findings.iter().all(|f| f.rule != ARN_OUTSIDE_STACK.id));
+    }
+}

@@ -1,11 +1,19 @@
 //! The trusted-service rule's decision, as a pure function of its inputs:
 //! the services a trust policy names, the `iam:PassedToService` values of
 //! the stack's PassRole statements, and the services the stack is known to
-//! run with the role. Today the last list is empty; when the stack knows
-//! which of its resources use each role (a CodeBuild project's service
-//! role), it passes them here and nothing else changes.
+//! run with the role, which the stack's resources declare
+//! ([`crate::stack::StackItem::role_uses`]); Terraform read from files has
+//! no such list.
 
 use super::actions::glob_matches;
+
+/// Whether a PassRole statement's `iam:PassedToService` values (IAM
+/// wildcards allowed) name `service`.
+pub fn is_passed(service: &str, passed_to_services: &[String]) -> bool {
+    passed_to_services
+        .iter()
+        .any(|pattern| glob_matches(pattern, service))
+}
 
 /// The trusted services that nothing hands the role to, in trust order.
 /// `passed_to_services` may hold IAM wildcards (`code*.amazonaws.com`).
@@ -17,9 +25,7 @@ pub fn unused_trusted_services<'a>(
     trusted
         .iter()
         .filter(|service| {
-            let passed = passed_to_services
-                .iter()
-                .any(|pattern| glob_matches(pattern, service));
+            let passed = is_passed(service, passed_to_services);
             let used = known_role_users.iter().any(|user| user == *service);
             !passed && !used
         })

@@ -238,6 +238,50 @@ impl SizeLimit {
     }
 }
 
+/// A service acting as a role because of an item: CodeBuild runs a project
+/// as its `service_role`; a build hands `SAGEMAKER_PIPELINE_ROLE_ARN` on to
+/// SageMaker, which then assumes it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RoleUse {
+    /// The role as the item names it (`aws_iam_role.codebuild.arn`).
+    pub role: Expr,
+    /// The service principal that assumes the role (`codebuild.amazonaws.com`).
+    pub service: &'static str,
+    /// The argument that names the role, as a dotted path
+    /// (`service_role`, `stage.Deploy.action.DeployStaging.RoleArn`).
+    pub argument: String,
+    /// Whether the item hands the role on to `service` rather than its own
+    /// service assuming it (the item's service then needs `iam:PassRole`).
+    pub handed_on: bool,
+}
+
+impl RoleUse {
+    pub fn assumed(role: &Expr, service: &'static str, argument: impl Into<String>) -> RoleUse {
+        RoleUse {
+            role: role.clone(),
+            service,
+            argument: argument.into(),
+            handed_on: false,
+        }
+    }
+
+    pub fn handed_on(role: &Expr, service: &'static str, argument: impl Into<String>) -> RoleUse {
+        RoleUse {
+            handed_on: true,
+            ..RoleUse::assumed(role, service, argument)
+        }
+    }
+}
+
+/// A role use with the item that declares it and the role of the stack it
+/// names (`None` when the expression names no role of the stack).
+#[derive(Debug, Clone, PartialEq)]
+pub struct RoleUser {
+    pub user: Address,
+    pub role: Option<Address>,
+    pub role_use: RoleUse,
+}
+
 /// One entry of the catalogue. Each type implements this in its own file.
 pub trait StackItem: fmt::Debug + ItemObject {
     /// How references name this item.
@@ -258,6 +302,13 @@ pub trait StackItem: fmt::Debug + ItemObject {
 
     /// Its policy documents.
     fn policies(&self) -> Vec<PolicyRef<'_>> {
+        Vec::new()
+    }
+
+    /// The roles this item makes a service act as: a build's service role,
+    /// a pipeline's role, an event target's role, and roles it hands on to
+    /// another service. `lint` reads these to know who uses each role.
+    fn role_uses(&self) -> Vec<RoleUse> {
         Vec::new()
     }
 
@@ -425,6 +476,37 @@ impl Stack {
             PolicyKind::Resource => 2,
         });
         policies
+    }
+
+    /// Every role use the items declare, in item order, each with the role
+    /// of the stack it names: matched by ARN or name, so a role named by
+    /// `aws_iam_role.x.arn`, `.name` or a literal ARN is found alike.
+    pub fn role_users(&self) -> Vec<RoleUser> {
+        let roles: Vec<(Address, Option<String>, Option<String>)> = self
+            .items_of::<resources::IamRole>()
+            .map(|role| {
+                let arn = role.value(&["arn".to_string()], self);
+                let name = role.value(&["name".to_string()], self);
+                (role.address(), arn, name)
+            })
+            .collect();
+        self.items
+            .iter()
+            .flat_map(|item| {
+                item.role_uses().into_iter().map(|role_use| {
+                    let named = self.evaluate(&role_use.role);
+                    let role = roles
+                        .iter()
+                        .find(|(_, arn, name)| named.is_some() && (named == *arn || named == *name))
+                        .map(|(address, _, _)| address.clone());
+                    RoleUser {
+                        user: item.address(),
+                        role,
+                        role_use,
+                    }
+                })
+            })
+            .collect()
     }
 
     /// The concrete value of a reference, as far as tfgen can know it before

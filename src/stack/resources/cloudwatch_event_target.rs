@@ -2,7 +2,7 @@
 //! pipeline), and the role EventBridge acts as to start it.
 
 use crate::model::{Block, Expr};
-use crate::stack::{Address, StackFile, StackItem};
+use crate::stack::{Address, RoleUse, StackFile, StackItem};
 
 const KIND: &str = "aws_cloudwatch_event_target";
 
@@ -35,5 +35,13 @@ impl StackItem for EventTarget {
                 .attr("arn", self.arn.clone())
                 .attr("role_arn", self.role_arn.clone()),
         ]
+    }
+
+    fn role_uses(&self) -> Vec<RoleUse> {
+        vec![RoleUse::assumed(
+            &self.role_arn,
+            "events.amazonaws.com",
+            "role_arn",
+        )]
     }
 }

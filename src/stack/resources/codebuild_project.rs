@@ -5,9 +5,16 @@
 
 use crate::model::{Block, Expr};
 use crate::stack::rules::NameRule;
-use crate::stack::{Address, Checks, Stack, StackFile, StackItem};
+use crate::stack::{Address, Checks, RoleUse, Stack, StackFile, StackItem};
 
 const KIND: &str = "aws_codebuild_project";
+
+/// The environment variables whose role a build hands on to SageMaker: the
+/// model build starts the SageMaker pipeline with `SAGEMAKER_PIPELINE_ROLE_ARN`,
+/// the deploy template gives `MODEL_EXECUTION_ROLE_ARN` to the models and
+/// endpoints it creates. SageMaker assumes them, not CodeBuild.
+const ROLES_HANDED_TO_SAGEMAKER: [&str; 2] =
+    ["SAGEMAKER_PIPELINE_ROLE_ARN", "MODEL_EXECUTION_ROLE_ARN"];
 
 const NAME_RULE: NameRule = NameRule {
     length_rule: "codebuild-project-name-length",
@@ -175,6 +182,28 @@ impl StackItem for CodeBuildProject {
             }
             _ => None,
         }
+    }
+
+    fn role_uses(&self) -> Vec<RoleUse> {
+        let handed_on = self
+            .environment
+            .variables
+            .iter()
+            .filter(|(name, _)| ROLES_HANDED_TO_SAGEMAKER.contains(name))
+            .map(|(name, role)| {
+                RoleUse::handed_on(
+                    role,
+                    "sagemaker.amazonaws.com",
+                    format!("environment.environment_variable.{name}"),
+                )
+            });
+        std::iter::once(RoleUse::assumed(
+            &self.service_role,
+            "codebuild.amazonaws.com",
+            "service_role",
+        ))
+        .chain(handed_on)
+        .collect()
     }
 
     fn check(&self, checks: &mut Checks<'_>) {

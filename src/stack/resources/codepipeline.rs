@@ -4,7 +4,7 @@
 
 use crate::model::{Block, Expr};
 use crate::stack::rules::NameRule;
-use crate::stack::{Address, Checks, Stack, StackFile, StackItem};
+use crate::stack::{Address, Checks, RoleUse, Stack, StackFile, StackItem};
 
 const KIND: &str = "aws_codepipeline";
 
@@ -132,6 +132,35 @@ impl StackItem for CodePipeline {
             block = block.block(stage_block);
         }
         vec![block]
+    }
+
+    /// CodePipeline runs as `role_arn`; a CloudFormation action's `RoleArn`
+    /// is handed on to CloudFormation, which assumes it to change the stack.
+    fn role_uses(&self) -> Vec<RoleUse> {
+        let mut uses = vec![RoleUse::assumed(
+            &self.role_arn,
+            "codepipeline.amazonaws.com",
+            "role_arn",
+        )];
+        for stage in &self.stages {
+            for action in &stage.actions {
+                let roles = action
+                    .configuration
+                    .iter()
+                    .filter(|(key, _)| action.provider == "CloudFormation" && *key == "RoleArn");
+                for (key, role) in roles {
+                    uses.push(RoleUse::handed_on(
+                        role,
+                        "cloudformation.amazonaws.com",
+                        format!(
+                            "stage.{}.action.{}.configuration.{key}",
+                            stage.name, action.name
+                        ),
+                    ));
+                }
+            }
+        }
+        uses
     }
 
     fn value(&self, attribute: &[String], stack: &Stack) -> Option<String> {
