@@ -32,8 +32,8 @@ fn findings(report: &str) -> Vec<(String, u64, String, String, String)> {
 
 #[test]
 fn hardened_exits_0_at_every_level_and_seed_exits_1() {
-    // The hardened foundation: the repository's prod without its pipeline,
-    // whose findings are issue 12.4's (lint learns who uses each role).
+    // The repository's prod (hardened, with the pipeline), and the hardened
+    // foundation alone.
     let foundation = tempfile::tempdir().unwrap();
     let config = foundation.path().join("tfgen.hcl");
     std::fs::write(
@@ -41,17 +41,18 @@ fn hardened_exits_0_at_every_level_and_seed_exits_1() {
         "environment \"prod\" {\n  profile = \"hardened\"\n}\n",
     )
     .unwrap();
+    let config = config.to_str().unwrap();
     for level in ["error", "warning", "info"] {
-        let config = config.to_str().unwrap();
-        let output = tfgen(&["lint", "--env", "prod", "--deny", level, "--config", config])
-            .in_dir(&project_root())
-            .run()
-            .expect(0);
-        assert_eq!(
-            output.stdout,
-            "0 findings (0 errors, 0 warnings, 0 info) in 1 environment\n"
-        );
-        assert_eq!(output.stderr, "");
+        for extra in [&[][..], &["--config", config][..]] {
+            let mut args = vec!["lint", "--env", "prod", "--deny", level];
+            args.extend_from_slice(extra);
+            let output = tfgen(&args).in_dir(&project_root()).run().expect(0);
+            assert_eq!(
+                output.stdout, "0 findings (0 errors, 0 warnings, 0 info) in 1 environment\n",
+                "{args:?}"
+            );
+            assert_eq!(output.stderr, "");
+        }
     }
     let seed = tfgen(&["lint", "--env", "dev"])
         .in_dir(&project_root())

@@ -218,6 +218,13 @@ impl Service {
             let known = known.to_lowercase();
             // `s3:ExistingObjectTag/<key>`: the catalogue writes the part
             // after the slash as `${TagKey}` or `tag-key`; any text fits.
+            // `kms:EncryptionContext:${EncryptionContextKey}`: the part
+            // from `${` on is a name of the user's choosing.
+            if let Some((stem, _)) = known.split_once("${")
+                && !known.contains('/')
+            {
+                return key.len() > stem.len() && key.starts_with(stem);
+            }
             match known.split_once('/') {
                 Some((stem, _)) => key
                     .split_once('/')

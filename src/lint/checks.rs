@@ -153,7 +153,9 @@ impl<'a> CheckedStatement<'a> {
                 pass_role.push(action.clone());
             } else if level == Some(AccessLevel::PermissionsManagement) {
                 permissions.push(described(action, grant));
-            } else if level.is_some_and(|level| !level.is_read()) {
+            } else if level.is_some_and(|level| !level.is_read()) && scopable(grant) {
+                // An action AWS does not scope by resource can only be
+                // granted on "*": that is no over-grant.
                 writes.push(described(action, grant));
             } else if level.is_some() && scopable(grant) && self.resources.iter().any(|r| r == "*")
             {

@@ -185,7 +185,10 @@ fn lint(
             .collect();
         for (index, statement) in policy.document.statements.iter().enumerate() {
             let checked = CheckedStatement::new(&policy.field, index, statement, resolve);
-            checked.check_resource_scope(&mut findings);
+            // A key policy's "*" is its own key: no wider grant to judge.
+            if !policy.star_is_this_resource {
+                checked.check_resource_scope(&mut findings);
+            }
             checked.check_negations(&mut findings);
             checked.check_duplicates(&mut findings);
             checked.check_arns(&mut findings);

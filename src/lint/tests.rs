@@ -24,6 +24,7 @@ fn lint_documents(documents: &[(PolicyKind, PolicyDocument)]) -> Vec<Finding> {
             kind: *kind,
             document,
             limit: crate::stack::SizeLimit::of_kind(*kind),
+            star_is_this_resource: false,
         })
         .collect();
     lint_policies(&policies, &literal)
@@ -469,6 +470,7 @@ fn interpolations_are_checked_once_resolved() {
         kind: PolicyKind::Identity,
         document: &document,
         limit: crate::stack::SizeLimit::MANAGED_POLICY,
+        star_is_this_resource: false,
     }];
     let region = |path: &[String]| (path == ["var", "region"]).then(|| "eu-west-1".to_string());
     let findings = lint_policies(&policies, &|expr| expr.evaluate_string(&region));
@@ -1077,4 +1079,67 @@ mod stack_context {
         let findings = lint_documents(&[(PolicyKind::Identity, document)]);
         assert!(findings.iter().all(|f| f.rule != ARN_OUTSIDE_STACK.id));
     }
+}
+
+#[test]
+fn write_actions_aws_does_not_scope_by_resource_are_not_an_over_grant_on_star() {
+    // cloudwatch:PutMetricData has no resource type: "*" is the only way to grant it.
+    let unscopable = lint_statement(
+        Statement::allow()
+            .action(one("cloudwatch:PutMetricData"))
+            .resource(one("*")),
+    );
+    assert!(unscopable.is_empty(), "{unscopable:#?}");
+    let scopable = lint_statement(
+        Statement::allow()
+            .action(one("codepipeline:StartPipelineExecution"))
+            .resource(one("*")),
+    );
+    assert_eq!(scopable.len(), 1, "{scopable:#?}");
+    assert_eq!(scopable[0].rule, "iam-write-any-resource");
+}
+
+#[test]
+fn condition_keys_with_a_name_of_the_users_choosing_are_known() {
+    let statement = |key: &str| {
+        Statement::allow()
+            .action(one("kms:Decrypt"))
+            .resource(one("arn:aws:kms:us-east-1:123456789012:key/abc"))
+            .condition(
+                "ArnEquals",
+                key,
+                one("arn:aws:logs:us-east-1:123456789012:log-group:x"),
+            )
+    };
+    let known = lint_statement(statement("kms:EncryptionContext:aws:logs:arn"));
+    assert!(known.is_empty(), "{known:#?}");
+    let typo = lint_statement(statement("kms:EncryptionContxt:aws:logs:arn"));
+    assert_eq!(typo.len(), 1, "{typo:#?}");
+    assert_eq!(typo[0].rule, "iam-condition-key-unknown");
+}
+
+#[test]
+fn in_a_key_policy_star_is_the_key_itself() {
+    let document = PolicyDocument::new(vec![
+        Statement::allow()
+            .principal("AWS", one("arn:aws:iam::123456789012:root"))
+            .action(one("kms:*"))
+            .resource(one("*")),
+    ]);
+    let lint = |star_is_this_resource: bool| {
+        let policies = [PolicyRef {
+            field: "aws_kms_key.k.policy".to_string(),
+            kind: PolicyKind::Resource,
+            document: &document,
+            limit: crate::stack::SizeLimit::KEY_POLICY,
+            star_is_this_resource,
+        }];
+        lint_policies(&policies, &literal)
+    };
+    assert!(lint(true).is_empty(), "{:#?}", lint(true));
+    assert!(
+        lint(false)
+            .iter()
+            .any(|finding| finding.rule == "iam-service-wildcard-all-resources")
+    );
 }

@@ -198,6 +198,9 @@ pub struct PolicyRef<'a> {
     /// The size AWS accepts for this document, which depends on where it
     /// sits (a managed policy, a trust policy, a bucket or a key policy).
     pub limit: SizeLimit,
+    /// In a key policy `Resource "*"` means the key the policy is on, not
+    /// every resource (AWS accepts nothing else there).
+    pub star_is_this_resource: bool,
 }
 
 /// A policy document's size limit, in characters not counting whitespace.

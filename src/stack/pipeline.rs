@@ -119,7 +119,7 @@ pub fn items(profile: Profile, roles: &ServiceRoles) -> Vec<Box<dyn StackItem>> 
             .map(|groups: &Vec<LogGroup>| groups[index].reference_to("name"))
     };
     let projects = [
-        model_build(roles, key_arn.clone(), log_group(0)),
+        model_build(roles, key_arn.clone(), log_group(0), !hardened),
         deploy_build(roles, &names, key_arn.clone(), log_group(1)),
         test_build(roles, key_arn.clone(), log_group(2)),
     ];
@@ -316,11 +316,21 @@ fn artifacts_bucket() -> Expr {
 }
 
 /// Model build: runs the SageMaker pipeline of the build repository.
+/// `sample_data`: first copy the write-up's sample data set from AWS's public
+/// bucket into the artifacts bucket. hardened does not: training data from a
+/// bucket outside the account is a supply-chain risk, and the grant would
+/// name a resource the stack does not own; the team uploads its data set to
+/// the same key of the artifacts bucket instead.
 fn model_build(
     roles: &ServiceRoles,
     key: Option<Expr>,
     log_group: Option<Expr>,
+    sample_data: bool,
 ) -> CodeBuildProject {
+    let mut install = vec!["pip install --upgrade --force-reinstall . awscli"];
+    if sample_data {
+        install.push("aws s3 cp s3://sagemaker-sample-files/datasets/tabular/synthetic/churn.txt s3://${ARTIFACT_BUCKET}/sagemaker/DEMO-xgboost-churn/data/RawData.csv");
+    }
     let [environment_name, project_name, project_id] = project_variables();
     CodeBuildProject {
         label: "tf_mlops_modelbuild".into(),
@@ -341,10 +351,7 @@ fn model_build(
                 Phase {
                     name: "install",
                     runtime_versions: vec![("python", "3.8")],
-                    commands: vec![
-                        "pip install --upgrade --force-reinstall . awscli",
-                        "aws s3 cp s3://sagemaker-sample-files/datasets/tabular/synthetic/churn.txt s3://${ARTIFACT_BUCKET}/sagemaker/DEMO-xgboost-churn/data/RawData.csv",
-                    ],
+                    commands: install,
                 },
                 Phase {
                     name: "build",

@@ -240,13 +240,6 @@ pub fn codebuild_policy() -> PolicyDocument {
     ));
     statements.extend([
         Statement::allow()
-            .comment("The model build copies the write-up's sample data set from AWS's public bucket (S3 ARNs carry no account).")
-            .sid("SampleDataset")
-            .action(one("s3:GetObject"))
-            .resource(one(
-                "arn:aws:s3:::sagemaker-sample-files/datasets/tabular/synthetic/churn.txt",
-            )),
-        Statement::allow()
             .sid("SageMakerPipelineOfTheProject")
             .action(many([
                 "sagemaker:AddTags",

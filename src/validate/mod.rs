@@ -19,7 +19,6 @@ pub use crate::stack::rules::{
     SESSION_MAX, SESSION_MIN, bucket_name_problems,
 };
 
-
 /// Checks every environment of `config` (each stack's own rules, then the
 /// rules across environments), then builds the stacks of `environments`
 /// and checks those too (an environment rendered under another profile is

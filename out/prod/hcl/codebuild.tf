@@ -65,10 +65,7 @@ resource "aws_codebuild_project" "tf_mlops_modelbuild" {
           runtime-versions = {
             python = "3.8"
           }
-          commands = [
-            "pip install --upgrade --force-reinstall . awscli",
-            "aws s3 cp s3://sagemaker-sample-files/datasets/tabular/synthetic/churn.txt s3://$${ARTIFACT_BUCKET}/sagemaker/DEMO-xgboost-churn/data/RawData.csv",
-          ]
+          commands = ["pip install --upgrade --force-reinstall . awscli"]
         }
         build = {
           commands = [

@@ -346,14 +346,6 @@ resource "aws_iam_policy" "codebuild" {
         Action   = ["kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey"]
         Resource = aws_kms_key.artifacts.arn
       },
-      # The model build copies the write-up's sample data set from AWS's public
-      # bucket (S3 ARNs carry no account).
-      {
-        Sid      = "SampleDataset"
-        Effect   = "Allow"
-        Action   = "s3:GetObject"
-        Resource = "arn:aws:s3:::sagemaker-sample-files/datasets/tabular/synthetic/churn.txt"
-      },
       {
         Sid    = "SageMakerPipelineOfTheProject"
         Effect = "Allow"

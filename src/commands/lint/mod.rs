@@ -126,6 +126,7 @@ pub fn run_paths(args: &LintArgs) -> Result<Report> {
             kind: policy.kind,
             document: &policy.document,
             limit: crate::stack::SizeLimit::of_kind(policy.kind),
+            star_is_this_resource: false,
         })
         .collect();
     // Outside a stack nothing resolves `${...}` (found policies keep it as

@@ -80,6 +80,7 @@ impl StackItem for IamPolicy {
             kind: PolicyKind::Identity,
             document: &self.document,
             limit: crate::stack::SizeLimit::MANAGED_POLICY,
+            star_is_this_resource: false,
         }]
     }
 

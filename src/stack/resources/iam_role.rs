@@ -76,6 +76,7 @@ impl StackItem for IamRole {
             kind: PolicyKind::Trust,
             document: &self.trust_policy,
             limit: crate::stack::SizeLimit::TRUST_POLICY,
+            star_is_this_resource: false,
         }]
     }
 

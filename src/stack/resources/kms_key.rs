@@ -63,6 +63,7 @@ impl StackItem for KmsKey {
             kind: PolicyKind::Resource,
             document: &self.policy,
             limit: crate::stack::SizeLimit::KEY_POLICY,
+            star_is_this_resource: true,
         }]
     }
 

@@ -37,6 +37,7 @@ impl StackItem for BucketPolicy {
             kind: PolicyKind::Resource,
             document: &self.document,
             limit: crate::stack::SizeLimit::BUCKET_POLICY,
+            star_is_this_resource: false,
         }]
     }
 }
