@@ -53,3 +53,26 @@ fn an_unknown_environment_or_format_is_exit_2() {
         format.stderr
     );
 }
+
+#[test]
+fn the_readme_shows_prods_pipeline_as_the_command_draws_it() {
+    let drawn = tfgen(&["graph", "--env", "prod"])
+        .in_dir(&project_root())
+        .run()
+        .expect(0)
+        .stdout;
+    let readme = std::fs::read_to_string(project_root().join("README.md")).unwrap();
+    let section = readme
+        .split("## The pipeline of `prod`")
+        .nth(1)
+        .expect("README has the section of prod's pipeline");
+    let shown = section
+        .split("```mermaid\n")
+        .nth(1)
+        .and_then(|rest| rest.split("```").next())
+        .expect("the section holds a mermaid block");
+    assert_eq!(
+        shown, drawn,
+        "README.md's diagram is stale: paste the output of `tfgen graph --env prod`"
+    );
+}
