@@ -13,13 +13,46 @@ use crate::model::Expr;
 /// constant (it holds a reference, a template or a call).
 pub fn jsonencode(expr: &Expr) -> Option<String> {
     let mut out = String::new();
-    encode(&mut out, expr).then_some(out)
+    encode(&mut out, expr, None).then_some(out)
 }
 
-fn encode(out: &mut String, expr: &Expr) -> bool {
+/// What a value that refers to others becomes once applied, as far as
+/// `resolve` knows the references: `jsonencode` with every reference (alone
+/// or in a template) replaced by its value, and a reference `resolve` does
+/// not know written as `${path}`. For sizes and characters AWS will see.
+pub fn jsonencode_resolved(
+    expr: &Expr,
+    resolve: &dyn Fn(&[String]) -> Option<String>,
+) -> Option<String> {
+    let mut out = String::new();
+    encode(&mut out, expr, Some(resolve)).then_some(out)
+}
+
+type Resolve<'r> = Option<&'r dyn Fn(&[String]) -> Option<String>>;
+
+fn encode(out: &mut String, expr: &Expr, resolve: Resolve<'_>) -> bool {
+    let value_of = |path: &[String]| {
+        resolve
+            .and_then(|resolve| resolve(path))
+            .unwrap_or_else(|| format!("${{{}}}", path.join(".")))
+    };
     match expr {
         // JSON has no comments: `jsonencode` sees only the value.
-        Expr::Commented(_, value) => return encode(out, value),
+        Expr::Commented(_, value) => return encode(out, value, resolve),
+        Expr::Reference(path) if resolve.is_some() => encode_string(out, &value_of(path)),
+        Expr::Template(parts) if resolve.is_some() => {
+            let mut text = String::new();
+            for part in parts {
+                match part {
+                    crate::model::TemplatePart::Literal(literal) => text.push_str(literal),
+                    crate::model::TemplatePart::Interpolation(Expr::Reference(path)) => {
+                        text.push_str(&value_of(path))
+                    }
+                    crate::model::TemplatePart::Interpolation(_) => return false,
+                }
+            }
+            encode_string(out, &text);
+        }
         Expr::Null => out.push_str("null"),
         Expr::Bool(value) => out.push_str(if *value { "true" } else { "false" }),
         Expr::Number(number) => out.push_str(&number.to_string()),
@@ -30,7 +63,7 @@ fn encode(out: &mut String, expr: &Expr) -> bool {
                 if index > 0 {
                     out.push(',');
                 }
-                if !encode(out, item) {
+                if !encode(out, item, resolve) {
                     return false;
                 }
             }
@@ -49,7 +82,7 @@ fn encode(out: &mut String, expr: &Expr) -> bool {
                 }
                 encode_string(out, key);
                 out.push(':');
-                if !encode(out, value) {
+                if !encode(out, value, resolve) {
                     return false;
                 }
             }

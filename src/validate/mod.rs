@@ -10,7 +10,7 @@ use crate::config::rules::{IamNames, iam_name_collisions};
 use crate::config::{Config, Environment};
 use crate::error::{Diagnostic, Error, Origin, Result};
 use crate::policy::{PolicyDocument, PolicyKind, VERSION};
-use crate::render::jsonencode::jsonencode;
+use crate::render::jsonencode::jsonencode_resolved;
 use crate::stack::resources::{IamPolicy, IamRole, S3Bucket};
 use crate::stack::{Checks, PolicyRef, SizeLimit, Stack, StackItem};
 
@@ -28,22 +28,37 @@ pub fn build_valid<'a>(
     config: &Config,
     environments: Vec<&'a Environment>,
 ) -> Result<Vec<(&'a Environment, Stack)>> {
-    validate_config(config)?;
-    let stacks: Vec<(&Environment, Stack)> = environments
-        .into_iter()
-        .map(|environment| (environment, Stack::build(environment)))
-        .collect();
-    let problems: Vec<Diagnostic> = stacks
-        .iter()
-        // Those of `config` are checked already; a borrowed one lies in its list.
-        .filter(|(environment, _)| {
-            !config
-                .environments
-                .as_ptr_range()
-                .contains(&(*environment as *const Environment))
-        })
-        .flat_map(|(_, stack)| validate(stack))
-        .collect();
+    let in_config = |environment: &Environment| {
+        config
+            .environments
+            .as_ptr_range()
+            .contains(&(environment as *const Environment))
+    };
+    // The stacks validation builds for the environments asked for are kept,
+    // not built again.
+    let mut kept = validate_config_keeping(config, &|environment| {
+        environments
+            .iter()
+            .any(|wanted| std::ptr::eq(*wanted, environment))
+    })?;
+    let mut problems = Vec::new();
+    let mut stacks = Vec::with_capacity(environments.len());
+    for environment in environments {
+        let position = kept
+            .iter()
+            .position(|(candidate, _)| std::ptr::eq(*candidate, environment));
+        let stack = match position {
+            Some(position) => kept.swap_remove(position).1,
+            None if in_config(environment) => Stack::build(environment),
+            // Not in `config` (another profile): check it as well.
+            None => {
+                let stack = Stack::build(environment);
+                problems.extend(validate(&stack));
+                stack
+            }
+        };
+        stacks.push((environment, stack));
+    }
     if problems.is_empty() {
         Ok(stacks)
     } else {
@@ -55,16 +70,28 @@ pub fn build_valid<'a>(
 /// at a time and dropped; only what the rules across environments need is
 /// kept ([`SharedNames`]), so memory does not grow with whole stacks.
 pub fn validate_config(config: &Config) -> Result<()> {
+    validate_config_keeping(config, &|_| false).map(drop)
+}
+
+/// [`validate_config`], keeping the stacks of the environments `keep` picks.
+fn validate_config_keeping<'c>(
+    config: &'c Config,
+    keep: &dyn Fn(&Environment) -> bool,
+) -> Result<Vec<(&'c Environment, Stack)>> {
     let mut problems = Vec::new();
     let mut shared = Vec::with_capacity(config.environments.len());
+    let mut kept = Vec::new();
     for environment in &config.environments {
         let stack = Stack::build(environment);
         problems.extend(validate(&stack));
         shared.push(SharedNames::of(environment, &stack));
+        if keep(environment) {
+            kept.push((environment, stack));
+        }
     }
     problems.extend(validate_across(&shared));
     if problems.is_empty() {
-        Ok(())
+        Ok(kept)
     } else {
         Err(Error::Invalid(problems))
     }
@@ -179,12 +206,7 @@ pub fn policy_sizes(stack: &Stack) -> Vec<PolicySize> {
 /// The document as AWS receives it (Terraform's `jsonencode`, references
 /// resolved). A reference tfgen cannot resolve counts as written, `${...}`.
 fn policy_text(stack: &Stack, document: &PolicyDocument) -> String {
-    let resolved = document.to_expr().substitute(&|path| {
-        stack
-            .resolve(path)
-            .or_else(|| Some(format!("${{{}}}", path.join("."))))
-    });
-    jsonencode(&resolved).unwrap_or_default()
+    jsonencode_resolved(&document.to_expr(), &|path| stack.resolve(path)).unwrap_or_default()
 }
 
 fn policy_size(stack: &Stack, document: &PolicyDocument) -> usize {
