@@ -63,7 +63,7 @@ pub fn items(input: &StackInput, variables: Vec<Variable>) -> Vec<Box<dyn StackI
     ];
     items.extend(RemoteStateBackend::for_input(input).map(boxed));
     items.extend(variables.into_iter().map(boxed));
-    let protections = bucket_protections(&bucket);
+    let protections = bucket_protections(&bucket, "noncurrent-versions-and-incomplete-uploads", 90);
     items.push(boxed(bucket));
     items.extend(protections);
     items.push(boxed(role));
@@ -119,7 +119,14 @@ const CHECKOV_SKIPS: [(&str, &str); 3] = [
 
 /// The resources that protect the artifacts bucket: public access blocked,
 /// ACLs off, versioning, SSE-KMS, TLS only, and a lifecycle for old versions.
-pub fn bucket_protections(bucket: &S3Bucket) -> Vec<Box<dyn StackItem>> {
+///
+/// The lifecycle rule `rule_id` expires noncurrent versions after
+/// `noncurrent_days` and aborts uploads left incomplete for 7 days.
+pub fn bucket_protections(
+    bucket: &S3Bucket,
+    rule_id: &'static str,
+    noncurrent_days: i64,
+) -> Vec<Box<dyn StackItem>> {
     let label = || bucket.label.clone();
     let id = || bucket.reference_to("id");
     let public_access_block = BucketPublicAccessBlock {
@@ -153,8 +160,8 @@ pub fn bucket_protections(bucket: &S3Bucket) -> Vec<Box<dyn StackItem>> {
     let lifecycle = BucketLifecycle {
         label: label(),
         bucket: id(),
-        rule_id: "noncurrent-versions-and-incomplete-uploads",
-        noncurrent_version_expiration_days: 90,
+        rule_id,
+        noncurrent_version_expiration_days: noncurrent_days,
         abort_incomplete_multipart_days: 7,
         depends_on: vec![Expr::reference(&format!(
             "aws_s3_bucket_versioning.{}",

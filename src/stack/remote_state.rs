@@ -7,9 +7,9 @@
 //! the stack's own input when it has one; each returns model blocks.
 
 use crate::model::{Block, Expr};
-use crate::policy::{PolicyDocument, Statement, many, one};
 
-use super::{AWS_PROVIDER_SOURCE, AWS_PROVIDER_VERSION, REQUIRED_TERRAFORM};
+use super::StackItem;
+use super::resources::{S3Bucket, TerraformSettings};
 
 /// The tag every resource tfgen generates carries, so that a console user
 /// knows not to edit it by hand.
@@ -139,13 +139,6 @@ pub fn state_bucket_module(
     account_id: Option<&str>,
     noncurrent_days: i64,
 ) -> Vec<Block> {
-    let aws = Expr::object([
-        ("source", Expr::from(AWS_PROVIDER_SOURCE)),
-        ("version", Expr::from(AWS_PROVIDER_VERSION)),
-    ]);
-    let versions = Block::new("terraform", &[])
-        .attr("required_version", REQUIRED_TERRAFORM)
-        .block(Block::new("required_providers", &[]).attr("aws", aws));
     let provider = provider_block(
         Expr::from(region),
         &ProviderSettings {
@@ -157,78 +150,35 @@ pub fn state_bucket_module(
             ],
         },
     );
-    let bucket_block = Block::new("resource", &["aws_s3_bucket", STATE_BUCKET])
-        .directive("checkov:skip=CKV_AWS_18:the state bucket's own access logs would need a log bucket bootstrapped before it; CloudTrail data events cover state access")
-        .directive("checkov:skip=CKV_AWS_144:state is versioned in place; a replica in a second region is an account-level decision outside tfgen")
-        .directive("checkov:skip=CKV2_AWS_62:nothing consumes state bucket events")
-        .attr("bucket", bucket)
-        .block(Block::new("lifecycle", &[]).attr("prevent_destroy", true));
-    let bucket_id = || Expr::reference(&format!("aws_s3_bucket.{STATE_BUCKET}.id"));
-    let companion =
-        |kind: &str| Block::new("resource", &[kind, STATE_BUCKET]).attr("bucket", bucket_id());
-    let bucket_arn = format!("${{aws_s3_bucket.{STATE_BUCKET}.arn}}");
-    let objects_arn = format!("{bucket_arn}/*");
-    let tls_only = PolicyDocument::new(vec![
-        Statement::deny()
-            .sid("DenyInsecureTransport")
-            .any_principal()
-            .action(one("s3:*"))
-            // The interpolated object ARN first: checkov evaluates the
-            // policy only in this order (see hardened.rs).
-            .resource(many([objects_arn.as_str(), bucket_arn.as_str()]))
-            .condition("Bool", "aws:SecureTransport", one("false")),
-    ]);
-    vec![
-        versions,
-        provider,
-        bucket_block,
-        companion("aws_s3_bucket_public_access_block")
-            .attr("block_public_acls", true)
-            .attr("block_public_policy", true)
-            .attr("ignore_public_acls", true)
-            .attr("restrict_public_buckets", true),
-        companion("aws_s3_bucket_ownership_controls")
-            .block(Block::new("rule", &[]).attr("object_ownership", "BucketOwnerEnforced")),
-        companion("aws_s3_bucket_versioning")
-            .block(Block::new("versioning_configuration", &[]).attr("status", "Enabled")),
-        companion("aws_s3_bucket_server_side_encryption_configuration").block(
-            Block::new("rule", &[])
-                .attr("bucket_key_enabled", true)
-                .block(
-                    Block::new("apply_server_side_encryption_by_default", &[])
-                        .attr("sse_algorithm", "aws:kms"),
-                ),
-        ),
-        companion("aws_s3_bucket_policy")
-            .attr("policy", tls_only.to_jsonencode())
-            .attr(
-                "depends_on",
-                Expr::list([Expr::reference(&format!(
-                    "aws_s3_bucket_public_access_block.{STATE_BUCKET}"
-                ))]),
+    // The same resource types, and the same protections, as hardened's
+    // artifacts bucket; kept forever instead of emptied on destroy.
+    let state_bucket = S3Bucket {
+        label: STATE_BUCKET.into(),
+        bucket: Expr::from(bucket),
+        force_destroy: None,
+        prevent_destroy: true,
+        checkov_skips: vec![
+            (
+                "CKV_AWS_18",
+                "the state bucket's own access logs would need a log bucket bootstrapped before it; CloudTrail data events cover state access",
             ),
-        companion("aws_s3_bucket_lifecycle_configuration")
-            .block(
-                Block::new("rule", &[])
-                    .attr("id", "expire-old-state-versions")
-                    .attr("status", "Enabled")
-                    .block(Block::new("filter", &[]))
-                    .block(
-                        Block::new("noncurrent_version_expiration", &[])
-                            .attr("noncurrent_days", noncurrent_days),
-                    )
-                    .block(
-                        Block::new("abort_incomplete_multipart_upload", &[])
-                            .attr("days_after_initiation", 7),
-                    ),
-            )
-            .attr(
-                "depends_on",
-                Expr::list([Expr::reference(&format!(
-                    "aws_s3_bucket_versioning.{STATE_BUCKET}"
-                ))]),
+            (
+                "CKV_AWS_144",
+                "state is versioned in place; a replica in a second region is an account-level decision outside tfgen",
             ),
-    ]
+            ("CKV2_AWS_62", "nothing consumes state bucket events"),
+        ],
+    };
+    let protections = super::hardened::bucket_protections(
+        &state_bucket,
+        "expire-old-state-versions",
+        noncurrent_days,
+    );
+    let mut blocks = TerraformSettings.blocks();
+    blocks.push(provider);
+    blocks.extend(state_bucket.blocks());
+    blocks.extend(protections.iter().flat_map(|item| item.blocks()));
+    blocks
 }
 
 #[cfg(test)]

@@ -9,7 +9,10 @@ const KIND: &str = "aws_s3_bucket";
 pub struct S3Bucket {
     pub label: String,
     pub bucket: Expr,
-    pub force_destroy: bool,
+    /// `force_destroy`, when set: delete the objects with the bucket.
+    pub force_destroy: Option<bool>,
+    /// `lifecycle { prevent_destroy = true }`: Terraform refuses to destroy it.
+    pub prevent_destroy: bool,
     /// checkov checks that do not apply, with the reason, emitted as
     /// `#checkov:skip=ID:reason` inside the resource.
     pub checkov_skips: Vec<(&'static str, &'static str)>,
@@ -21,7 +24,8 @@ impl S3Bucket {
         S3Bucket {
             label: "artifacts_bucket".into(),
             bucket: Expr::reference("var.artifacts_bucket_name"),
-            force_destroy: true,
+            force_destroy: Some(true),
+            prevent_destroy: false,
             checkov_skips: Vec::new(),
         }
     }
@@ -50,11 +54,14 @@ impl StackItem for S3Bucket {
             Block::new("resource", &[KIND, &self.label]),
             |block, (id, reason)| block.directive(&format!("checkov:skip={id}:{reason}")),
         );
-        vec![
-            block
-                .attr("bucket", self.bucket.clone())
-                .attr("force_destroy", self.force_destroy),
-        ]
+        let mut block = block.attr("bucket", self.bucket.clone());
+        if let Some(force_destroy) = self.force_destroy {
+            block = block.attr("force_destroy", force_destroy);
+        }
+        if self.prevent_destroy {
+            block = block.block(Block::new("lifecycle", &[]).attr("prevent_destroy", true));
+        }
+        vec![block]
     }
 
     fn value(&self, attribute: &[String], stack: &Stack) -> Option<String> {
