@@ -274,6 +274,7 @@ fn expand(path: &[String], locals: &[(String, Expr)], depth: usize) -> Vec<Vec<S
 mod tests {
     use super::*;
     use crate::config::Config;
+    use crate::stack::StackItem;
 
     fn graph(name: &str) -> Graph {
         let config = Config::built_in();

@@ -19,7 +19,7 @@ use tfgen::stack::resources::{
     CodeCommitRepository, CodePipeline, EventRule, EventTarget, IamPolicy, IamRole, KmsAlias,
     KmsKey, LogGroup, Output, RolePolicyAttachment, S3Bucket,
 };
-use tfgen::stack::{PLACEHOLDER_ACCOUNT, Profile, Stack};
+use tfgen::stack::{PLACEHOLDER_ACCOUNT, Profile, Stack, StackItem};
 
 use crate::support::emulator::{Emulator, moto_server_path, write_override};
 use crate::support::terraform::{PlanOutcome, Terraform, TerraformError};

@@ -888,6 +888,7 @@ fn every_rule_has_a_unique_id() {
 /// foundations.
 mod stack_context {
     use super::*;
+    use crate::stack::StackItem;
     use crate::stack::resources::{
         BuildEnvironment, BuildspecSource, CodeBuildProject, EventTarget, IamPolicy, IamRole,
     };

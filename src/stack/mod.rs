@@ -315,6 +315,12 @@ pub trait StackItem: fmt::Debug + ItemObject {
         Vec::new()
     }
 
+    /// `<address>.<attribute>` as a reference, for the items that refer to
+    /// this one (`aws_iam_role.codebuild.arn`).
+    fn reference_to(&self, attribute: &str) -> Expr {
+        Expr::reference(&format!("{}.{attribute}", self.address()))
+    }
+
     /// Whether `tfgen graph` draws it. Items every resource depends on
     /// (the account lookup) would only add noise.
     fn in_graph(&self) -> bool {

@@ -28,13 +28,6 @@ pub struct EventRule {
     pub event_pattern: Expr,
 }
 
-impl EventRule {
-    /// `aws_cloudwatch_event_rule.<label>.<attribute>`.
-    pub fn reference_to(&self, attribute: &str) -> Expr {
-        Expr::reference(&format!("{KIND}.{}.{attribute}", self.label))
-    }
-}
-
 impl StackItem for EventRule {
     fn address(&self) -> Address {
         Address::resource(KIND, &self.label)

@@ -15,13 +15,6 @@ pub struct LogGroup {
     pub kms_key_id: Option<Expr>,
 }
 
-impl LogGroup {
-    /// `aws_cloudwatch_log_group.<label>.<attribute>`.
-    pub fn reference_to(&self, attribute: &str) -> Expr {
-        Expr::reference(&format!("{KIND}.{}.{attribute}", self.label))
-    }
-}
-
 impl StackItem for LogGroup {
     fn address(&self) -> Address {
         Address::resource(KIND, &self.label)

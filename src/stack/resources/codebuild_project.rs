@@ -107,13 +107,6 @@ impl Buildspec {
     }
 }
 
-impl CodeBuildProject {
-    /// `aws_codebuild_project.<label>.<attribute>`.
-    pub fn reference_to(&self, attribute: &str) -> Expr {
-        Expr::reference(&format!("{KIND}.{}.{attribute}", self.label))
-    }
-}
-
 impl StackItem for CodeBuildProject {
     fn address(&self) -> Address {
         Address::resource(KIND, &self.label)

@@ -37,11 +37,6 @@ impl CodeCommitRepository {
             checkov_skips: Vec::new(),
         }
     }
-
-    /// `aws_codecommit_repository.<label>.<attribute>`.
-    pub fn reference_to(&self, attribute: &str) -> Expr {
-        Expr::reference(&format!("{KIND}.{}.{attribute}", self.label))
-    }
 }
 
 impl StackItem for CodeCommitRepository {

@@ -65,11 +65,6 @@ impl Action {
 }
 
 impl CodePipeline {
-    /// `aws_codepipeline.<label>.<attribute>`.
-    pub fn reference_to(&self, attribute: &str) -> Expr {
-        Expr::reference(&format!("{KIND}.{}.{attribute}", self.label))
-    }
-
     pub fn actions(&self) -> impl Iterator<Item = &Action> {
         self.stages.iter().flat_map(|stage| &stage.actions)
     }

@@ -29,11 +29,6 @@ impl IamRole {
             trust_policy,
         }
     }
-
-    /// `aws_iam_role.<label>.<attribute>`, for the items that refer to it.
-    pub fn reference_to(&self, attribute: &str) -> Expr {
-        Expr::reference(&format!("{KIND}.{}.{attribute}", self.label))
-    }
 }
 
 impl StackItem for IamRole {

@@ -17,13 +17,6 @@ pub struct KmsKey {
     pub policy: PolicyDocument,
 }
 
-impl KmsKey {
-    /// `aws_kms_key.<label>.<attribute>`.
-    pub fn reference_to(&self, attribute: &str) -> Expr {
-        Expr::reference(&format!("{KIND}.{}.{attribute}", self.label))
-    }
-}
-
 impl StackItem for KmsKey {
     fn address(&self) -> Address {
         Address::resource(KIND, &self.label)

@@ -29,11 +29,6 @@ impl S3Bucket {
             checkov_skips: Vec::new(),
         }
     }
-
-    /// `aws_s3_bucket.<label>.<attribute>`, for the items that refer to it.
-    pub fn reference_to(&self, attribute: &str) -> Expr {
-        Expr::reference(&format!("{KIND}.{}.{attribute}", self.label))
-    }
 }
 
 impl StackItem for S3Bucket {
