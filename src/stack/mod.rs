@@ -24,6 +24,7 @@ pub mod rules;
 mod seed;
 
 use std::any::Any;
+use std::borrow::Cow;
 use std::fmt;
 use std::str::FromStr;
 
@@ -134,28 +135,51 @@ impl StackFile {
 /// reference (`aws_s3_bucket.artifacts_bucket`, `var.region`,
 /// `data.aws_caller_identity.current`, `local`), or nothing for items no
 /// expression can name (the terraform block, a provider, an output).
+///
+/// Names borrow from the item where they can (`address()` runs for every
+/// item on every reference tfgen resolves); [`Address::into_owned`] gives one
+/// that outlives its item.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Address {
+pub enum Address<'a> {
     Resource {
         kind: &'static str,
-        name: String,
+        name: Cow<'a, str>,
     },
     Data {
         kind: &'static str,
-        name: String,
+        name: Cow<'a, str>,
     },
-    Variable(String),
+    Variable(Cow<'a, str>),
     /// A `locals` block: `local.<name>` for each of its values.
     Locals,
-    Output(String),
+    Output(Cow<'a, str>),
     Unnamed(&'static str),
 }
 
-impl Address {
-    pub fn resource(kind: &'static str, name: impl Into<String>) -> Address {
+impl<'a> Address<'a> {
+    pub fn resource(kind: &'static str, name: impl Into<Cow<'a, str>>) -> Address<'a> {
         Address::Resource {
             kind,
             name: name.into(),
+        }
+    }
+
+    /// The same address, owning its name.
+    pub fn into_owned(self) -> Address<'static> {
+        let owned = |name: Cow<'a, str>| Cow::Owned(name.into_owned());
+        match self {
+            Address::Resource { kind, name } => Address::Resource {
+                kind,
+                name: owned(name),
+            },
+            Address::Data { kind, name } => Address::Data {
+                kind,
+                name: owned(name),
+            },
+            Address::Variable(name) => Address::Variable(owned(name)),
+            Address::Locals => Address::Locals,
+            Address::Output(name) => Address::Output(owned(name)),
+            Address::Unnamed(what) => Address::Unnamed(what),
         }
     }
 
@@ -176,7 +200,7 @@ impl Address {
     }
 }
 
-impl fmt::Display for Address {
+impl fmt::Display for Address<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Address::Resource { kind, name } => write!(f, "{kind}.{name}"),
@@ -280,15 +304,15 @@ impl RoleUse {
 /// names (`None` when the expression names no role of the stack).
 #[derive(Debug, Clone, PartialEq)]
 pub struct RoleUser {
-    pub user: Address,
-    pub role: Option<Address>,
+    pub user: Address<'static>,
+    pub role: Option<Address<'static>>,
     pub role_use: RoleUse,
 }
 
 /// One entry of the catalogue. Each type implements this in its own file.
 pub trait StackItem: fmt::Debug + ItemObject {
     /// How references name this item.
-    fn address(&self) -> Address;
+    fn address(&self) -> Address<'_>;
 
     /// The file this item is written to.
     fn file(&self) -> StackFile;
@@ -507,9 +531,9 @@ impl Stack {
                     let role = roles
                         .iter()
                         .find(|(_, arn, name)| named.is_some() && (named == *arn || named == *name))
-                        .map(|(address, _, _)| address.clone());
+                        .map(|(address, _, _)| address.clone().into_owned());
                     RoleUser {
-                        user: item.address(),
+                        user: item.address().into_owned(),
                         role,
                         role_use,
                     }

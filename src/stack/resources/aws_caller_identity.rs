@@ -1,6 +1,8 @@
 //! `data "aws_caller_identity"`: the account Terraform runs in, so ARNs can
 //! name it instead of `*`.
 
+use std::borrow::Cow;
+
 use crate::model::Block;
 use crate::stack::{Address, PLACEHOLDER_ACCOUNT, Stack, StackFile, StackItem};
 
@@ -10,10 +12,10 @@ pub struct CallerIdentity {
 }
 
 impl StackItem for CallerIdentity {
-    fn address(&self) -> Address {
+    fn address(&self) -> Address<'_> {
         Address::Data {
             kind: "aws_caller_identity",
-            name: self.name.to_string(),
+            name: Cow::Borrowed(self.name),
         }
     }
 

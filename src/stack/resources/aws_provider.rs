@@ -51,7 +51,7 @@ impl AwsProvider {
 }
 
 impl StackItem for AwsProvider {
-    fn address(&self) -> Address {
+    fn address(&self) -> Address<'_> {
         Address::Unnamed("provider.aws")
     }
 

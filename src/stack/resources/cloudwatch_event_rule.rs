@@ -29,7 +29,7 @@ pub struct EventRule {
 }
 
 impl StackItem for EventRule {
-    fn address(&self) -> Address {
+    fn address(&self) -> Address<'_> {
         Address::resource(KIND, &self.label)
     }
 

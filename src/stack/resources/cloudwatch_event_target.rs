@@ -19,7 +19,7 @@ pub struct EventTarget {
 }
 
 impl StackItem for EventTarget {
-    fn address(&self) -> Address {
+    fn address(&self) -> Address<'_> {
         Address::resource(KIND, &self.label)
     }
 

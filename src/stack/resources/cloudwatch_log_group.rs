@@ -16,7 +16,7 @@ pub struct LogGroup {
 }
 
 impl StackItem for LogGroup {
-    fn address(&self) -> Address {
+    fn address(&self) -> Address<'_> {
         Address::resource(KIND, &self.label)
     }
 

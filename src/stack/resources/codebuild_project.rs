@@ -108,7 +108,7 @@ impl Buildspec {
 }
 
 impl StackItem for CodeBuildProject {
-    fn address(&self) -> Address {
+    fn address(&self) -> Address<'_> {
         Address::resource(KIND, &self.label)
     }
 

@@ -40,7 +40,7 @@ impl CodeCommitRepository {
 }
 
 impl StackItem for CodeCommitRepository {
-    fn address(&self) -> Address {
+    fn address(&self) -> Address<'_> {
         Address::resource(KIND, &self.label)
     }
 

@@ -75,7 +75,7 @@ fn strings(items: &[&str]) -> Expr {
 }
 
 impl StackItem for CodePipeline {
-    fn address(&self) -> Address {
+    fn address(&self) -> Address<'_> {
         Address::resource(KIND, &self.label)
     }
 

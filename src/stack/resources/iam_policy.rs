@@ -39,7 +39,7 @@ impl IamPolicy {
 }
 
 impl StackItem for IamPolicy {
-    fn address(&self) -> Address {
+    fn address(&self) -> Address<'_> {
         Address::resource(KIND, &self.label)
     }
 

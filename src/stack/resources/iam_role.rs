@@ -32,7 +32,7 @@ impl IamRole {
 }
 
 impl StackItem for IamRole {
-    fn address(&self) -> Address {
+    fn address(&self) -> Address<'_> {
         Address::resource(KIND, &self.label)
     }
 

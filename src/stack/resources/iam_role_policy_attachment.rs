@@ -27,7 +27,7 @@ impl RolePolicyAttachment {
 }
 
 impl StackItem for RolePolicyAttachment {
-    fn address(&self) -> Address {
+    fn address(&self) -> Address<'_> {
         Address::resource(KIND, &self.label)
     }
 

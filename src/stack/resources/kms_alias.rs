@@ -13,7 +13,7 @@ pub struct KmsAlias {
 }
 
 impl StackItem for KmsAlias {
-    fn address(&self) -> Address {
+    fn address(&self) -> Address<'_> {
         Address::resource("aws_kms_alias", &self.label)
     }
 

@@ -18,7 +18,7 @@ pub struct KmsKey {
 }
 
 impl StackItem for KmsKey {
-    fn address(&self) -> Address {
+    fn address(&self) -> Address<'_> {
         Address::resource(KIND, &self.label)
     }
 

@@ -13,7 +13,7 @@ pub struct Locals {
 }
 
 impl StackItem for Locals {
-    fn address(&self) -> Address {
+    fn address(&self) -> Address<'_> {
         Address::Locals
     }
 

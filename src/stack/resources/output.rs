@@ -1,5 +1,7 @@
 //! An `output` block: what `terraform output` shows after apply.
 
+use std::borrow::Cow;
+
 use crate::model::{Block, Expr};
 use crate::stack::{Address, StackFile, StackItem};
 
@@ -22,8 +24,8 @@ impl Output {
 }
 
 impl StackItem for Output {
-    fn address(&self) -> Address {
-        Address::Output(self.name.clone())
+    fn address(&self) -> Address<'_> {
+        Address::Output(Cow::Borrowed(&self.name))
     }
 
     fn file(&self) -> StackFile {

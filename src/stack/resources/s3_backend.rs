@@ -19,7 +19,7 @@ impl RemoteStateBackend {
 }
 
 impl StackItem for RemoteStateBackend {
-    fn address(&self) -> Address {
+    fn address(&self) -> Address<'_> {
         Address::Unnamed("terraform.backend.s3")
     }
 

@@ -32,7 +32,7 @@ impl S3Bucket {
 }
 
 impl StackItem for S3Bucket {
-    fn address(&self) -> Address {
+    fn address(&self) -> Address<'_> {
         Address::resource(KIND, &self.label)
     }
 

@@ -18,7 +18,7 @@ pub struct BucketLifecycle {
 }
 
 impl StackItem for BucketLifecycle {
-    fn address(&self) -> Address {
+    fn address(&self) -> Address<'_> {
         Address::resource(KIND, &self.label)
     }
 

@@ -14,7 +14,7 @@ pub struct BucketOwnershipControls {
 }
 
 impl StackItem for BucketOwnershipControls {
-    fn address(&self) -> Address {
+    fn address(&self) -> Address<'_> {
         Address::resource("aws_s3_bucket_ownership_controls", &self.label)
     }
 

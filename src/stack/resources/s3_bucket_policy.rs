@@ -16,7 +16,7 @@ pub struct BucketPolicy {
 }
 
 impl StackItem for BucketPolicy {
-    fn address(&self) -> Address {
+    fn address(&self) -> Address<'_> {
         Address::resource(KIND, &self.label)
     }
 

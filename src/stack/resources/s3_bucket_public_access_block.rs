@@ -12,7 +12,7 @@ pub struct BucketPublicAccessBlock {
 }
 
 impl StackItem for BucketPublicAccessBlock {
-    fn address(&self) -> Address {
+    fn address(&self) -> Address<'_> {
         Address::resource("aws_s3_bucket_public_access_block", &self.label)
     }
 

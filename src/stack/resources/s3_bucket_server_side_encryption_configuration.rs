@@ -18,7 +18,7 @@ pub struct BucketEncryption {
 }
 
 impl StackItem for BucketEncryption {
-    fn address(&self) -> Address {
+    fn address(&self) -> Address<'_> {
         Address::resource(KIND, &self.label)
     }
 

@@ -14,7 +14,7 @@ pub struct BucketVersioning {
 }
 
 impl StackItem for BucketVersioning {
-    fn address(&self) -> Address {
+    fn address(&self) -> Address<'_> {
         Address::resource("aws_s3_bucket_versioning", &self.label)
     }
 

@@ -10,7 +10,7 @@ use crate::stack::{
 pub struct TerraformSettings;
 
 impl StackItem for TerraformSettings {
-    fn address(&self) -> Address {
+    fn address(&self) -> Address<'_> {
         Address::Unnamed("terraform")
     }
 

@@ -1,6 +1,8 @@
 //! `variable "<name>"`: the eight inputs of the reference stack, declared
 //! with the value the environment gives each as its default.
 
+use std::borrow::Cow;
+
 use crate::error::Origin;
 use crate::model::Block;
 use crate::stack::{Address, Stack, StackFile, StackInput, StackItem};
@@ -104,8 +106,8 @@ impl Variable {
 }
 
 impl StackItem for Variable {
-    fn address(&self) -> Address {
-        Address::Variable(self.spec.name.to_string())
+    fn address(&self) -> Address<'_> {
+        Address::Variable(Cow::Borrowed(self.spec.name))
     }
 
     fn file(&self) -> StackFile {
