@@ -8,6 +8,7 @@
 //! compute, so the plan matches the HCL output's; any other call is kept as a
 //! `${...}` interpolation. Keys keep model order, so output is deterministic.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use super::jsonencode::{jsonencode, write_json_string};
@@ -36,8 +37,14 @@ pub fn render_json(document: &Document) -> String {
 #[derive(Default)]
 struct Group<'a> {
     entries: Vec<(&'a str, Node<'a>)>,
-    positions: HashMap<&'a str, usize>,
+    /// Where each key sits, once the group is too large to search: most
+    /// groups (a block body) hold a handful of keys, where a scan is cheaper
+    /// than hashing; a generated stack of thousands of resources is not.
+    positions: Option<HashMap<&'a str, usize>>,
 }
+
+/// From this many entries on, a group finds keys through a map.
+const INDEXED_FROM: usize = 16;
 
 enum Node<'a> {
     Group(Group<'a>),
@@ -60,12 +67,34 @@ enum Strings {
 }
 
 impl<'a> Group<'a> {
+    fn position(&self, key: &str) -> Option<usize> {
+        match &self.positions {
+            Some(positions) => positions.get(key).copied(),
+            None => self.entries.iter().position(|(have, _)| *have == key),
+        }
+    }
+
     fn insert(&mut self, key: &'a str, node: Node<'a>) {
-        match self.positions.get(key) {
-            Some(&index) => self.entries[index].1 = node,
+        match self.position(key) {
+            Some(index) => self.entries[index].1 = node,
             None => {
-                self.positions.insert(key, self.entries.len());
+                let index = self.entries.len();
                 self.entries.push((key, node));
+                match &mut self.positions {
+                    Some(positions) => {
+                        positions.insert(key, index);
+                    }
+                    None if index + 1 >= INDEXED_FROM => {
+                        self.positions = Some(
+                            self.entries
+                                .iter()
+                                .enumerate()
+                                .map(|(index, (key, _))| (*key, index))
+                                .collect(),
+                        );
+                    }
+                    None => {}
+                }
             }
         }
     }
@@ -79,7 +108,7 @@ impl<'a> Group<'a> {
             group = group.subgroup(key);
             key = label;
         }
-        let Some(&index) = group.positions.get(key) else {
+        let Some(index) = group.position(key) else {
             group.insert(key, Node::Block(block));
             return;
         };
@@ -94,8 +123,8 @@ impl<'a> Group<'a> {
     }
 
     fn subgroup(&mut self, key: &'a str) -> &mut Group<'a> {
-        let index = match self.positions.get(key) {
-            Some(&index) => index,
+        let index = match self.position(key) {
+            Some(index) => index,
             None => {
                 self.insert(key, Node::Group(Group::default()));
                 self.entries.len() - 1
@@ -252,10 +281,15 @@ fn write_string(out: &mut String, text: &str) {
     write_json_string(out, text, false);
 }
 
-fn template_text(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
+/// `text` as a template that reads back as `text`: only a string with a
+/// `${` or `%{` needs a copy.
+fn template_text(text: &str) -> Cow<'_, str> {
+    if !text.contains("${") && !text.contains("%{") {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 2);
     escape_template_into(&mut out, text);
-    out
+    Cow::Owned(out)
 }
 
 #[cfg(test)]
