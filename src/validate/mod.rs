@@ -210,10 +210,29 @@ fn policy_text(stack: &Stack, document: &PolicyDocument) -> String {
 }
 
 fn policy_size(stack: &Stack, document: &PolicyDocument) -> usize {
-    policy_text(stack, document)
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .count()
+    measure(&policy_text(stack, document)).0
+}
+
+/// A policy text's size as AWS counts it (characters, whitespace not
+/// counted) and its first character IAM does not accept (it takes only tab,
+/// LF, CR and U+0020 to U+00FF), in one pass. Policies are nearly always
+/// ASCII, which is counted byte by byte.
+fn measure(text: &str) -> (usize, Option<char>) {
+    let accepted = |c: char| matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{ff}');
+    if !text.is_ascii() {
+        let size = text.chars().filter(|c| !c.is_whitespace()).count();
+        return (size, text.chars().find(|c| !accepted(*c)));
+    }
+    let bytes = text.as_bytes();
+    let blank = bytes
+        .iter()
+        .filter(|byte| matches!(byte, b' ' | b'\t' | b'\n' | b'\x0b' | b'\x0c' | b'\r'))
+        .count();
+    let bad = bytes
+        .iter()
+        .find(|byte| **byte < 0x20 && !matches!(byte, b'\t' | b'\n' | b'\r'))
+        .map(|byte| *byte as char);
+    (bytes.len() - blank, bad)
 }
 
 /// A policy document: its size against its kind's limit, its characters,
@@ -221,8 +240,7 @@ fn policy_size(stack: &Stack, document: &PolicyDocument) -> usize {
 fn policy_document(checks: &mut Checks, policy: &PolicyRef<'_>) {
     let (field, kind, document) = (policy.field.as_str(), policy.kind, policy.document);
     let origin = checks.profile_origin();
-    let text = policy_text(checks.stack(), document);
-    let size = text.chars().filter(|c| !c.is_whitespace()).count();
+    let (size, bad) = measure(&policy_text(checks.stack(), document));
     let SizeLimit {
         characters: limit,
         what,
@@ -236,10 +254,7 @@ fn policy_document(checks: &mut Checks, policy: &PolicyRef<'_>) {
                 "merge statements that share a resource, use wildcards in action names, or split the policy in two",
             );
     }
-    if let Some(bad) = text
-        .chars()
-        .find(|c| !matches!(*c, '\t' | '\n' | '\r' | '\u{20}'..='\u{ff}'))
-    {
+    if let Some(bad) = bad {
         checks.report(
                 "iam-policy-charset",
                 origin.clone(),
