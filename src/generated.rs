@@ -239,6 +239,12 @@ pub fn is_generated(path: &Path) -> bool {
 /// The files directly in `directory` that tfgen generated (Terraform files
 /// with its header), sorted. A missing directory holds none.
 pub fn owned_in(directory: &Path) -> Result<Vec<PathBuf>> {
+    owned_in_except(directory, &|_| false)
+}
+
+/// [`owned_in`], leaving out the paths `known` picks without reading them
+/// (the files a caller has read already).
+fn owned_in_except(directory: &Path, known: &dyn Fn(&Path) -> bool) -> Result<Vec<PathBuf>> {
     let mut found = Vec::new();
     let entries = match std::fs::read_dir(directory) {
         Ok(entries) => entries,
@@ -249,7 +255,7 @@ pub fn owned_in(directory: &Path) -> Result<Vec<PathBuf>> {
     for entry in entries {
         let entry = entry.map_err(|source| Error::io("read directory", directory, source))?;
         let path = entry.path();
-        if Format::of_path(&path).is_some() && is_generated(&path) {
+        if Format::of_path(&path).is_some() && !known(&path) && is_generated(&path) {
             found.push(path);
         }
     }
@@ -287,9 +293,16 @@ pub fn managed_directories(root: &Path) -> Result<Vec<PathBuf>> {
 /// The files tfgen generated in a tree: directly in its managed
 /// directories, never deeper. Full paths, sorted.
 pub fn owned_in_tree(root: &Path) -> Result<Vec<PathBuf>> {
+    owned_in_tree_except(root, &|_| false)
+}
+
+/// [`owned_in_tree`], leaving out the paths `known` picks without reading
+/// them: `check` has read every file the model renders already, and looks
+/// only for the generated files no environment renders now.
+pub fn owned_in_tree_except(root: &Path, known: &dyn Fn(&Path) -> bool) -> Result<Vec<PathBuf>> {
     let mut found = Vec::new();
     for directory in managed_directories(root)? {
-        found.extend(owned_in(&directory)?);
+        found.extend(owned_in_except(&directory, known)?);
     }
     Ok(found)
 }
@@ -322,13 +335,14 @@ fn refuse_foreign(root: &Path, owned: &[PathBuf], layout: &str) -> Result<()> {
 }
 
 /// `tfgen render --all`: writes the tree under `root` one environment at a
-/// time as `files_of` renders them (so memory stays flat), then removes
-/// the files tfgen generated there that no environment produces any more.
-/// All or nothing: nothing changes on disk unless everything succeeds.
-pub fn write_tree<I>(root: &Path, environments: I) -> Result<()>
-where
-    I: IntoIterator<Item = Vec<GeneratedFile>>,
-{
+/// time as `produce` hands each one's files to the stager it is given (so
+/// memory stays flat), then removes the files tfgen generated there that no
+/// environment produces any more. All or nothing: nothing changes on disk
+/// unless `produce` and everything after it succeed.
+pub fn write_tree(
+    root: &Path,
+    produce: impl FnOnce(&mut dyn FnMut(Vec<GeneratedFile>) -> Result<()>) -> Result<()>,
+) -> Result<()> {
     let owned = owned_in_tree(root)?;
     refuse_foreign(
         root,
@@ -336,11 +350,12 @@ where
         "no <env>/hcl/*.tf or <env>/json/*.tf.json with its header",
     )?;
     let mut staging = Staging::new(root)?;
-    for files in environments {
+    produce(&mut |files| {
         for file in files {
             staging.stage(&root.join(&file.path), &file.contents)?;
         }
-    }
+        Ok(())
+    })?;
     for path in owned {
         staging.remove_unless_written(path);
     }

@@ -22,11 +22,10 @@ use crate::cli::CheckArgs;
 use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::generated::{
-    GeneratedFile, environment_tree, is_generated, owned_in_tree, regenerate_all_command,
+    GeneratedFile, environment_tree, is_generated, owned_in_tree_except, regenerate_all_command,
 };
-use crate::stack::Stack;
 use crate::terminal::{display_path, escape_controls};
-use crate::validate::validate_config;
+use crate::validate::for_each_valid;
 
 /// The most lines of unified diff shown for one file.
 pub const MAX_DIFF_LINES: usize = 200;
@@ -41,20 +40,19 @@ const TERRAFORM_WORKING_DATA: [&str; 5] = [
 ];
 
 pub fn run(config: &Config, args: &CheckArgs, colour: bool) -> Result<Report> {
-    validate_config(config)?;
     let mut drift = Vec::new();
     let mut wanted = BTreeSet::new();
-    // One environment at a time: built, rendered, compared, dropped.
-    for environment in &config.environments {
-        let expected = environment_tree(config, environment, &Stack::build(environment));
+    // One environment at a time: built, checked, rendered, compared,
+    // dropped. Nothing is reported unless all of them are valid.
+    for_each_valid(config, |environment, stack| {
+        let expected = environment_tree(config, environment, &stack);
         drift.extend(compare(&args.out, &expected)?);
         wanted.extend(expected.into_iter().map(|file| args.out.join(file.path)));
-    }
-    for path in owned_in_tree(&args.out)? {
-        if !wanted.contains(&path) && !drift.iter().any(|entry| entry.path() == path) {
-            drift.push(Drift::Extra(path));
-        }
-    }
+        Ok(())
+    })?;
+    let known = |path: &Path| wanted.contains(path) || drift.iter().any(|entry| entry.path() == path);
+    let extra = owned_in_tree_except(&args.out, &known)?;
+    drift.extend(extra.into_iter().map(Drift::Extra));
     if drift.is_empty() {
         return Ok(Report::success(String::new()));
     }

@@ -16,20 +16,19 @@ use crate::generated::{
     HeaderContext, config_argument, environment_tree, header, split_files, write_module, write_tree,
 };
 use crate::render::{Format, render};
-use crate::stack::Stack;
-use crate::validate::validate_config;
+use crate::validate::for_each_valid;
 
 pub fn run(config: &Config, args: &RenderArgs) -> Result<Report> {
     if args.all {
-        validate_config(config)?;
         let root = args.out.as_deref().unwrap_or(Path::new("out"));
-        // Built again one at a time, so a large tfgen.hcl never holds every
-        // stack at once.
-        let environments = config
-            .environments
-            .iter()
-            .map(|environment| environment_tree(config, environment, &Stack::build(environment)));
-        write_tree(root, environments)?;
+        // Built, checked and staged one at a time, so a large tfgen.hcl
+        // never holds every stack at once; nothing is committed unless every
+        // environment, and the rules across them, are valid.
+        write_tree(root, |stage| {
+            for_each_valid(config, |environment, stack| {
+                stage(environment_tree(config, environment, &stack))
+            })
+        })?;
         return Ok(Report::success(String::new()));
     }
     let stacks = build_valid(config, select(config, None)?)?;

@@ -73,6 +73,36 @@ pub fn validate_config(config: &Config) -> Result<()> {
     validate_config_keeping(config, &|_| false).map(drop)
 }
 
+/// Checks every environment of `config` as [`validate_config`] does, and
+/// hands each stack to `visit` once it is built and checked, while every
+/// environment before it was valid too, so a command that renders each
+/// environment builds each stack once, not once to validate and once to
+/// render. Stacks are dropped after `visit`, so memory stays flat. The
+/// rules across environments can only be checked after the last one: a
+/// caller must not act on what it was handed (write a file) before this
+/// returns `Ok`.
+pub fn for_each_valid(
+    config: &Config,
+    mut visit: impl FnMut(&Environment, Stack) -> Result<()>,
+) -> Result<()> {
+    let mut problems = Vec::new();
+    let mut shared = Vec::with_capacity(config.environments.len());
+    for environment in &config.environments {
+        let stack = Stack::build(environment);
+        problems.extend(validate(&stack));
+        shared.push(SharedNames::of(environment, &stack));
+        if problems.is_empty() {
+            visit(environment, stack)?;
+        }
+    }
+    problems.extend(validate_across(&shared));
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::Invalid(problems))
+    }
+}
+
 /// [`validate_config`], keeping the stacks of the environments `keep` picks.
 fn validate_config_keeping<'c>(
     config: &'c Config,
