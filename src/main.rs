@@ -5,6 +5,10 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
+/// Small blocks from size-class pools: see `tfgen::allocator`.
+#[global_allocator]
+static ALLOCATOR: tfgen::allocator::Pools = tfgen::allocator::Pools::new();
+
 fn main() -> ExitCode {
     let cli = tfgen::cli::Cli::parse();
     match tfgen::run(&cli) {
