@@ -12,7 +12,7 @@
 
 use unicode_segmentation::UnicodeSegmentation;
 
-use super::{escape_runs, write_template};
+use super::{ByteSet, byte_set, escape_runs, write_template};
 use crate::model::{Attribute, Block, Body, BodyItem, Document, Expr};
 
 /// Lists wider than this are written one item per line.
@@ -378,9 +378,10 @@ pub(crate) fn is_identifier(text: &str) -> bool {
 /// backslashes and control characters, and the template introducers `${` and
 /// `%{` doubled so they stay text.
 fn escape_into(out: &mut String, text: &str) {
-    let special =
-        |byte: u8| !matches!(byte, b' '..=b'~') || matches!(byte, b'"' | b'\\' | b'$' | b'%');
-    escape_runs(out, text, special, |out, c, rest| match c {
+    const SPECIAL: ByteSet = byte_set!(
+        |byte| !matches!(byte, b' '..=b'~') || matches!(byte, b'"' | b'\\' | b'$' | b'%')
+    );
+    escape_runs(out, text, &SPECIAL, |out, c, rest| match c {
         '\n' => out.push_str("\\n"),
         '\r' => out.push_str("\\r"),
         '\t' => out.push_str("\\t"),

@@ -6,7 +6,7 @@
 //! object keys sorted bytewise, no whitespace, and HTML-safe escapes
 //! (`<`, `>`, `&`, U+2028 and U+2029 as `\uXXXX`).
 
-use super::escape_runs;
+use super::{ByteSet, byte_set, escape_runs};
 use crate::model::Expr;
 
 /// The text `jsonencode(expr)` evaluates to, or `None` when `expr` is not
@@ -102,22 +102,14 @@ fn encode_string(out: &mut String, text: &str) {
 /// control characters, `"` and `\\`; with HTML escapes also `<`, `>`, `&`
 /// and every non-ASCII lead byte (Go escapes U+2028 and U+2029, which are
 /// not ASCII, so those are looked at one by one).
-const fn special_bytes(html_safe: bool) -> [bool; 256] {
-    let mut table = [false; 256];
-    let mut byte = 0;
-    while byte < 256 {
-        let b = byte as u8;
-        table[byte] = b < 0x20
-            || b == b'"'
-            || b == b'\\'
-            || (html_safe && (b >= 0x80 || b == b'<' || b == b'>' || b == b'&'));
-        byte += 1;
-    }
-    table
-}
-
-const PLAIN: [bool; 256] = special_bytes(false);
-const HTML_SAFE: [bool; 256] = special_bytes(true);
+const PLAIN: ByteSet = byte_set!(|b| b < 0x20 || b == b'"' || b == b'\\');
+const HTML_SAFE: ByteSet = byte_set!(|b| b < 0x20
+    || b == b'"'
+    || b == b'\\'
+    || b >= 0x80
+    || b == b'<'
+    || b == b'>'
+    || b == b'&');
 
 /// A quoted JSON string: quotes, backslashes and control characters escaped,
 /// with JSON's short forms where it has them (as both serde_json and Go
@@ -126,10 +118,7 @@ const HTML_SAFE: [bool; 256] = special_bytes(true);
 pub(crate) fn write_json_string(out: &mut String, text: &str, html_safe: bool) {
     const HEX: &[u8; 16] = b"0123456789abcdef";
     out.push('"');
-    // A table per mode: the scan for the next byte to escape runs over
-    // every byte of every string tfgen writes.
-    let table = if html_safe { &HTML_SAFE } else { &PLAIN };
-    let special = |byte: u8| table[byte as usize];
+    let special = if html_safe { &HTML_SAFE } else { &PLAIN };
     escape_runs(out, text, special, |out, c, _| match c {
         '"' => out.push_str("\\\""),
         '\\' => out.push_str("\\\\"),

@@ -72,30 +72,77 @@ pub fn render(document: &Document, format: Format) -> String {
 /// Doubles the template introducers `${` and `%{` so a string template keeps
 /// them as text (`$${`, `%%{`), the escape both of Terraform's syntaxes use.
 pub(crate) fn escape_template_into(out: &mut String, text: &str) {
-    escape_runs(
-        out,
-        text,
-        |byte| matches!(byte, b'$' | b'%'),
-        |out, c, rest| {
+    const INTRODUCERS: ByteSet = byte_set!(|byte| matches!(byte, b'$' | b'%'));
+    escape_runs(out, text, &INTRODUCERS, |out, c, rest| {
+        out.push(c);
+        if rest.starts_with('{') {
             out.push(c);
-            if rest.starts_with('{') {
-                out.push(c);
+        }
+    });
+}
+
+/// The bytes an escaper stops at, as a table: the scan for them runs over
+/// every byte of every string tfgen writes.
+pub(crate) struct ByteSet([bool; 256]);
+
+/// A [`ByteSet`] of the bytes for which the expression is true, built at
+/// compile time: `const QUOTES: ByteSet = byte_set!(|b| b == b'"');`.
+macro_rules! byte_set {
+    (|$byte:ident| $member:expr) => {{
+        let mut table = [false; 256];
+        let mut index = 0;
+        while index < 256 {
+            let $byte = index as u8;
+            table[index] = $member;
+            index += 1;
+        }
+        $crate::render::ByteSet::from_table(table)
+    }};
+}
+pub(crate) use byte_set;
+
+impl ByteSet {
+    pub(crate) const fn from_table(table: [bool; 256]) -> ByteSet {
+        ByteSet(table)
+    }
+
+    fn contains(&self, byte: u8) -> bool {
+        self.0[byte as usize]
+    }
+
+    /// The position of the first byte of the set in `bytes`. Sixteen bytes
+    /// at a time are looked up without a branch between them, as nearly all
+    /// of every text is bytes outside the set.
+    fn find(&self, bytes: &[u8]) -> Option<usize> {
+        let mut chunks = bytes.chunks_exact(16);
+        let mut skipped = 0;
+        for chunk in chunks.by_ref() {
+            if chunk
+                .iter()
+                .fold(false, |any, byte| any | self.contains(*byte))
+            {
+                break;
             }
-        },
-    );
+            skipped += 16;
+        }
+        bytes[skipped..]
+            .iter()
+            .position(|byte| self.contains(*byte))
+            .map(|position| skipped + position)
+    }
 }
 
 /// The loop every escaper shares: runs of characters that need no escape
 /// (nearly all of the text) are copied in one go; each character whose first
-/// byte `special` flags goes to `escape`, with the text that follows it.
+/// byte is in `special` goes to `escape`, with the text that follows it.
 pub(crate) fn escape_runs(
     out: &mut String,
     text: &str,
-    special: impl Fn(u8) -> bool,
+    special: &ByteSet,
     mut escape: impl FnMut(&mut String, char, &str),
 ) {
     let mut rest = text;
-    while let Some(position) = rest.bytes().position(&special) {
+    while let Some(position) = special.find(rest.as_bytes()) {
         out.push_str(&rest[..position]);
         let c = rest[position..]
             .chars()

@@ -390,3 +390,29 @@ fn every_problem_is_reported() {
         ]
     );
 }
+
+#[test]
+fn policy_text_is_measured_as_aws_counts_it() {
+    // The reference: characters that are not whitespace, and the first one
+    // IAM refuses (it takes tab, LF, CR and U+0020 to U+00FF).
+    let reference = |text: &str| {
+        let size = text.chars().filter(|c| !c.is_whitespace()).count();
+        let bad = text
+            .chars()
+            .find(|c| !matches!(*c, '\t' | '\n' | '\r' | '\u{20}'..='\u{ff}'));
+        (size, bad)
+    };
+    let long = "{\"Statement\":[{\"Action\":\"s3:GetObject\"}]} ".repeat(40);
+    for text in [
+        "",
+        "a b\tc\nd\re\u{b}f\u{c}g",
+        "{\"Sid\":\"A\"}",
+        "x\u{1}y\u{1f}",
+        "caf\u{e9} \u{a0}\u{2003}x",
+        "\u{100}",
+        long.as_str(),
+        &format!("{long}\u{7}"),
+    ] {
+        assert_eq!(super::measure(text), reference(text), "{text:?}");
+    }
+}
