@@ -1,5 +1,5 @@
-//! The binary's allocator: size-class pools for small blocks, the system
-//! allocator for the rest.
+//! The binary's allocator: size-class pools in pre-faulted chunks for the
+//! blocks tfgen allocates, the system allocator for the rest.
 //!
 //! tfgen runs as a short process on every editor save, pre-commit hook and
 //! CI job, and what it does there (build a stack of small values, render it,
@@ -7,11 +7,17 @@
 //! thousand of each for `tfgen render --env prod`, where glibc's `malloc`
 //! and `free` were a third of every instruction the process ran (callgrind,
 //! bench/RESULTS.md). A block of at most [`MAX_POOLED`] bytes is taken here
-//! from a free list of its size class (16-byte steps) or carved from a
-//! 64 KiB chunk, and freed onto that list again, in a few instructions.
-//! Freed blocks are reused, never returned to the system: memory is what the
-//! process holds at its peak, which stays flat when `render --all` builds
-//! and drops one environment after another.
+//! from a free list of its size class (16-byte steps up to 1 KiB, powers of
+//! two above) or carved from a chunk, and freed onto that list again, in a
+//! few instructions. Freed blocks are reused, never returned to the system:
+//! memory is what the process holds at its peak, which stays flat when
+//! `render --all` builds and drops one environment after another.
+//!
+//! On Linux a chunk is mapped with `MAP_POPULATE`: its pages are made
+//! present by one system call instead of one page fault each as they are
+//! first touched. On the virtual machines CI runs on a page fault costs
+//! microseconds (2.4 µs each measured on this project's machines, see
+//! bench/RESULTS.md), and a process as short as tfgen's pays for every one.
 //!
 //! One lock guards the pools (tfgen is single-threaded, so it is never
 //! contended; it makes the allocator correct if a thread ever allocates).
@@ -22,12 +28,18 @@ use std::ptr;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 /// The largest block served from the pools; larger ones go to the system.
-pub const MAX_POOLED: usize = 1024;
-/// The size step between classes, and the alignment of every pooled block.
+pub const MAX_POOLED: usize = 32 * 1024;
+/// The size step between the small classes, and the alignment of every
+/// pooled block.
 const STEP: usize = 16;
-const CLASSES: usize = MAX_POOLED / STEP;
+/// The largest block of a 16-byte-step class; above it classes double.
+const SMALL: usize = 1024;
+const SMALL_CLASSES: usize = SMALL / STEP;
+/// 2 KiB, 4 KiB, ... up to MAX_POOLED.
+const LARGE_CLASSES: usize = (MAX_POOLED.trailing_zeros() - SMALL.trailing_zeros()) as usize;
+const CLASSES: usize = SMALL_CLASSES + LARGE_CLASSES;
 /// What the pools take from the system at a time.
-const CHUNK: usize = 64 * 1024;
+const CHUNK: usize = 256 * 1024;
 
 pub struct Pools {
     locked: AtomicBool,
@@ -85,12 +97,70 @@ impl Default for Pools {
 
 /// The class of a block of `layout`, or `None` when the system serves it.
 fn class(layout: &Layout) -> Option<usize> {
-    (layout.size() <= MAX_POOLED && layout.align() <= STEP)
-        .then(|| layout.size().max(1).div_ceil(STEP) - 1)
+    let size = layout.size().max(1);
+    if size > MAX_POOLED || layout.align() > STEP {
+        return None;
+    }
+    if size <= SMALL {
+        return Some(size.div_ceil(STEP) - 1);
+    }
+    let doublings = size.next_power_of_two().trailing_zeros() - SMALL.trailing_zeros();
+    Some(SMALL_CLASSES + doublings as usize - 1)
 }
 
+/// The size of a block of class `class`.
+fn class_size(class: usize) -> usize {
+    match class.checked_sub(SMALL_CLASSES) {
+        None => (class + 1) * STEP,
+        Some(large) => SMALL << (large + 1),
+    }
+}
+
+/// A new chunk, its pages present, or null.
+#[cfg(target_os = "linux")]
+fn new_chunk() -> *mut u8 {
+    // SAFETY: an anonymous private mapping touches no existing memory.
+    let chunk = unsafe {
+        libc::mmap(
+            ptr::null_mut(),
+            CHUNK,
+            libc::PROT_READ | libc::PROT_WRITE,
+            libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | libc::MAP_POPULATE,
+            -1,
+            0,
+        )
+    };
+    if chunk == libc::MAP_FAILED {
+        ptr::null_mut()
+    } else {
+        chunk.cast()
+    }
+}
+
+/// Gives a chunk from [`new_chunk`] back.
+///
+/// SAFETY: `chunk` came from `new_chunk` and nothing uses it any more.
+#[cfg(target_os = "linux")]
+unsafe fn free_chunk(chunk: *mut u8) {
+    // SAFETY: the caller's promise; the mapping is CHUNK long.
+    unsafe { libc::munmap(chunk.cast(), CHUNK) };
+}
+
+#[cfg(not(target_os = "linux"))]
 fn chunk_layout() -> Layout {
     Layout::from_size_align(CHUNK, STEP).expect("a valid chunk layout")
+}
+
+#[cfg(not(target_os = "linux"))]
+fn new_chunk() -> *mut u8 {
+    // SAFETY: the chunk layout has a non-zero size.
+    unsafe { System.alloc(chunk_layout()) }
+}
+
+#[cfg(not(target_os = "linux"))]
+unsafe fn free_chunk(chunk: *mut u8) {
+    // SAFETY: the caller's promise: it came from `new_chunk`.
+    unsafe { System.dealloc(chunk, chunk_layout()) };
 }
 
 impl State {
@@ -104,10 +174,9 @@ impl State {
             self.free[class] = unsafe { head.cast::<*mut u8>().read() };
             return head;
         }
-        let size = (class + 1) * STEP;
+        let size = class_size(class);
         if (self.end as usize) - (self.next as usize) < size {
-            // SAFETY: the chunk layout has a non-zero size.
-            let chunk = unsafe { System.alloc(chunk_layout()) };
+            let chunk = new_chunk();
             if chunk.is_null() {
                 return ptr::null_mut();
             }
@@ -187,10 +256,10 @@ impl Drop for Pools {
         let mut chunk = self.state.get_mut().chunks;
         while !chunk.is_null() {
             // SAFETY: each chunk's first word links the one before it, and
-            // every chunk came from the system with `chunk_layout`.
+            // every chunk came from `new_chunk`.
             unsafe {
                 let before = chunk.cast::<*mut u8>().read();
-                System.dealloc(chunk, chunk_layout());
+                free_chunk(chunk);
                 chunk = before;
             }
         }
@@ -206,13 +275,25 @@ mod tests {
     }
 
     #[test]
-    fn classes_are_sixteen_byte_steps_up_to_the_pooled_maximum() {
+    fn classes_are_sixteen_byte_steps_then_powers_of_two_up_to_the_pooled_maximum() {
         assert_eq!(class(&layout(1, 1)), Some(0));
         assert_eq!(class(&layout(16, 8)), Some(0));
         assert_eq!(class(&layout(17, 8)), Some(1));
+        assert_eq!(class(&layout(SMALL, 8)), Some(SMALL_CLASSES - 1));
+        assert_eq!(class(&layout(SMALL + 1, 8)), Some(SMALL_CLASSES));
+        assert_eq!(class(&layout(2048, 8)), Some(SMALL_CLASSES));
+        assert_eq!(class(&layout(2049, 8)), Some(SMALL_CLASSES + 1));
         assert_eq!(class(&layout(MAX_POOLED, 16)), Some(CLASSES - 1));
         assert_eq!(class(&layout(MAX_POOLED + 1, 8)), None);
         assert_eq!(class(&layout(64, 32)), None, "over-aligned: the system's");
+        // Every size fits the block of its class, and not that of the class
+        // below.
+        for size in 1..=MAX_POOLED {
+            let class = class(&layout(size, 8)).unwrap();
+            assert!(size <= class_size(class), "{size}");
+            assert!(class == 0 || size > class_size(class - 1), "{size}");
+        }
+        assert_eq!(class_size(CLASSES - 1), MAX_POOLED);
     }
 
     #[test]
@@ -237,7 +318,7 @@ mod tests {
     #[test]
     fn a_chunk_runs_out_into_the_next_one() {
         let pools = Pools::new();
-        let size = MAX_POOLED;
+        let size = SMALL;
         let blocks: Vec<usize> = (0..3 * CHUNK / size)
             .map(|index| unsafe {
                 let block = pools.alloc(layout(size, 8));
@@ -269,7 +350,7 @@ mod tests {
             // Same class: the block itself.
             assert_eq!(pools.realloc(block, layout(8, 8), 16), block);
             let mut size = 16;
-            for new_size in [100, 1000, 5000, 100_000, 50, 3] {
+            for new_size in [100, 1000, 5000, 20_000, 100_000, 50, 3] {
                 block = pools.realloc(block, layout(size, 8), new_size);
                 assert!(!block.is_null());
                 for index in 0..8.min(new_size) {
