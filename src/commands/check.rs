@@ -12,7 +12,7 @@
 //! root module is one directory) and Terraform's own working data (the lock
 //! file, local state).
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashSet};
 use std::path::{Path, PathBuf};
 
 use similar::{Algorithm, TextDiff};
@@ -41,7 +41,9 @@ const TERRAFORM_WORKING_DATA: [&str; 5] = [
 
 pub fn run(config: &Config, args: &CheckArgs, colour: bool) -> Result<Report> {
     let mut drift = Vec::new();
-    let mut wanted = BTreeSet::new();
+    // Looked up for every file on disk: hashed, as ordering paths compares
+    // them component by component.
+    let mut wanted = HashSet::new();
     // One environment at a time: built, checked, rendered, compared,
     // dropped. Nothing is reported unless all of them are valid.
     for_each_valid(config, |environment, stack| {
@@ -50,7 +52,8 @@ pub fn run(config: &Config, args: &CheckArgs, colour: bool) -> Result<Report> {
         wanted.extend(expected.into_iter().map(|file| args.out.join(file.path)));
         Ok(())
     })?;
-    let known = |path: &Path| wanted.contains(path) || drift.iter().any(|entry| entry.path() == path);
+    let known =
+        |path: &Path| wanted.contains(path) || drift.iter().any(|entry| entry.path() == path);
     let extra = owned_in_tree_except(&args.out, &known)?;
     drift.extend(extra.into_iter().map(Drift::Extra));
     if drift.is_empty() {
@@ -126,7 +129,7 @@ impl Drift {
 /// everything else in the directories `expected` lives in.
 pub fn compare(root: &Path, expected: &[GeneratedFile]) -> Result<Vec<Drift>> {
     let mut drift = Vec::new();
-    let mut wanted = BTreeSet::new();
+    let mut wanted = HashSet::new();
     for file in expected {
         let path = root.join(&file.path);
         wanted.insert(path.clone());
