@@ -57,7 +57,7 @@ impl Expr {
         let mut parts = Vec::new();
         let mut literal = String::new();
         let mut rest = text;
-        while let Some(position) = rest.find("${") {
+        while let Some(position) = find_introducer(rest, b'$') {
             let escaped = position > 0 && rest.as_bytes()[position - 1] == b'$';
             if escaped {
                 literal.push_str(&rest[..position - 1]);
@@ -293,6 +293,14 @@ impl From<i64> for Expr {
     fn from(value: i64) -> Self {
         Expr::Number(Number::from(value))
     }
+}
+
+/// Where `${` (for `sigil` `$`) or `%{` starts in `text`: a byte scan,
+/// cheaper than a substring search for the short strings a stack is made of.
+pub(crate) fn find_introducer(text: &str, sigil: u8) -> Option<usize> {
+    text.as_bytes()
+        .windows(2)
+        .position(|pair| pair[0] == sigil && pair[1] == b'{')
 }
 
 #[cfg(test)]

@@ -7,6 +7,7 @@
 
 mod expr;
 
+pub(crate) use expr::find_introducer;
 pub use expr::{Expr, ObjectKey, TemplatePart};
 
 /// One Terraform file (or a whole root module when rendered to stdout).

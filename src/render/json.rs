@@ -13,7 +13,7 @@ use std::collections::HashMap;
 
 use super::jsonencode::{jsonencode, write_json_string};
 use super::{escape_template_into, hcl::one_line, write_template};
-use crate::model::{Attribute, Block, Body, BodyItem, Document, Expr};
+use crate::model::{Attribute, Block, Body, BodyItem, Document, Expr, find_introducer};
 
 pub fn render_json(document: &Document) -> String {
     let header = document.header.join("\n");
@@ -284,7 +284,7 @@ fn write_string(out: &mut String, text: &str) {
 /// `text` as a template that reads back as `text`: only a string with a
 /// `${` or `%{` needs a copy.
 fn template_text(text: &str) -> Cow<'_, str> {
-    if !text.contains("${") && !text.contains("%{") {
+    if find_introducer(text, b'$').is_none() && find_introducer(text, b'%').is_none() {
         return Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len() + 2);
