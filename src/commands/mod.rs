@@ -125,3 +125,13 @@ fn colour_enabled() -> bool {
     std::env::var_os("NO_COLOR").is_none_or(|value| value.is_empty())
         && std::io::stdout().is_terminal()
 }
+
+/// Leaves a command's large values to the end of the process instead of
+/// freeing them node by node: the process exits right after the command,
+/// and the system takes the memory back at once (freeing the stack and
+/// document of `render --env prod` was 5% of its instructions). Only for
+/// values a command builds once, never in a loop, so a library caller that
+/// runs many commands holds at most one such set per command.
+fn keep_until_exit<T>(value: T) {
+    std::mem::forget(value);
+}

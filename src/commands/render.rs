@@ -71,7 +71,9 @@ pub fn run(config: &Config, args: &RenderArgs) -> Result<Report> {
         None => {
             let mut document = stack.document();
             document.header = lines;
-            Ok(Report::success(render(&document, format)))
+            let text = render(&document, format);
+            super::keep_until_exit((stack, document));
+            Ok(Report::success(text))
         }
     }
 }
