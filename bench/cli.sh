@@ -10,6 +10,10 @@
 #
 # Usage: bench/cli.sh [--skip-criterion]
 #
+# Timed: tfgen as `cargo dist` builds it (how it ships, see
+# .cargo/config.toml), and, for reference, two rows of the plain
+# `cargo build --release` binary.
+#
 # Targets (exit 1 when one is missed, 2 on a setup error):
 #   tfgen render --env prod   median <= 2 x the hello-world binary
 #   tfgen check (whole out/)  median <= 3 x the hello-world binary
@@ -73,12 +77,22 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
 # --- binaries ----------------------------------------------------------------
-echo "building tfgen (release) and a hello-world with rustc -O" >&2
+# Two builds of tfgen: `cargo build --release` (the C runtime linked
+# dynamically), timed for reference only, and `cargo dist`, tfgen as it ships
+# and as scripts/install.sh installs it (on Linux with glibc, the C runtime
+# linked statically; see .cargo/config.toml), which the targets are about.
+echo "building tfgen (cargo build --release, then cargo dist) and a hello-world with rustc -O" >&2
+built="${CARGO_TARGET_DIR:-$repo/target}/release/tfgen"
 if ! cargo build --release --quiet --bin tfgen; then
     echo "bench/cli.sh: cargo build --release failed" >&2
     exit 2
 fi
-tfgen="${CARGO_TARGET_DIR:-$repo/target}/release/tfgen"
+cp "$built" "$work/tfgen-dynamic"
+if ! cargo dist --quiet; then
+    echo "bench/cli.sh: cargo dist failed" >&2
+    exit 2
+fi
+tfgen="$built"
 cat >"$work/hello.rs" <<'EOF'
 fn main() {
     println!("Hello, world!");
@@ -105,6 +119,8 @@ hyperfine -N --warmup "$WARMUP" --runs "$RUNS" --style basic \
     -n "tfgen render --all --out TMPDIR" "$tfgen render --all --out $work/tree" \
     -n "tfgen check" "$tfgen check" \
     -n "tfgen lint --env prod" "$tfgen lint --env prod" \
+    -n "tfgen render --env prod (cargo build --release)" "$work/tfgen-dynamic render --env prod" \
+    -n "tfgen check (cargo build --release)" "$work/tfgen-dynamic check" \
     -n "hello-world (rustc -O)" "$work/hello" \
     -n "/bin/true" "/bin/true" >&2
 

@@ -5,7 +5,7 @@
 # environment and peak RSS (GNU time %M).
 #
 # Usage: bench/scale.sh [N ...]      (default: 10 100 1000 10000)
-# Needs GNU time (Debian package `time`). Builds tfgen --release first.
+# Needs GNU time (Debian package `time`). Builds tfgen with `cargo dist` first.
 
 set -euo pipefail
 
@@ -14,7 +14,8 @@ sizes=("$@")
 [ ${#sizes[@]} -gt 0 ] || sizes=(10 100 1000 10000)
 [ -x /usr/bin/time ] || { echo "bench/scale.sh: needs GNU time (/usr/bin/time)" >&2; exit 2; }
 
-cargo build --release --quiet --bin tfgen --manifest-path "$repo/Cargo.toml"
+# tfgen as it ships (`cargo dist`, see .cargo/config.toml).
+(cd "$repo" && cargo dist --quiet)
 tfgen="${CARGO_TARGET_DIR:-$repo/target}/release/tfgen"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
