@@ -19,13 +19,11 @@
 //! microseconds (2.4 µs each measured on this project's machines, see
 //! bench/RESULTS.md), and a process as short as tfgen's pays for every one.
 //!
-//! One lock guards the pools (tfgen is single-threaded, so it is never
-//! contended; it makes the allocator correct if a thread ever allocates).
+//! The pools are per thread (tfgen runs on one), so no lock is taken.
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::UnsafeCell;
 use std::ptr;
-use std::sync::atomic::{AtomicBool, Ordering};
 
 /// The largest block served from the pools; larger ones go to the system.
 /// (Pooling larger blocks too, in power-of-two classes up to 32 KiB, made
@@ -38,10 +36,12 @@ const CLASSES: usize = MAX_POOLED / STEP;
 /// What the pools take from the system at a time.
 const CHUNK: usize = 256 * 1024;
 
-pub struct Pools {
-    locked: AtomicBool,
-    state: UnsafeCell<State>,
-}
+/// The allocator. Its pools are per thread, so taking and giving a block
+/// needs no lock (an atomic compare-and-swap per allocation was a few
+/// percent of `render`); a block freed by another thread than the one that
+/// took it joins the freeing thread's pool, and a thread that ends leaves
+/// its pools unused (tfgen runs on one thread).
+pub struct Pools;
 
 struct State {
     /// The head of each class's list of free blocks; a free block holds the
@@ -50,39 +50,29 @@ struct State {
     /// The unused rest of the current chunk.
     next: *mut u8,
     end: *mut u8,
-    /// The chunks taken so far, each holding the address of the one before
-    /// it in its first word, so they can be given back on drop.
-    chunks: *mut u8,
 }
 
-// SAFETY: `state` is only reached while `locked` is held.
-unsafe impl Sync for Pools {}
+thread_local! {
+    // A constant initialiser and no destructor: reaching it never
+    // allocates, and it is there while other thread-locals are destroyed.
+    static STATE: UnsafeCell<State> = const {
+        UnsafeCell::new(State {
+            free: [ptr::null_mut(); CLASSES],
+            next: ptr::null_mut(),
+            end: ptr::null_mut(),
+        })
+    };
+}
 
 impl Pools {
     pub const fn new() -> Pools {
-        Pools {
-            locked: AtomicBool::new(false),
-            state: UnsafeCell::new(State {
-                free: [ptr::null_mut(); CLASSES],
-                next: ptr::null_mut(),
-                end: ptr::null_mut(),
-                chunks: ptr::null_mut(),
-            }),
-        }
+        Pools
     }
 
     fn with_state<T>(&self, f: impl FnOnce(&mut State) -> T) -> T {
-        while self
-            .locked
-            .compare_exchange_weak(false, true, Ordering::Acquire, Ordering::Relaxed)
-            .is_err()
-        {
-            std::hint::spin_loop();
-        }
-        // SAFETY: the lock is held, so this is the only reference.
-        let result = f(unsafe { &mut *self.state.get() });
-        self.locked.store(false, Ordering::Release);
-        result
+        // SAFETY: the state is this thread's, and `f` (take or give) neither
+        // allocates nor calls back here, so this is the only reference.
+        STATE.with(|state| f(unsafe { &mut *state.get() }))
     }
 }
 
@@ -124,15 +114,6 @@ fn new_chunk() -> *mut u8 {
     }
 }
 
-/// Gives a chunk from [`new_chunk`] back.
-///
-/// SAFETY: `chunk` came from `new_chunk` and nothing uses it any more.
-#[cfg(target_os = "linux")]
-unsafe fn free_chunk(chunk: *mut u8) {
-    // SAFETY: the caller's promise; the mapping is CHUNK long.
-    unsafe { libc::munmap(chunk.cast(), CHUNK) };
-}
-
 #[cfg(not(target_os = "linux"))]
 fn chunk_layout() -> Layout {
     Layout::from_size_align(CHUNK, STEP).expect("a valid chunk layout")
@@ -144,16 +125,10 @@ fn new_chunk() -> *mut u8 {
     unsafe { System.alloc(chunk_layout()) }
 }
 
-#[cfg(not(target_os = "linux"))]
-unsafe fn free_chunk(chunk: *mut u8) {
-    // SAFETY: the caller's promise: it came from `new_chunk`.
-    unsafe { System.dealloc(chunk, chunk_layout()) };
-}
-
 impl State {
     /// A block of class `class`: a freed one, or a new one from the chunk.
     ///
-    /// SAFETY: the caller holds the lock.
+    /// SAFETY: `self` is the calling thread's state.
     unsafe fn take(&mut self, class: usize) -> *mut u8 {
         let head = self.free[class];
         if !head.is_null() {
@@ -167,12 +142,8 @@ impl State {
             if chunk.is_null() {
                 return ptr::null_mut();
             }
-            // The first step of a chunk links it to the chunk before.
-            // SAFETY: the chunk is at least one step long and aligned.
-            unsafe { chunk.cast::<*mut u8>().write(self.chunks) };
-            self.chunks = chunk;
             // SAFETY: both are inside (or one past) the chunk.
-            self.next = unsafe { chunk.add(STEP) };
+            self.next = chunk;
             self.end = unsafe { chunk.add(CHUNK) };
         }
         let block = self.next;
@@ -183,7 +154,8 @@ impl State {
 
     /// Puts a block back on its class's free list.
     ///
-    /// SAFETY: the caller holds the lock; `block` came from `take(class)`.
+    /// SAFETY: `self` is the calling thread's state; `block` came from
+    /// `take(class)` of a pool.
     unsafe fn give(&mut self, class: usize, block: *mut u8) {
         // SAFETY: every block is at least one step long and aligned.
         unsafe { block.cast::<*mut u8>().write(self.free[class]) };
@@ -198,7 +170,7 @@ impl State {
 unsafe impl GlobalAlloc for Pools {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
         match class(&layout) {
-            // SAFETY: `with_state` holds the lock.
+            // SAFETY: `with_state` hands over this thread's state.
             Some(class) => self.with_state(|state| unsafe { state.take(class) }),
             // SAFETY: the caller's layout has a non-zero size.
             None => unsafe { System.alloc(layout) },
@@ -233,21 +205,6 @@ unsafe impl GlobalAlloc for Pools {
                     }
                 }
                 moved
-            }
-        }
-    }
-}
-
-impl Drop for Pools {
-    fn drop(&mut self) {
-        let mut chunk = self.state.get_mut().chunks;
-        while !chunk.is_null() {
-            // SAFETY: each chunk's first word links the one before it, and
-            // every chunk came from `new_chunk`.
-            unsafe {
-                let before = chunk.cast::<*mut u8>().read();
-                free_chunk(chunk);
-                chunk = before;
             }
         }
     }
