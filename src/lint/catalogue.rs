@@ -13,7 +13,7 @@
 
 use std::sync::OnceLock;
 
-use super::actions::{glob_matches, globs_intersect};
+use super::actions::{glob_matches_ignoring_case, globs_intersect};
 
 const CATALOGUE: &str = include_str!("../../data/iam-catalogue.tsv");
 
@@ -62,9 +62,24 @@ impl AccessLevel {
 pub struct Action {
     pub name: &'static str,
     pub level: AccessLevel,
-    /// The resource types the action can be scoped to; empty when it
-    /// accepts only `"*"` (`ecr:GetAuthorizationToken`).
-    pub resource_types: Vec<&'static str>,
+    /// The resource types the action can be scoped to, tab-separated as the
+    /// catalogue writes them (read in place, not split into a list per
+    /// action); empty when it accepts only `"*"`
+    /// (`ecr:GetAuthorizationToken`).
+    resource_types: &'static str,
+}
+
+impl Action {
+    /// The resource types the action can be scoped to; none when it
+    /// accepts only `"*"`.
+    pub fn resource_types(&self) -> impl Iterator<Item = &'static str> + use<> {
+        self.resource_types.split_terminator('\t')
+    }
+
+    /// Whether the action can be scoped to any resource type at all.
+    pub fn is_scopable(&self) -> bool {
+        !self.resource_types.is_empty()
+    }
 }
 
 /// One resource type of a service and the ARN pattern AWS gives for it
@@ -100,9 +115,9 @@ impl ResourceType {
 
     /// The ARN pattern with every `${Variable}` as a `*` wildcard.
     fn arn_glob(arn: &str) -> String {
-        let mut glob = String::new();
+        let mut glob = String::with_capacity(arn.len());
         let mut rest = arn;
-        while let Some(start) = rest.find("${") {
+        while let Some(start) = rest.as_bytes().windows(2).position(|pair| pair == b"${") {
             glob.push_str(&rest[..start]);
             glob.push('*');
             rest = rest[start..]
@@ -133,8 +148,7 @@ impl ResourceType {
         // The resource part tells most types apart: look at it first.
         [5, 2, 0, 1, 3, 4].iter().all(|&index| {
             let (start, end) = ranges[index];
-            let pattern = &self.glob[start..end];
-            literals_agree(pattern, arn[index]) && globs_intersect(pattern, arn[index])
+            globs_intersect(&self.glob[start..end], arn[index])
         })
     }
 
@@ -170,20 +184,23 @@ impl Service {
             condition_keys: Vec::new(),
         };
         for line in lines {
-            let mut fields = line.split('\t');
-            match (fields.next(), fields.next()) {
-                (Some("a"), Some(name)) => {
-                    let level = AccessLevel::from_code(fields.next()?)?;
+            let (kind, fields) = line.split_once('\t')?;
+            let (first, rest) = fields.split_once('\t').unwrap_or((fields, ""));
+            match kind {
+                "a" => {
+                    let (level, resource_types) = rest.split_once('\t').unwrap_or((rest, ""));
                     service.actions.push(Action {
-                        name,
-                        level,
-                        resource_types: fields.collect(),
+                        name: first,
+                        level: AccessLevel::from_code(level)?,
+                        resource_types,
                     });
                 }
-                (Some("r"), Some(name)) => service
-                    .resource_types
-                    .push(ResourceType::new(name, fields.next()?)),
-                (Some("c"), Some(key)) => service.condition_keys.push(key),
+                "r" => {
+                    let (_, arn) = fields.split_once('\t')?;
+                    let arn = arn.split_once('\t').map_or(arn, |(arn, _)| arn);
+                    service.resource_types.push(ResourceType::new(first, arn));
+                }
+                "c" => service.condition_keys.push(first),
                 _ => return None,
             }
         }
@@ -191,18 +208,27 @@ impl Service {
     }
 
     /// The action of that name, compared case-insensitively as IAM does.
+    /// The catalogue lists a service's actions sorted and no two differ
+    /// only in case, so the name as AWS spells it is found by binary
+    /// search; any other spelling by a scan.
     pub fn action(&self, name: &str) -> Option<&Action> {
-        self.actions
-            .iter()
-            .find(|action| action.name.eq_ignore_ascii_case(name))
+        match self
+            .actions
+            .binary_search_by(|action| action.name.cmp(name))
+        {
+            Ok(position) => Some(&self.actions[position]),
+            Err(_) => self
+                .actions
+                .iter()
+                .find(|action| action.name.eq_ignore_ascii_case(name)),
+        }
     }
 
     /// The actions an IAM wildcard name (`Describe*`, `*App`) matches.
     pub fn matching(&self, pattern: &str) -> Vec<&Action> {
-        let pattern = pattern.to_lowercase();
         self.actions
             .iter()
-            .filter(|action| glob_matches(&pattern, &action.name.to_lowercase()))
+            .filter(|action| glob_matches_ignoring_case(pattern, action.name))
             .collect()
     }
 
@@ -213,25 +239,34 @@ impl Service {
     /// Whether the service defines this condition key; `${TagKey}`-style
     /// parts of the catalogue's keys match anything.
     pub fn has_condition_key(&self, key: &str) -> bool {
-        let key = key.to_lowercase();
         self.condition_keys.iter().any(|known| {
-            let known = known.to_lowercase();
-            // `s3:ExistingObjectTag/<key>`: the catalogue writes the part
-            // after the slash as `${TagKey}` or `tag-key`; any text fits.
-            // `kms:EncryptionContext:${EncryptionContextKey}`: the part
-            // from `${` on is a name of the user's choosing.
-            if let Some((stem, _)) = known.split_once("${")
-                && !known.contains('/')
-            {
-                return key.len() > stem.len() && key.starts_with(stem);
-            }
-            match known.split_once('/') {
-                Some((stem, _)) => key
-                    .split_once('/')
-                    .is_some_and(|(written, _)| written == stem),
-                None => known == key,
+            if key.is_ascii() && known.is_ascii() {
+                condition_key_fits(known, key)
+            } else {
+                condition_key_fits(&known.to_lowercase(), &key.to_lowercase())
             }
         })
+    }
+}
+
+/// Whether a key written in a policy is the catalogue's `known` key,
+/// ignoring case: ASCII case, or none at all for keys already lowercased.
+fn condition_key_fits(known: &str, key: &str) -> bool {
+    // `s3:ExistingObjectTag/<key>`: the catalogue writes the part after the
+    // slash as `${TagKey}` or `tag-key`; any text fits.
+    // `kms:EncryptionContext:${EncryptionContextKey}`: the part from `${` on
+    // is a name of the user's choosing.
+    let chosen = known.as_bytes().windows(2).position(|pair| pair == b"${");
+    if let Some(stem) = chosen.map(|end| &known.as_bytes()[..end])
+        && !known.contains('/')
+    {
+        return key.len() > stem.len() && key.as_bytes()[..stem.len()].eq_ignore_ascii_case(stem);
+    }
+    match known.split_once('/') {
+        Some((stem, _)) => key
+            .split_once('/')
+            .is_some_and(|(written, _)| written.eq_ignore_ascii_case(stem)),
+        None => known.eq_ignore_ascii_case(key),
     }
 }
 
@@ -242,9 +277,9 @@ fn parts_intersect(pattern: &str, arn: &str) -> bool {
     let (Some(pattern), Some(arn)) = (split_arn(pattern), split_arn(arn)) else {
         return pattern == arn;
     };
-    [5, 2, 0, 1, 3, 4].iter().all(|&index| {
-        literals_agree(pattern[index], arn[index]) && globs_intersect(pattern[index], arn[index])
-    })
+    [5, 2, 0, 1, 3, 4]
+        .iter()
+        .all(|&index| globs_intersect(pattern[index], arn[index]))
 }
 
 /// The six parts of `arn:partition:service:region:account:resource` (the
@@ -257,24 +292,6 @@ pub fn split_arn(text: &str) -> Option<[&str; 6]> {
         count += 1;
     }
     (count == 6).then_some(parts)
-}
-
-/// A cheap necessary condition for two globs to intersect: their literal
-/// beginnings (before any wildcard) agree, and so do their literal ends.
-/// Most resource types are told apart here, without the full search.
-fn literals_agree(left: &str, right: &str) -> bool {
-    fn head(text: &str) -> &str {
-        text.find(['*', '?']).map_or(text, |end| &text[..end])
-    }
-    fn tail(text: &str) -> &str {
-        text.rfind(['*', '?'])
-            .map_or(text, |start| &text[start + 1..])
-    }
-    let (left_head, right_head) = (head(left), head(right));
-    let (left_tail, right_tail) = (tail(left), tail(right));
-    let heads = left_head.starts_with(right_head) || right_head.starts_with(left_head);
-    let tails = left_tail.ends_with(right_tail) || right_tail.ends_with(left_tail);
-    heads && tails
 }
 
 /// The whole catalogue: the index of service sections, each parsed on
@@ -322,11 +339,18 @@ impl Catalogue {
 
     /// The service with this prefix, compared case-insensitively.
     pub fn service(&self, prefix: &str) -> Option<&Service> {
-        let prefix = prefix.to_lowercase();
-        let position = self
-            .sections
-            .binary_search_by(|(known, _)| (*known).cmp(prefix.as_str()))
-            .ok()?;
+        // The index's prefixes are lowercase: an ASCII prefix is compared
+        // lowercased byte by byte, without building its lowercase copy.
+        let found = if prefix.is_ascii() {
+            let lowercase = || prefix.bytes().map(|byte| byte.to_ascii_lowercase());
+            self.sections
+                .binary_search_by(|(known, _)| known.bytes().cmp(lowercase()))
+        } else {
+            let prefix = prefix.to_lowercase();
+            self.sections
+                .binary_search_by(|(known, _)| (*known).cmp(prefix.as_str()))
+        };
+        let position = found.ok()?;
         self.services[position]
             .get_or_init(|| Service::parse(self.sections[position].1))
             .as_ref()
@@ -398,24 +422,35 @@ mod tests {
     }
 
     #[test]
+    fn each_service_lists_its_actions_sorted_and_none_differs_only_in_case() {
+        // `Service::action` finds a name as AWS spells it by binary search,
+        // and takes that for the one case-insensitive match.
+        let catalogue = Catalogue::get();
+        for prefix in catalogue.prefixes() {
+            let service = catalogue.service(prefix).unwrap();
+            let names: Vec<&str> = service.actions.iter().map(|action| action.name).collect();
+            assert!(names.is_sorted(), "{prefix}");
+            let mut lowercase: Vec<String> = names.iter().map(|name| name.to_lowercase()).collect();
+            lowercase.sort_unstable();
+            lowercase.dedup();
+            assert_eq!(lowercase.len(), names.len(), "{prefix}");
+        }
+    }
+
+    #[test]
     fn actions_have_their_access_level_and_resource_types() {
         let s3 = Catalogue::get().service("S3").unwrap();
         let get_object = s3.action("getobject").unwrap();
         assert_eq!(get_object.name, "GetObject");
         assert_eq!(get_object.level, AccessLevel::Read);
-        assert!(get_object.resource_types.contains(&"object"));
+        assert!(get_object.resource_types().any(|kind| kind == "object"));
         let iam = Catalogue::get().service("iam").unwrap();
         assert_eq!(
             iam.action("PassRole").unwrap().level,
             AccessLevel::PermissionsManagement
         );
         let ecr = Catalogue::get().service("ecr").unwrap();
-        assert!(
-            ecr.action("GetAuthorizationToken")
-                .unwrap()
-                .resource_types
-                .is_empty()
-        );
+        assert!(!ecr.action("GetAuthorizationToken").unwrap().is_scopable());
         let codecommit = Catalogue::get().service("codecommit").unwrap();
         assert_eq!(
             codecommit.action("GitPull").unwrap().level,

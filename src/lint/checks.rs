@@ -2,7 +2,7 @@
 
 use std::cell::OnceCell;
 
-use super::actions::{Granted, glob_matches, granted};
+use super::actions::{Granted, glob_matches_ignoring_case, granted};
 use super::arn::{padded_arn, parse_arn};
 use super::catalogue::{AccessLevel, Catalogue, ResourceType, closest, split_arn};
 use super::context::{Placement, StackContext};
@@ -149,7 +149,7 @@ impl<'a> CheckedStatement<'a> {
                 service_wide.push(action.clone());
             }
             let level = grant.worst_level();
-            if glob_matches(&action.to_lowercase(), "iam:passrole") {
+            if glob_matches_ignoring_case(action, "iam:passrole") {
                 pass_role.push(action.clone());
             } else if level == Some(AccessLevel::PermissionsManagement) {
                 permissions.push(described(action, grant));
@@ -492,8 +492,7 @@ impl<'a> CheckedStatement<'a> {
             };
             let takes_one = actions.iter().any(|candidate| {
                 candidate
-                    .resource_types
-                    .iter()
+                    .resource_types()
                     .any(|kind| typed.contains(&(service, kind)))
             });
             if takes_one {
@@ -501,7 +500,7 @@ impl<'a> CheckedStatement<'a> {
             }
             let mut takes: Vec<&str> = actions
                 .iter()
-                .flat_map(|candidate| candidate.resource_types.iter().copied())
+                .flat_map(|candidate| candidate.resource_types())
                 .collect();
             takes.sort_unstable();
             takes.dedup();
@@ -560,8 +559,7 @@ impl<'a> CheckedStatement<'a> {
             .iter()
             .filter(|candidate| {
                 candidate
-                    .resource_types
-                    .iter()
+                    .resource_types()
                     .any(|kind| typed.contains(&(service.prefix, kind)))
             })
             .count();
@@ -843,7 +841,7 @@ pub(super) fn passed_to_services(
             let passes_role = checked
                 .granted_actions()
                 .iter()
-                .any(|action| glob_matches(&action.to_lowercase(), "iam:passrole"));
+                .any(|action| glob_matches_ignoring_case(action, "iam:passrole"));
             if checked.is_allow() && passes_role {
                 services.extend(checked.passed_to_services());
             }
@@ -893,9 +891,7 @@ fn described(action: &str, grant: &Granted) -> String {
 /// Whether any of the granted actions can be scoped to a resource type.
 fn scopable(grant: &Granted) -> bool {
     match grant {
-        Granted::Actions { actions, .. } => actions
-            .iter()
-            .any(|action| !action.resource_types.is_empty()),
+        Granted::Actions { actions, .. } => actions.iter().any(|action| action.is_scopable()),
         Granted::Everything | Granted::Unknown { .. } => false,
     }
 }
