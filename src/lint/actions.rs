@@ -14,7 +14,7 @@ pub(super) enum Granted {
     /// match for a wildcard (`sagemaker:*App` is `CreateApp`, `DeleteApp`).
     Actions {
         service: &'static str,
-        actions: Vec<&'static Action>,
+        actions: Vec<Action>,
     },
     /// Not an action of the catalogue: `iam-action-unknown` says why and
     /// offers the closest real name.
@@ -77,7 +77,7 @@ pub(super) fn granted(value: &str) -> Granted {
             ),
         };
     }
-    let names = service.actions.iter().map(|action| action.name);
+    let names = service.actions().iter().map(|action| action.name);
     let fix = match closest(name, names) {
         Some(meant) => format!("did you mean {prefix}:{meant}? write \"{prefix}:{meant}\""),
         None => format!("use an action {} has", service.prefix),

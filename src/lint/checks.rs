@@ -389,7 +389,7 @@ impl<'a> CheckedStatement<'a> {
             if names_catalogue_type(value) {
                 continue;
             }
-            let types = &service.resource_types;
+            let types = service.resource_types();
             let written = arn.resource_type();
             let meant = types.iter().find(|kind| {
                 kind.matches(value, true)
@@ -475,7 +475,7 @@ impl<'a> CheckedStatement<'a> {
                 return;
             };
             let matched: Vec<&str> = service
-                .resource_types
+                .resource_types()
                 .iter()
                 .filter(|kind| kind.matches_parts(&split))
                 .map(|kind| kind.name)
@@ -555,7 +555,7 @@ impl<'a> CheckedStatement<'a> {
             return;
         };
         let applying = service
-            .actions
+            .actions()
             .iter()
             .filter(|candidate| {
                 candidate
@@ -563,7 +563,7 @@ impl<'a> CheckedStatement<'a> {
                     .any(|kind| typed.contains(&(service.prefix, kind)))
             })
             .count();
-        let total = service.actions.len();
+        let total = service.actions().len();
         if applying == total {
             return;
         }
@@ -597,7 +597,7 @@ impl<'a> CheckedStatement<'a> {
                 if service.has_condition_key(key) {
                     continue;
                 }
-                let fix = match closest(key, service.condition_keys.iter().copied()) {
+                let fix = match closest(key, service.condition_keys()) {
                     Some(meant) => format!("did you mean {meant}?"),
                     None => format!(
                         "use a condition key {} defines, or a global aws: key",
@@ -733,7 +733,7 @@ fn names_catalogue_type(value: &str) -> bool {
         return true;
     };
     let split = split_arn(value);
-    service.resource_types.iter().any(|kind: &ResourceType| {
+    service.resource_types().iter().any(|kind: &ResourceType| {
         split
             .as_ref()
             .is_some_and(|parts| kind.matches_parts(parts))
