@@ -83,7 +83,7 @@ use crate::policy::PolicyKind;
 use crate::stack::{PolicyRef, Stack};
 
 use checks::{CheckedStatement, passed_to_services};
-use context::StackContext;
+use context::{StackContext, StackValues};
 pub use rules::*;
 
 /// How serious a finding is.
@@ -147,9 +147,10 @@ impl Finding {
 /// trust rules are exact and `iam-arn-outside-stack` runs.
 pub fn lint_stack(stack: &Stack) -> Vec<Finding> {
     let context = StackContext::of(stack);
+    let values = StackValues::of(stack);
     lint(
         &stack.policies(),
-        &|expr| stack.evaluate(expr),
+        &|expr| values.evaluate(expr),
         Some(&context),
     )
 }
