@@ -1,5 +1,7 @@
 //! ARN parsing: the parts of `arn:partition:service:region:account:resource`.
 
+use super::search::find_byte;
+
 /// An ARN split into its parts; `resource` keeps any further colons.
 #[derive(Debug, PartialEq, Eq)]
 pub(super) struct Arn<'a> {
@@ -74,8 +76,7 @@ pub(super) fn colon_parts(text: &str) -> ([&str; 6], usize) {
     let mut parts = [""; 6];
     let mut start = 0;
     for (count, slot) in parts.iter_mut().enumerate() {
-        let rest = &text.as_bytes()[start..];
-        match rest.iter().position(|byte| *byte == b':') {
+        match find_byte(&text.as_bytes()[start..], b':') {
             Some(colon) if count < 5 => {
                 *slot = &text[start..start + colon];
                 start += colon + 1;

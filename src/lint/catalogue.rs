@@ -11,10 +11,12 @@
 //! service. `render`, `check` and the rest never touch it, so they pay
 //! nothing for it.
 
+use std::borrow::Cow;
 use std::sync::OnceLock;
 
 use super::actions::{glob_matches_ignoring_case, globs_intersect};
 use super::arn::colon_parts;
+use super::search::{find_byte, lines_of, split_at_byte};
 
 const CATALOGUE: &str = include_str!("../../data/iam-catalogue.tsv");
 
@@ -111,6 +113,9 @@ pub struct ResourceType {
     glob: String,
     /// The byte ranges of the glob's six ARN parts, when it has six.
     glob_parts: Option<[(usize, usize); 6]>,
+    /// The resource part's literal start, up to its first wildcard
+    /// (`model-package/`): it tells most types apart.
+    resource_head: (usize, usize),
 }
 
 impl ResourceType {
@@ -130,11 +135,20 @@ impl ResourceType {
                 (start, start + part.len())
             })
         });
+        let resource_head = glob_parts.map_or((0, 0), |parts| {
+            let (start, end) = parts[5];
+            let literal = glob.as_bytes()[start..end]
+                .iter()
+                .position(|byte| matches!(byte, b'*' | b'?'))
+                .unwrap_or(end - start);
+            (start, start + literal)
+        });
         ResourceType {
             name,
             arn,
             glob,
             glob_parts,
+            resource_head,
         }
     }
 
@@ -142,12 +156,18 @@ impl ResourceType {
     fn arn_glob(arn: &str) -> String {
         let mut glob = String::with_capacity(arn.len());
         let mut rest = arn;
-        while let Some(start) = rest.as_bytes().windows(2).position(|pair| pair == b"${") {
+        let mut searched = 0;
+        while let Some(dollar) = find_byte(&rest.as_bytes()[searched..], b'$') {
+            let start = searched + dollar;
+            if rest.as_bytes().get(start + 1) != Some(&b'{') {
+                searched = start + 1;
+                continue;
+            }
             glob.push_str(&rest[..start]);
             glob.push('*');
-            rest = rest[start..]
-                .find('}')
+            rest = find_byte(&rest.as_bytes()[start..], b'}')
                 .map_or("", |end| &rest[start + end + 1..]);
+            searched = 0;
         }
         glob.push_str(rest);
         glob
@@ -170,7 +190,17 @@ impl ResourceType {
         let Some(ranges) = &self.glob_parts else {
             return false;
         };
-        // The resource part tells most types apart: look at it first.
+        // The resource part tells most types apart, most often by its
+        // literal start: compare that before anything else.
+        let (start, end) = self.resource_head;
+        let head_agrees = self.glob.as_bytes()[start..end]
+            .iter()
+            .zip(arn[5].as_bytes())
+            .take_while(|(_, written)| !matches!(written, b'*' | b'?'))
+            .all(|(literal, written)| literal == written);
+        if !head_agrees {
+            return false;
+        }
         [5, 2, 0, 1, 3, 4].iter().all(|&index| {
             let (start, end) = ranges[index];
             globs_intersect(&self.glob[start..end], arn[index])
@@ -297,29 +327,28 @@ impl Service {
 
 /// The text before the first tab and the text after it.
 fn split_at_tab(text: &str) -> Option<(&str, &str)> {
-    let tab = text.bytes().position(|byte| byte == b'\t')?;
-    Some((&text[..tab], &text[tab + 1..]))
+    split_at_byte(text, b'\t')
 }
 
 /// The byte offset of the first line of `lines` (each ending in a newline,
 /// sorted by `order`) that `order` does not call `Less`; the length when
-/// every line is. A binary search on the text: each step reads the one line
-/// around the middle.
+/// every line is. A binary search on the text: each step reads the line
+/// that follows the middle (the range's first line when the middle is in
+/// its last).
 fn first_line_from(lines: &str, order: impl Fn(&str) -> std::cmp::Ordering) -> usize {
     let bytes = lines.as_bytes();
+    let next_line = |from: usize, high: usize| {
+        find_byte(&bytes[from..high], b'\n').map_or(high, |newline| from + newline + 1)
+    };
     // `low` and `high` are line starts: the lines before `low` are `Less`,
     // those from `high` on are not.
     let (mut low, mut high) = (0, bytes.len());
     while low < high {
-        let middle = low + (high - low) / 2;
-        let start = bytes[low..middle]
-            .iter()
-            .rposition(|byte| *byte == b'\n')
-            .map_or(low, |newline| low + newline + 1);
-        let end = bytes[middle..high]
-            .iter()
-            .position(|byte| *byte == b'\n')
-            .map_or(high, |newline| middle + newline + 1);
+        let mut start = next_line(low + (high - low) / 2, high);
+        if start == high {
+            start = low;
+        }
+        let end = next_line(start, high);
         let line = lines[start..end]
             .strip_suffix('\n')
             .unwrap_or(&lines[start..end]);
@@ -330,23 +359,6 @@ fn first_line_from(lines: &str, order: impl Fn(&str) -> std::cmp::Ordering) -> u
         }
     }
     low
-}
-
-/// The lines of `text`, split by bytes: `str::lines` searches for each
-/// newline with more setup than the catalogue's short lines need.
-fn lines_of(text: &str) -> impl Iterator<Item = &str> {
-    let mut rest = text;
-    std::iter::from_fn(move || {
-        if rest.is_empty() {
-            return None;
-        }
-        let (line, after) = match rest.bytes().position(|byte| byte == b'\n') {
-            Some(newline) => (&rest[..newline], &rest[newline + 1..]),
-            None => (rest, ""),
-        };
-        rest = after;
-        Some(line)
-    })
 }
 
 /// The line of `lines` that starts at byte `at`, without its newline.
@@ -399,8 +411,12 @@ pub fn split_arn(text: &str) -> Option<[&str; 6]> {
 pub struct Catalogue {
     /// The source's description (package, version, date), from the header.
     pub source: &'static str,
-    /// `(prefix, section)`, sorted by prefix.
+    /// `(prefix, place)`, sorted by prefix: the place is the rest of the
+    /// prefix's index line, its section's offset in `body` and length, read
+    /// when the service is first asked for.
     sections: Vec<(&'static str, &'static str)>,
+    /// The sections, after the index.
+    body: &'static str,
     services: Vec<OnceLock<Option<Service>>>,
 }
 
@@ -417,41 +433,53 @@ impl Catalogue {
             .next()
             .and_then(|line| line.strip_prefix("# IAM catalogue for tfgen lint: "))
             .unwrap_or("unknown");
-        let (head, body) = text.split_once("\n---\n").unwrap_or((text, ""));
-        let sections: Vec<(&str, &str)> = lines_of(head)
-            .filter(|line| !line.starts_with('#'))
-            .filter_map(|line| {
-                let (prefix, rest) = split_at_tab(line)?;
-                let (offset, rest) = split_at_tab(rest)?;
-                let length = split_at_tab(rest).map_or(rest, |(length, _)| length);
-                let (offset, length): (usize, usize) = (offset.parse().ok()?, length.parse().ok()?);
-                Some((prefix, body.get(offset..offset + length)?))
-            })
-            .collect();
+        // The index runs to the `---` line; the sections follow it.
+        let mut sections = Vec::new();
+        let mut rest = text;
+        while let Some((line, after)) = split_at_byte(rest, b'\n') {
+            rest = after;
+            if line == "---" {
+                break;
+            }
+            if !line.starts_with('#')
+                && let Some(entry) = split_at_tab(line)
+            {
+                sections.push(entry);
+            }
+        }
         let services = sections.iter().map(|_| OnceLock::new()).collect();
         Catalogue {
             source,
             sections,
+            body: rest,
             services,
         }
     }
 
+    /// The section at `place` (`offset\tlength`) of the body.
+    fn section(&self, place: &str) -> Option<&'static str> {
+        let (offset, rest) = split_at_tab(place)?;
+        let length = split_at_tab(rest).map_or(rest, |(length, _)| length);
+        let offset: usize = offset.parse().ok()?;
+        let end = offset.checked_add(length.parse().ok()?)?;
+        self.body.get(offset..end)
+    }
+
     /// The service with this prefix, compared case-insensitively.
     pub fn service(&self, prefix: &str) -> Option<&Service> {
-        // The index's prefixes are lowercase: an ASCII prefix is compared
-        // lowercased byte by byte, without building its lowercase copy.
-        let found = if prefix.is_ascii() {
-            let lowercase = || prefix.bytes().map(|byte| byte.to_ascii_lowercase());
-            self.sections
-                .binary_search_by(|(known, _)| known.bytes().cmp(lowercase()))
+        // The index's prefixes are lowercase, as policies mostly write them.
+        let lowercase = prefix.is_ascii() && !prefix.bytes().any(|byte| byte.is_ascii_uppercase());
+        let prefix = if lowercase {
+            Cow::Borrowed(prefix)
         } else {
-            let prefix = prefix.to_lowercase();
-            self.sections
-                .binary_search_by(|(known, _)| (*known).cmp(prefix.as_str()))
+            Cow::Owned(prefix.to_lowercase())
         };
-        let position = found.ok()?;
+        let position = self
+            .sections
+            .binary_search_by(|(known, _)| (*known).cmp(&prefix))
+            .ok()?;
         self.services[position]
-            .get_or_init(|| Service::read(self.sections[position].1))
+            .get_or_init(|| Service::read(self.section(self.sections[position].1)?))
             .as_ref()
     }
 

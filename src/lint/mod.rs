@@ -69,6 +69,7 @@ mod checks;
 pub mod context;
 pub mod locate;
 mod rules;
+mod search;
 pub mod terraform;
 #[cfg(test)]
 mod tests;
