@@ -77,7 +77,7 @@ pub(super) fn granted(value: &str) -> Granted {
             ),
         };
     }
-    let names = service.actions().iter().map(|action| action.name);
+    let names = service.actions().map(|action| action.name);
     let fix = match closest(name, names) {
         Some(meant) => format!("did you mean {prefix}:{meant}? write \"{prefix}:{meant}\""),
         None => format!("use an action {} has", service.prefix),

