@@ -337,8 +337,13 @@ impl Catalogue {
         } else {
             Cow::Owned(prefix.to_lowercase())
         };
+        // Compared as bytes: the prefix's text is not needed as a `str`
+        // until it is found.
+        let bytes = CATALOGUE.as_bytes();
         let position = SERVICES
-            .binary_search_by(|row| text(row.0).cmp(&prefix))
+            .binary_search_by(|&((start, end), ..)| {
+                bytes[start as usize..end as usize].cmp(prefix.as_bytes())
+            })
             .ok()?;
         let row = &SERVICES[position];
         Some(Service {

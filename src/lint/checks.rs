@@ -402,7 +402,7 @@ impl<'a> CheckedStatement<'a> {
             }
         };
         if let Some(resource) = &self.statement.resource {
-            for (value, count) in repeated(&self.resources, |value| value.clone()) {
+            for (value, count) in repeated(&self.resources, |first, value| first == value) {
                 findings.push(self.finding(
                     &DUPLICATE_RESOURCE,
                     DUPLICATE_RESOURCE.severity,
@@ -422,7 +422,7 @@ impl<'a> CheckedStatement<'a> {
             } else {
                 "Action"
             };
-            for (value, count) in repeated(&self.actions, |value| value.to_lowercase()) {
+            for (value, count) in repeated(&self.actions, same_ignoring_case) {
                 findings.push(self.finding(
                     &DUPLICATE_ACTION,
                     DUPLICATE_ACTION.severity,
@@ -900,21 +900,28 @@ pub(super) fn passed_to_services(
     services
 }
 
-/// The values that occur more than once (by `key`), with their count, in
-/// order of first occurrence.
-pub(super) fn repeated(values: &[String], key: impl Fn(&String) -> String) -> Vec<(&str, usize)> {
-    let mut seen: Vec<(String, &str, usize)> = Vec::new();
+/// The values that occur more than once (`same` as an earlier one), with
+/// their count, in order of first occurrence.
+pub(super) fn repeated(values: &[String], same: impl Fn(&str, &str) -> bool) -> Vec<(&str, usize)> {
+    let mut seen: Vec<(&str, usize)> = Vec::new();
     for value in values {
-        let value_key = key(value);
-        match seen.iter_mut().find(|(known, _, _)| *known == value_key) {
-            Some((_, _, count)) => *count += 1,
-            None => seen.push((value_key, value, 1)),
+        match seen.iter_mut().find(|(first, _)| same(first, value)) {
+            Some((_, count)) => *count += 1,
+            None => seen.push((value, 1)),
         }
     }
-    seen.into_iter()
-        .filter(|(_, _, count)| *count > 1)
-        .map(|(_, value, count)| (value, count))
-        .collect()
+    seen.retain(|(_, count)| *count > 1);
+    seen
+}
+
+/// Whether two action names are the same lowercased, as IAM compares
+/// them: without lowercasing copies when both are ASCII, as names are.
+fn same_ignoring_case(first: &str, value: &str) -> bool {
+    if first.is_ascii() && value.is_ascii() {
+        first.eq_ignore_ascii_case(value)
+    } else {
+        first.to_lowercase() == value.to_lowercase()
+    }
 }
 
 pub(super) fn times(count: usize) -> String {
