@@ -39,7 +39,8 @@ struct ResourceFacts {
     /// A well-formed ARN whose resource part is `*`: every resource of its
     /// service.
     every_resource: bool,
-    /// The catalogue's service of a well-formed ARN, when it has it.
+    /// The catalogue's service of a well-formed ARN, when it has it (`None`
+    /// for anything else).
     service: Option<Service>,
     /// The service's resource types whose ARN pattern the value matches,
     /// case-sensitively.
@@ -70,7 +71,7 @@ impl ResourceFacts {
     /// Whether the value matches one of its service's resource-type
     /// patterns exactly, or is no ARN of a service the catalogue has
     /// (nothing to judge it by). The others are `check_arns`' findings.
-    pub(super) fn names_catalogue_type(&self) -> bool {
+    fn names_catalogue_type(&self) -> bool {
         self.service.is_none() || !self.types.is_empty()
     }
 }
@@ -542,7 +543,7 @@ impl<'a> CheckedStatement<'a> {
         }
         let mut typed: Vec<(&str, &str)> = Vec::new();
         for facts in self.resource_facts() {
-            let Some(service) = facts.service.filter(|_| facts.well_formed) else {
+            let Some(service) = facts.service else {
                 return;
             };
             if facts.types.is_empty() {
