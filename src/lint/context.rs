@@ -5,8 +5,47 @@
 //! PATH` has no stack, so those rules are exact where they run and silent
 //! where they cannot be.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
+
 use super::arn::parse_arn;
+use crate::model::Expr;
 use crate::stack::{Address, PLACEHOLDER_ACCOUNT, RoleUser, Stack};
+
+/// A stack's values as lint reads them, each reference resolved once:
+/// [`Stack::resolve`] searches the stack's items, and lint's values name
+/// the same few (`var.region`, `local.account_id`, a bucket's ARN) in
+/// statement after statement.
+pub struct StackValues<'s> {
+    stack: &'s Stack,
+    resolved: RefCell<HashMap<Vec<String>, Option<String>>>,
+}
+
+impl<'s> StackValues<'s> {
+    pub fn of(stack: &'s Stack) -> StackValues<'s> {
+        StackValues {
+            stack,
+            resolved: RefCell::new(HashMap::new()),
+        }
+    }
+
+    /// [`Stack::evaluate`]: the value of an expression with every
+    /// reference resolved, or `None`.
+    pub fn evaluate(&self, expr: &Expr) -> Option<String> {
+        expr.evaluate_string(&|path| self.resolve(path))
+    }
+
+    fn resolve(&self, path: &[String]) -> Option<String> {
+        if let Some(value) = self.resolved.borrow().get(path) {
+            return value.clone();
+        }
+        let value = self.stack.resolve(path);
+        self.resolved
+            .borrow_mut()
+            .insert(path.to_vec(), value.clone());
+        value
+    }
+}
 
 /// The facts of one stack, gathered once before its policies are linted.
 pub struct StackContext {
@@ -174,6 +213,44 @@ fn kind_of(value: &str) -> Vec<&str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::config::Config;
+    use crate::policy::PrincipalValue;
+
+    #[test]
+    fn stack_values_are_what_the_stack_evaluates() {
+        let config = Config::built_in();
+        for environment in ["dev", "prod"] {
+            let stack = Stack::build(config.environment(environment).unwrap());
+            let values = StackValues::of(&stack);
+            let mut checked = 0;
+            for policy in stack.policies() {
+                for statement in &policy.document.statements {
+                    let principals =
+                        statement
+                            .principal
+                            .iter()
+                            .flat_map(|principal| match &principal.values {
+                                PrincipalValue::Typed(kinds) => kinds.as_slice(),
+                                PrincipalValue::Anyone => &[],
+                            });
+                    let exprs = (statement.action.iter().map(|action| &action.values))
+                        .chain(statement.resource.iter().map(|resource| &resource.values))
+                        .chain(statement.condition.iter().flat_map(|condition| {
+                            condition.entries.iter().map(|(_, values)| values)
+                        }))
+                        .chain(principals.map(|(_, values)| values))
+                        .flat_map(|values| values.items());
+                    for expr in exprs {
+                        // Twice: the second answer comes from what was kept.
+                        assert_eq!(values.evaluate(expr), stack.evaluate(expr), "{expr:?}");
+                        assert_eq!(values.evaluate(expr), stack.evaluate(expr), "{expr:?}");
+                        checked += 1;
+                    }
+                }
+            }
+            assert!(checked > 50, "{environment}: {checked} values");
+        }
+    }
 
     fn context(arns: &[&str]) -> StackContext {
         StackContext {

@@ -69,6 +69,7 @@ mod checks;
 pub mod context;
 pub mod locate;
 mod rules;
+mod search;
 pub mod terraform;
 #[cfg(test)]
 mod tests;
@@ -83,7 +84,7 @@ use crate::policy::PolicyKind;
 use crate::stack::{PolicyRef, Stack};
 
 use checks::{CheckedStatement, passed_to_services};
-use context::StackContext;
+use context::{StackContext, StackValues};
 pub use rules::*;
 
 /// How serious a finding is.
@@ -147,9 +148,10 @@ impl Finding {
 /// trust rules are exact and `iam-arn-outside-stack` runs.
 pub fn lint_stack(stack: &Stack) -> Vec<Finding> {
     let context = StackContext::of(stack);
+    let values = StackValues::of(stack);
     lint(
         &stack.policies(),
-        &|expr| stack.evaluate(expr),
+        &|expr| values.evaluate(expr),
         Some(&context),
     )
 }
@@ -169,13 +171,19 @@ fn lint(
     resolve: &dyn Fn(&Expr) -> Option<String>,
     context: Option<&StackContext>,
 ) -> Vec<Finding> {
-    let passed_to_services = passed_to_services(policies, resolve);
+    // Every statement's values are resolved once, here: the trust rules
+    // read the identity policies' statements as well as their own.
+    let statements: Vec<Vec<CheckedStatement>> = policies
+        .iter()
+        .map(|policy| checks::checked_statements(policy, resolve))
+        .collect();
+    let passed_to_services = passed_to_services(policies, &statements);
     let mut findings = Vec::new();
-    for policy in policies {
+    for (policy, checked_statements) in policies.iter().zip(&statements) {
         let role_users = context.and_then(|context| context.users_of(&policy.field));
         let role_unused = policy.kind == PolicyKind::Trust
             && role_users.is_some_and(|users| users.is_empty())
-            && checks::trusted_services(policy, resolve)
+            && checks::trusted_services(checked_statements)
                 .iter()
                 .all(|service| !trust::is_passed(service, &passed_to_services));
         let known_role_users: Vec<String> = role_users
@@ -183,8 +191,7 @@ fn lint(
             .iter()
             .map(|user| user.role_use.service.to_string())
             .collect();
-        for (index, statement) in policy.document.statements.iter().enumerate() {
-            let checked = CheckedStatement::new(&policy.field, index, statement, resolve);
+        for checked in checked_statements {
             // A key policy's "*" is its own key: no wider grant to judge.
             if !policy.star_is_this_resource {
                 checked.check_resource_scope(&mut findings);
@@ -214,7 +221,7 @@ fn lint(
             if role_unused {
                 findings.push(checks::role_unused(policy));
             }
-            let trusted = checks::trusted_services(policy, resolve);
+            let trusted = checks::trusted_services(checked_statements);
             for user in role_users.unwrap_or_default() {
                 let service = user.role_use.service;
                 if !trusted

@@ -161,7 +161,7 @@ fn service_wildcard_on_scoped_resources_is_info_on_what_cannot_apply() {
     let sagemaker = super::catalogue::Catalogue::get()
         .service("sagemaker")
         .unwrap();
-    assert_eq!(counts[0], sagemaker.actions.len(), "{message}");
+    assert_eq!(counts[0], sagemaker.actions().len(), "{message}");
     assert!(counts[1] > 0 && counts[1] < counts[0], "{message}");
 }
 
