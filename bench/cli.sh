@@ -88,7 +88,7 @@ if ! cargo build --release --quiet --bin tfgen; then
     exit 2
 fi
 cp "$built" "$work/tfgen-dynamic"
-if ! cargo dist --quiet; then
+if ! cargo --quiet dist; then
     echo "bench/cli.sh: cargo dist failed" >&2
     exit 2
 fi
@@ -172,7 +172,7 @@ if ! $skip_criterion; then
     echo "running criterion: scale_items/resources_hcl/10000" >&2
     cargo bench --quiet --bench render -- --warm-up-time 1 --measurement-time 3 \
         '^scale_items/resources_hcl/10000$' >&2
-    estimates=target/criterion/scale_items/resources_hcl/10000/new/estimates.json
+    estimates="${CARGO_TARGET_DIR:-$repo/target}/criterion/scale_items/resources_hcl/10000/new/estimates.json"
     hcl_10k_ms=$(jq -r '.median.point_estimate / 1000000 * 1000 | round / 1000' "$estimates")
 fi
 

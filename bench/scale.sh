@@ -15,7 +15,7 @@ sizes=("$@")
 [ -x /usr/bin/time ] || { echo "bench/scale.sh: needs GNU time (/usr/bin/time)" >&2; exit 2; }
 
 # tfgen as it ships (`cargo dist`, see .cargo/config.toml).
-(cd "$repo" && cargo dist --quiet)
+(cd "$repo" && cargo --quiet dist)
 tfgen="${CARGO_TARGET_DIR:-$repo/target}/release/tfgen"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
