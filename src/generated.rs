@@ -396,6 +396,12 @@ pub struct Staging {
     created: Vec<PathBuf>,
     /// Directories known to exist, so each is looked up once.
     existing: std::collections::HashSet<PathBuf>,
+    /// The directories among them that this staging created: nothing is in
+    /// them but what it stages, so a target there needs no inspection (a
+    /// fresh tree of 10,000 environments is 120,000 targets).
+    fresh: std::collections::HashSet<PathBuf>,
+    /// Part of every temporary file's name.
+    process: u32,
     /// Generated files to remove at commit, unless staged again.
     stale: Vec<PathBuf>,
     /// Directories that may become empty at commit, up to this root.
@@ -410,6 +416,8 @@ impl Staging {
             targets: Default::default(),
             created: Vec::new(),
             existing: Default::default(),
+            fresh: Default::default(),
+            process: std::process::id(),
             stale: Vec::new(),
             root: root.to_path_buf(),
             _signals: interrupt::Guard::install(),
@@ -423,41 +431,44 @@ impl Staging {
     pub fn stage(&mut self, target: &Path, contents: &str) -> Result<()> {
         interrupt::check()?;
         self.targets.insert(target.to_path_buf());
-        match std::fs::symlink_metadata(target) {
-            Ok(metadata) if metadata.is_dir() => {
-                return Err(Error::Usage(format!(
-                    "cannot write {}: it is a directory\n  help: move it away; tfgen writes a file there",
-                    target.display()
-                )));
-            }
-            Ok(metadata) if metadata.file_type().is_symlink() => {
-                return Err(Error::Usage(format!(
-                    "cannot write {}: it is a symbolic link, and tfgen replaces only files it generated\n  help: remove the link",
-                    target.display()
-                )));
-            }
-            Ok(_) if std::fs::read(target).is_ok_and(|bytes| bytes == contents.as_bytes()) => {
-                return Ok(());
-            }
-            Ok(_) if !is_generated(target) => {
-                return Err(Error::Usage(format!(
-                    "refusing to overwrite {}: tfgen did not generate it (it does not start with tfgen's header)\n  help: move it away or delete it, then run the command again",
-                    target.display()
-                )));
-            }
-            Ok(_) => {}
-            Err(error) if error.kind() == std::io::ErrorKind::NotFound => {}
-            Err(source) => return Err(Error::io("inspect", target, source)),
-        }
         let directory = target
             .parent()
             .filter(|parent| !parent.as_os_str().is_empty())
             .unwrap_or(Path::new("."));
+        let inspect = !self.fresh.contains(directory);
+        if inspect {
+            match std::fs::symlink_metadata(target) {
+                Ok(metadata) if metadata.is_dir() => {
+                    return Err(Error::Usage(format!(
+                        "cannot write {}: it is a directory\n  help: move it away; tfgen writes a file there",
+                        target.display()
+                    )));
+                }
+                Ok(metadata) if metadata.file_type().is_symlink() => {
+                    return Err(Error::Usage(format!(
+                        "cannot write {}: it is a symbolic link, and tfgen replaces only files it generated\n  help: remove the link",
+                        target.display()
+                    )));
+                }
+                Ok(_) if std::fs::read(target).is_ok_and(|bytes| bytes == contents.as_bytes()) => {
+                    return Ok(());
+                }
+                Ok(_) if !is_generated(target) => {
+                    return Err(Error::Usage(format!(
+                        "refusing to overwrite {}: tfgen did not generate it (it does not start with tfgen's header)\n  help: move it away or delete it, then run the command again",
+                        target.display()
+                    )));
+                }
+                Ok(_) => {}
+                Err(error) if error.kind() == std::io::ErrorKind::NotFound => {}
+                Err(source) => return Err(Error::io("inspect", target, source)),
+            }
+        }
         self.create_directories(directory)?;
         let name = target
             .file_name()
             .map_or_else(Default::default, |name| name.to_string_lossy());
-        let temporary = directory.join(format!(".{name}.tfgen-{}.tmp", std::process::id()));
+        let temporary = directory.join(format!(".{name}.tfgen-{}.tmp", self.process));
         // Registered before writing, so a failed write is cleaned up too.
         self.staged.push((temporary.clone(), target.to_path_buf()));
         // `create_new` with the default mode: the umask applies, as for `touch`.
@@ -491,6 +502,7 @@ impl Staging {
         for path in missing.into_iter().rev() {
             std::fs::create_dir(&path)
                 .map_err(|source| Error::io("create directory", &path, source))?;
+            self.fresh.insert(path.clone());
             self.created.push(path);
         }
         self.existing.insert(directory.to_path_buf());
