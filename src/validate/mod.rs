@@ -66,24 +66,19 @@ pub fn build_valid<'a>(
     }
 }
 
-/// Checks every environment of `config`. Stacks are built and checked one
-/// at a time and dropped; only what the rules across environments need is
-/// kept ([`SharedNames`]), so memory does not grow with whole stacks.
-pub fn validate_config(config: &Config) -> Result<()> {
-    validate_config_keeping(config, &|_| false).map(drop)
-}
-
-/// Checks every environment of `config` as [`validate_config`] does, and
-/// hands each stack to `visit` once it is built and checked, while every
+/// Checks every environment of `config` (each stack's own rules, then the
+/// rules across environments). Stacks are built and checked one at a time;
+/// only what the rules across environments need is kept ([`SharedNames`]).
+/// Each stack is handed to `visit` once it is built and checked, while every
 /// environment before it was valid too, so a command that renders each
 /// environment builds each stack once, not once to validate and once to
 /// render. Stacks are dropped after `visit`, so memory stays flat. The
 /// rules across environments can only be checked after the last one: a
 /// caller must not act on what it was handed (write a file) before this
 /// returns `Ok`.
-pub fn for_each_valid(
-    config: &Config,
-    mut visit: impl FnMut(&Environment, Stack) -> Result<()>,
+pub fn for_each_valid<'c>(
+    config: &'c Config,
+    mut visit: impl FnMut(&'c Environment, Stack) -> Result<()>,
 ) -> Result<()> {
     let mut problems = Vec::new();
     let mut shared = Vec::with_capacity(config.environments.len());
@@ -103,28 +98,20 @@ pub fn for_each_valid(
     }
 }
 
-/// [`validate_config`], keeping the stacks of the environments `keep` picks.
+/// Checks every environment of `config` as [`for_each_valid`] does,
+/// keeping the stacks of the environments `keep` picks.
 fn validate_config_keeping<'c>(
     config: &'c Config,
     keep: &dyn Fn(&Environment) -> bool,
 ) -> Result<Vec<(&'c Environment, Stack)>> {
-    let mut problems = Vec::new();
-    let mut shared = Vec::with_capacity(config.environments.len());
     let mut kept = Vec::new();
-    for environment in &config.environments {
-        let stack = Stack::build(environment);
-        problems.extend(validate(&stack));
-        shared.push(SharedNames::of(environment, &stack));
+    for_each_valid(config, |environment, stack| {
         if keep(environment) {
             kept.push((environment, stack));
         }
-    }
-    problems.extend(validate_across(&shared));
-    if problems.is_empty() {
-        Ok(kept)
-    } else {
-        Err(Error::Invalid(problems))
-    }
+        Ok(())
+    })?;
+    Ok(kept)
 }
 
 /// Checks one environment's stack: each item's own rules, then every policy
