@@ -40,18 +40,30 @@ const TERRAFORM_WORKING_DATA: [&str; 5] = [
 ];
 
 pub fn run(config: &Config, args: &CheckArgs, colour: bool) -> Result<Report> {
-    let mut drift = Vec::new();
+    // One environment at a time on each thread: built, checked, rendered,
+    // compared, dropped. Nothing is reported unless all of them are valid.
+    let parts = for_each_valid(
+        config,
+        || Ok(Compared::default()),
+        |part, index, environment, stack| {
+            let expected = environment_tree(config, environment, &stack);
+            part.drift.push((index, compare(&args.out, &expected)?));
+            part.wanted
+                .extend(expected.into_iter().map(|file| args.out.join(file.path)));
+            Ok(())
+        },
+    )?;
+    let mut drift: Vec<(usize, Vec<Drift>)> = Vec::new();
     // Looked up for every file on disk: hashed, as ordering paths compares
     // them component by component.
     let mut wanted = HashSet::new();
-    // One environment at a time: built, checked, rendered, compared,
-    // dropped. Nothing is reported unless all of them are valid.
-    for_each_valid(config, |environment, stack| {
-        let expected = environment_tree(config, environment, &stack);
-        drift.extend(compare(&args.out, &expected)?);
-        wanted.extend(expected.into_iter().map(|file| args.out.join(file.path)));
-        Ok(())
-    })?;
+    for part in parts {
+        drift.extend(part.drift);
+        wanted.extend(part.wanted);
+    }
+    // In tfgen.hcl's order, whichever thread compared them.
+    drift.sort_by_key(|(index, _)| *index);
+    let mut drift: Vec<Drift> = drift.into_iter().flat_map(|(_, found)| found).collect();
     let known =
         |path: &Path| wanted.contains(path) || drift.iter().any(|entry| entry.path() == path);
     let extra = owned_in_tree_except(&args.out, &known)?;
@@ -95,6 +107,14 @@ pub fn run(config: &Config, args: &CheckArgs, colour: bool) -> Result<Report> {
         report,
         outcome: Outcome::Failure,
     })
+}
+
+/// What one thread compared: each environment's drift with its index in
+/// tfgen.hcl, and the paths the environments it rendered want.
+#[derive(Default)]
+struct Compared {
+    drift: Vec<(usize, Vec<Drift>)>,
+    wanted: Vec<PathBuf>,
 }
 
 /// One way the tree on disk differs from the model.

@@ -13,7 +13,7 @@ use crate::cli::RenderArgs;
 use crate::config::{Config, Environment};
 use crate::error::Result;
 use crate::generated::{
-    HeaderContext, config_argument, environment_tree, header, split_files, write_module, write_tree,
+    HeaderContext, TreeWriter, config_argument, environment_tree, header, split_files, write_module,
 };
 use crate::render::{Format, render};
 use crate::validate::for_each_valid;
@@ -24,11 +24,13 @@ pub fn run(config: &Config, args: &RenderArgs) -> Result<Report> {
         // Built, checked and staged one at a time, so a large tfgen.hcl
         // never holds every stack at once; nothing is committed unless every
         // environment, and the rules across them, are valid.
-        write_tree(root, |stage| {
-            for_each_valid(config, |environment, stack| {
-                stage(environment_tree(config, environment, &stack))
-            })
-        })?;
+        let mut tree = TreeWriter::open(root)?;
+        let parts = for_each_valid(
+            config,
+            || tree.part(),
+            |part, _, environment, stack| part.stage(environment_tree(config, environment, &stack)),
+        )?;
+        tree.commit(parts)?;
         return Ok(Report::success(String::new()));
     }
     let stacks = build_valid(config, select(config, None)?)?;

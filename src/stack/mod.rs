@@ -310,7 +310,7 @@ pub struct RoleUser {
 }
 
 /// One entry of the catalogue. Each type implements this in its own file.
-pub trait StackItem: fmt::Debug + ItemObject {
+pub trait StackItem: fmt::Debug + ItemObject + Send + Sync {
     /// How references name this item.
     fn address(&self) -> Address<'_>;
 

@@ -6,6 +6,8 @@
 //! environment, the field, the value, the rule and where the value came
 //! from; all problems are returned, not only the first.
 
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+
 use crate::config::rules::{IamNames, iam_name_collisions};
 use crate::config::{Config, Environment};
 use crate::error::{Diagnostic, Error, Origin, Result};
@@ -28,28 +30,35 @@ pub fn build_valid<'a>(
     config: &Config,
     environments: Vec<&'a Environment>,
 ) -> Result<Vec<(&'a Environment, Stack)>> {
-    let in_config = |environment: &Environment| {
-        config
-            .environments
-            .as_ptr_range()
-            .contains(&(environment as *const Environment))
+    let all = &config.environments;
+    // An environment's index in `config`; none for one that is not there.
+    let index_of = |environment: &Environment| {
+        let address = std::ptr::from_ref(environment);
+        all.as_ptr_range()
+            .contains(&address)
+            .then(|| (address.addr() - all.as_ptr().addr()) / size_of::<Environment>())
     };
+    let mut keep = vec![false; all.len()];
+    for index in environments
+        .iter()
+        .filter_map(|environment| index_of(environment))
+    {
+        keep[index] = true;
+    }
     // The stacks validation builds for the environments asked for are kept,
     // not built again.
-    let mut kept = validate_config_keeping(config, &|environment| {
-        environments
-            .iter()
-            .any(|wanted| std::ptr::eq(*wanted, environment))
-    })?;
+    let mut kept: Vec<Option<Stack>> = Vec::new();
+    kept.resize_with(all.len(), || None);
+    for (index, _, stack) in validate_config_keeping(config, &keep)? {
+        kept[index] = Some(stack);
+    }
     let mut problems = Vec::new();
     let mut stacks = Vec::with_capacity(environments.len());
     for environment in environments {
-        let position = kept
-            .iter()
-            .position(|(candidate, _)| std::ptr::eq(*candidate, environment));
-        let stack = match position {
-            Some(position) => kept.swap_remove(position).1,
-            None if in_config(environment) => Stack::build(environment),
+        let stack = match index_of(environment) {
+            Some(index) => kept[index]
+                .take()
+                .unwrap_or_else(|| Stack::build(environment)),
             // Not in `config` (another profile): check it as well.
             None => {
                 let stack = Stack::build(environment);
@@ -66,51 +75,192 @@ pub fn build_valid<'a>(
     }
 }
 
+/// Environments a worker takes from the queue at a time.
+const BATCH: usize = 16;
+/// Each thread beyond the first must have at least this many environments
+/// to check: starting one costs more than checking a few (a `tfgen.hcl` of
+/// a handful of environments runs on the calling thread alone).
+const PER_WORKER: usize = 64;
+
+/// How many threads [`for_each_valid`] checks `environments` environments
+/// on: one per processor it may use, fewer for a small `tfgen.hcl`.
+pub fn workers_for(environments: usize) -> usize {
+    let available = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+    available.min(environments.div_ceil(PER_WORKER)).max(1)
+}
+
 /// Checks every environment of `config` (each stack's own rules, then the
-/// rules across environments). Stacks are built and checked one at a time;
-/// only what the rules across environments need is kept ([`SharedNames`]).
-/// Each stack is handed to `visit` once it is built and checked, while every
-/// environment before it was valid too, so a command that renders each
-/// environment builds each stack once, not once to validate and once to
-/// render. Stacks are dropped after `visit`, so memory stays flat. The
-/// rules across environments can only be checked after the last one: a
-/// caller must not act on what it was handed (write a file) before this
-/// returns `Ok`.
-pub fn for_each_valid<'c>(
+/// rules across environments). Stacks are built and checked one at a time
+/// on each of [`workers_for`] threads; only what the rules across
+/// environments need is kept ([`SharedNames`]). Each stack is handed to
+/// `visit` once it is built and checked (with its index in `tfgen.hcl`
+/// and the state of the thread
+/// that holds it: one `start()` per thread, made on the calling thread and
+/// returned at the end), while no environment was invalid, so a command that
+/// renders each environment builds each stack once, not once to validate
+/// and once to render. Stacks are dropped after `visit`, so memory stays
+/// flat. The rules across environments can only be checked after the last
+/// one: a caller must not act on what it was handed (write a file) before
+/// this returns `Ok`.
+///
+/// The outcome is the one checking the environments in order would give:
+/// the problems of every environment in `tfgen.hcl`'s order, then those
+/// across them; or the first environment's error from `visit` when every
+/// environment before it was valid.
+pub fn for_each_valid<'c, W: Send>(
     config: &'c Config,
-    mut visit: impl FnMut(&'c Environment, Stack) -> Result<()>,
-) -> Result<()> {
-    let mut problems = Vec::new();
-    let mut shared = Vec::with_capacity(config.environments.len());
-    for environment in &config.environments {
-        let stack = Stack::build(environment);
-        problems.extend(validate(&stack));
-        shared.push(SharedNames::of(environment, &stack));
-        if problems.is_empty() {
-            visit(environment, stack)?;
+    start: impl FnMut() -> Result<W>,
+    visit: impl Fn(&mut W, usize, &'c Environment, Stack) -> Result<()> + Sync,
+) -> Result<Vec<W>> {
+    let workers = workers_for(config.environments.len());
+    for_each_valid_on(config, workers, start, visit)
+}
+
+/// [`for_each_valid`] on `workers` threads.
+fn for_each_valid_on<'c, W: Send>(
+    config: &'c Config,
+    workers: usize,
+    mut start: impl FnMut() -> Result<W>,
+    visit: impl Fn(&mut W, usize, &'c Environment, Stack) -> Result<()> + Sync,
+) -> Result<Vec<W>> {
+    let environments = &config.environments;
+    let states = (0..workers).map(|_| start()).collect::<Result<Vec<W>>>()?;
+    let queue = Queue {
+        next: AtomicUsize::new(0),
+        invalid: AtomicBool::new(false),
+        failed: AtomicBool::new(false),
+    };
+    let work = |state: W| queue.work(environments, state, &visit);
+    let mut parts: Vec<Part<W>> = if workers == 1 {
+        states.into_iter().map(work).collect()
+    } else {
+        std::thread::scope(|scope| {
+            let threads: Vec<_> = states
+                .into_iter()
+                .map(|state| scope.spawn(|| work(state)))
+                .collect();
+            threads
+                .into_iter()
+                .map(|thread| {
+                    thread
+                        .join()
+                        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+                })
+                .collect()
+        })
+    };
+    let mut problems: Vec<(usize, Vec<Diagnostic>)> = Vec::new();
+    let mut shared: Vec<(usize, SharedNames)> = Vec::with_capacity(environments.len());
+    let mut failure: Option<(usize, Error)> = None;
+    let mut states = Vec::with_capacity(parts.len());
+    for part in parts.drain(..) {
+        problems.extend(part.problems);
+        shared.extend(part.shared);
+        if let Some((index, error)) = part.failed
+            && failure.as_ref().is_none_or(|(first, _)| index < *first)
+        {
+            failure = Some((index, error));
         }
+        states.push(part.state);
     }
+    problems.sort_by_key(|(index, _)| *index);
+    // Checked in order, an environment's error ends the run only when no
+    // environment before it had problems.
+    if let Some((index, error)) = failure
+        && problems.first().is_none_or(|(first, _)| *first > index)
+    {
+        return Err(error);
+    }
+    shared.sort_by_key(|(index, _)| *index);
+    let shared: Vec<SharedNames> = shared.into_iter().map(|(_, names)| names).collect();
+    let mut problems: Vec<Diagnostic> = problems.into_iter().flat_map(|(_, list)| list).collect();
     problems.extend(validate_across(&shared));
     if problems.is_empty() {
-        Ok(())
+        Ok(states)
     } else {
         Err(Error::Invalid(problems))
     }
 }
 
+/// The environments still to check, shared by the threads that check them.
+struct Queue {
+    /// The next environment nobody has taken.
+    next: AtomicUsize,
+    /// An environment had problems: nothing more is visited.
+    invalid: AtomicBool,
+    /// `visit` failed: nothing more is visited.
+    failed: AtomicBool,
+}
+
+/// What one thread found, each item with its environment's index.
+struct Part<W> {
+    state: W,
+    problems: Vec<(usize, Vec<Diagnostic>)>,
+    shared: Vec<(usize, SharedNames)>,
+    failed: Option<(usize, Error)>,
+}
+
+impl Queue {
+    fn work<'c, W>(
+        &self,
+        environments: &'c [Environment],
+        mut state: W,
+        visit: &impl Fn(&mut W, usize, &'c Environment, Stack) -> Result<()>,
+    ) -> Part<W> {
+        let mut problems = Vec::new();
+        let mut shared = Vec::new();
+        let mut failed = None;
+        loop {
+            let first = self.next.fetch_add(BATCH, Ordering::Relaxed);
+            if first >= environments.len() {
+                break;
+            }
+            for (index, environment) in environments.iter().enumerate().skip(first).take(BATCH) {
+                let stack = Stack::build(environment);
+                let found = validate(&stack);
+                shared.push((index, SharedNames::of(environment, &stack)));
+                if !found.is_empty() {
+                    self.invalid.store(true, Ordering::Relaxed);
+                    problems.push((index, found));
+                    continue;
+                }
+                if self.invalid.load(Ordering::Relaxed) || self.failed.load(Ordering::Relaxed) {
+                    continue;
+                }
+                if let Err(error) = visit(&mut state, index, environment, stack) {
+                    self.failed.store(true, Ordering::Relaxed);
+                    failed = Some((index, error));
+                }
+            }
+        }
+        Part {
+            state,
+            problems,
+            shared,
+            failed,
+        }
+    }
+}
+
 /// Checks every environment of `config` as [`for_each_valid`] does,
-/// keeping the stacks of the environments `keep` picks.
+/// keeping the stacks of the environments `keep` picks (by index), in
+/// `tfgen.hcl`'s order.
 fn validate_config_keeping<'c>(
     config: &'c Config,
-    keep: &dyn Fn(&Environment) -> bool,
-) -> Result<Vec<(&'c Environment, Stack)>> {
-    let mut kept = Vec::new();
-    for_each_valid(config, |environment, stack| {
-        if keep(environment) {
-            kept.push((environment, stack));
-        }
-        Ok(())
-    })?;
+    keep: &[bool],
+) -> Result<Vec<(usize, &'c Environment, Stack)>> {
+    let parts = for_each_valid(
+        config,
+        || Ok(Vec::new()),
+        |kept, index, environment, stack| {
+            if keep[index] {
+                kept.push((index, environment, stack));
+            }
+            Ok(())
+        },
+    )?;
+    let mut kept: Vec<_> = parts.into_iter().flatten().collect();
+    kept.sort_by_key(|(index, _, _)| *index);
     Ok(kept)
 }
 

@@ -1,5 +1,7 @@
 //! One test per rule: a single violating value and the exact error text.
 
+use std::path::Path;
+
 use super::*;
 use crate::config::{Config, Setting};
 use crate::error::Origin;
@@ -415,4 +417,103 @@ fn policy_text_is_measured_as_aws_counts_it() {
     ] {
         assert_eq!(super::measure(text), reference(text), "{text:?}");
     }
+}
+
+/// A tfgen.hcl of `count` environments, each with its own bucket unless
+/// `bucket` names another for it.
+fn many_environments(count: usize, bucket: &dyn Fn(usize) -> Option<String>) -> Config {
+    let mut text = String::new();
+    for index in 0..count {
+        let name = bucket(index).unwrap_or_else(|| format!("bucket-name-{index}"));
+        text.push_str(&format!(
+            "environment \"e{index}\" {{\n  variables = {{ artifacts_bucket_name = \"{name}\" }}\n}}\n"
+        ));
+    }
+    Config::parse(Path::new("tfgen.hcl"), text.as_bytes()).unwrap()
+}
+
+fn problems_on(config: &Config, workers: usize) -> Vec<String> {
+    match for_each_valid_on(config, workers, || Ok(()), |_, _, _, _| Ok(())) {
+        Err(Error::Invalid(problems)) => problems.iter().map(ToString::to_string).collect(),
+        other => panic!("expected problems, got {:?}", other.map(|_| ())),
+    }
+}
+
+#[test]
+fn checking_on_many_threads_reports_what_checking_in_order_does() {
+    // Invalid environments in different batches, and a bucket two share.
+    let config = many_environments(300, &|index| match index {
+        5 | 150 | 299 => Some("Bad_Bucket".into()),
+        200 => Some("bucket-name-10".into()),
+        _ => None,
+    });
+    let in_order = problems_on(&config, 1);
+    // Three charset problems in order, then three names shared.
+    assert_eq!(in_order.len(), 6, "{in_order:#?}");
+    assert!(
+        in_order[0].contains("environment \"e5\""),
+        "{}",
+        in_order[0]
+    );
+    assert!(in_order.last().unwrap().contains("s3-bucket-name-unique"));
+    for workers in [2, 3, 8] {
+        assert_eq!(problems_on(&config, workers), in_order, "{workers} threads");
+    }
+}
+
+#[test]
+fn every_valid_environment_is_visited_once_with_its_index() {
+    let config = many_environments(300, &|_| None);
+    let parts = for_each_valid_on(
+        &config,
+        4,
+        || Ok(Vec::new()),
+        |seen: &mut Vec<(usize, String)>, index, environment, stack| {
+            assert_eq!(stack.environment, environment.name);
+            seen.push((index, environment.name.clone()));
+            Ok(())
+        },
+    )
+    .unwrap();
+    assert_eq!(parts.len(), 4);
+    let mut seen: Vec<(usize, String)> = parts.into_iter().flatten().collect();
+    seen.sort();
+    let expected: Vec<(usize, String)> =
+        (0..300).map(|index| (index, format!("e{index}"))).collect();
+    assert_eq!(seen, expected);
+}
+
+#[test]
+fn the_first_failure_in_order_wins_unless_an_earlier_environment_is_invalid() {
+    let fail_at = |config: &Config, failing: &'static [usize]| {
+        for_each_valid_on(
+            config,
+            4,
+            || Ok(()),
+            |_, index, _, _| {
+                if failing.contains(&index) {
+                    Err(Error::Usage(format!("cannot write e{index}")))
+                } else {
+                    Ok(())
+                }
+            },
+        )
+        .map(|_| ())
+        .map_err(|error| error.to_string())
+    };
+    let valid = many_environments(300, &|_| None);
+    assert_eq!(
+        fail_at(&valid, &[250, 100, 180]),
+        Err("cannot write e100".into())
+    );
+    // An environment after the failing one is invalid: in order, the run
+    // ends at the failure before reaching it.
+    let late = many_environments(300, &|index| (index == 270).then(|| "Bad_Bucket".into()));
+    assert_eq!(fail_at(&late, &[100]), Err("cannot write e100".into()));
+    // One before it is: in order, nothing is written and the problems are
+    // what is reported.
+    let early = many_environments(300, &|index| (index == 40).then(|| "Bad_Bucket".into()));
+    let reported = fail_at(&early, &[100]).unwrap_err();
+    assert!(reported.contains("environment \"e40\""), "{reported}");
+    assert!(!reported.contains("cannot write"), "{reported}");
 }
