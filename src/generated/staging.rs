@@ -224,7 +224,13 @@ impl Staging {
                 base = Some(hidden.clone());
                 break;
             }
-            if current.exists() {
+            // Inside a directory of this staging's, a directory it did not
+            // create is missing (or another fork's, which `create_dir`
+            // tells): no need to look.
+            let parent_is_fresh = current
+                .parent()
+                .is_some_and(|parent| self.fresh.contains_key(parent));
+            if !parent_is_fresh && current.exists() {
                 break;
             }
             missing.push(current);

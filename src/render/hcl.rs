@@ -38,6 +38,8 @@ pub fn render_hcl(document: &Document) -> String {
 /// with the comment lines that stand above it.
 struct Assignment<'a> {
     key: String,
+    /// The key's width in columns.
+    width: usize,
     value: &'a Expr,
     comments: Vec<&'a str>,
 }
@@ -45,6 +47,10 @@ struct Assignment<'a> {
 #[derive(Default)]
 struct Printer {
     out: String,
+    /// The one-line values of the runs of assignments being written, each
+    /// call's above its caller's: laid out before they are written, as `=`
+    /// aligns across a run, without a string per value.
+    scratch: String,
 }
 
 impl Printer {
@@ -100,6 +106,7 @@ impl Printer {
                         previous_was_block = false;
                     }
                     run.push(Assignment {
+                        width: width(name),
                         key: name.clone(),
                         value,
                         comments: std::mem::take(&mut pending_comments),
@@ -127,11 +134,14 @@ impl Printer {
 
     /// Writes assignments, aligning `=` across each run of one-line values.
     fn assignments(&mut self, assignments: &[Assignment], depth: usize) {
-        let layouts: Vec<Option<String>> = assignments
+        let base = self.scratch.len();
+        let layouts: Vec<Option<std::ops::Range<usize>>> = assignments
             .iter()
             .map(|assignment| {
-                let start = depth + width(&assignment.key) + 3;
-                fits_inline(assignment.value, start, 0)
+                let start = depth + assignment.width + 3;
+                let from = self.scratch.len();
+                inline_fitting(&mut self.scratch, assignment.value, start, 0)
+                    .then_some(from..self.scratch.len())
             })
             .collect();
         let mut index = 0;
@@ -157,7 +167,7 @@ impl Printer {
                 .unwrap_or(assignments.len());
             let key_width = assignments[index..end]
                 .iter()
-                .map(|assignment| width(&assignment.key))
+                .map(|assignment| assignment.width)
                 .max()
                 .unwrap_or(0);
             for position in index..end {
@@ -167,16 +177,18 @@ impl Printer {
                 }
                 self.indent(depth);
                 self.out.push_str(&assignment.key);
-                for _ in width(&assignment.key)..key_width {
+                for _ in assignment.width..key_width {
                     self.out.push(' ');
                 }
                 self.out.push_str(" = ");
-                self.out
-                    .push_str(layouts[position].as_deref().unwrap_or_default());
+                if let Some(range) = &layouts[position] {
+                    self.out.push_str(&self.scratch[range.clone()]);
+                }
                 self.out.push('\n');
             }
             index = end;
         }
+        self.scratch.truncate(base);
     }
 
     /// Writes an expression that starts at the current column and whose
@@ -187,10 +199,14 @@ impl Printer {
                 self.out.push_str("{\n");
                 let assignments: Vec<Assignment> = entries
                     .iter()
-                    .map(|(key, value)| Assignment {
-                        key: object_key(key),
-                        value: value.uncommented(),
-                        comments: comments_of(value),
+                    .map(|(key, value)| {
+                        let key = object_key(key);
+                        Assignment {
+                            width: width(&key),
+                            key,
+                            value: value.uncommented(),
+                            comments: comments_of(value),
+                        }
                     })
                     .collect();
                 self.assignments(&assignments, depth + INDENT);
@@ -205,9 +221,8 @@ impl Printer {
                     }
                     let item = item.uncommented();
                     self.indent(depth + INDENT);
-                    match fits_inline(item, depth + INDENT, 1) {
-                        Some(text) => self.out.push_str(&text),
-                        None => self.expr(item, depth + INDENT),
+                    if !inline_fitting(&mut self.out, item, depth + INDENT, 1) {
+                        self.expr(item, depth + INDENT);
                     }
                     self.out.push_str(",\n");
                 }
@@ -221,14 +236,15 @@ impl Printer {
                     if index > 0 {
                         self.out.push_str(", ");
                     }
-                    match inline(arg) {
-                        Some(text) if !matches!(arg, Expr::List(_)) => self.out.push_str(&text),
-                        _ => self.expr(arg, depth),
+                    if matches!(arg, Expr::List(_)) || !inline_or_keep(&mut self.out, arg) {
+                        self.expr(arg, depth);
                     }
                 }
                 self.out.push(')');
             }
-            _ => self.out.push_str(&inline(expr).unwrap_or_default()),
+            _ => {
+                inline_or_keep(&mut self.out, expr);
+            }
         }
     }
 }
@@ -247,28 +263,42 @@ fn comments_of(expr: &Expr) -> Vec<&str> {
 /// Columns as `terraform fmt` counts them when it aligns `=`: grapheme
 /// clusters, so `"é"` and `"👍🏽"` are three columns wide.
 fn width(text: &str) -> usize {
-    // Printable ASCII is one cluster per byte. The segmenter costs ~100
-    // instructions a character and was a third of `tfgen check`.
-    if text.bytes().all(|byte| matches!(byte, b' '..=b'~')) {
+    // ASCII is one cluster per byte but for CR LF (UAX #29: ASCII has no
+    // extending characters), and `is_ascii` runs a word at a time. The
+    // segmenter costs ~100 instructions a character and was a third of
+    // `tfgen check`.
+    if text.is_ascii() && !text.as_bytes().contains(&b'\r') {
         return text.len();
     }
     text.graphemes(true).count()
 }
 
-/// The one-line form of `expr` when it is allowed and fits: scalars always,
-/// lists and calls when they end before [`MAX_WIDTH`] (`trailing` counts a
-/// comma that follows), objects only when empty.
-fn fits_inline(expr: &Expr, column: usize, trailing: usize) -> Option<String> {
-    let text = inline(expr)?;
+/// Writes the one-line form of `expr` at the end of `out` when it is
+/// allowed and fits: scalars always, lists and calls when they end before
+/// [`MAX_WIDTH`] (`trailing` counts a comma that follows), objects only when
+/// empty. Otherwise `out` is left as it was and the answer is `false`.
+fn inline_fitting(out: &mut String, expr: &Expr, column: usize, trailing: usize) -> bool {
+    let start = out.len();
     let scalar = !matches!(expr, Expr::List(_) | Expr::Call(..) | Expr::Object(_));
-    (scalar || column + width(&text) + trailing <= MAX_WIDTH).then_some(text)
+    if inline_into(out, expr, false)
+        && (scalar || column + width(&out[start..]) + trailing <= MAX_WIDTH)
+    {
+        return true;
+    }
+    out.truncate(start);
+    false
 }
 
-/// The one-line spelling of `expr`, or `None` for a non-empty object, which
-/// is always written one entry per line.
-fn inline(expr: &Expr) -> Option<String> {
-    let mut out = String::new();
-    inline_into(&mut out, expr, false).then_some(out)
+/// Writes the one-line spelling of `expr` at the end of `out`; a non-empty
+/// object, which is always written one entry per line, leaves `out` as it
+/// was and answers `false`.
+fn inline_or_keep(out: &mut String, expr: &Expr) -> bool {
+    let start = out.len();
+    if inline_into(out, expr, false) {
+        return true;
+    }
+    out.truncate(start);
+    false
 }
 
 /// Any expression on one line, objects included (`{ a = 1, b = 2 }`): the
@@ -474,5 +504,15 @@ mod tests {
         assert_eq!(object_key("Effect"), "Effect");
         assert_eq!(object_key("iam:PassedToService"), "\"iam:PassedToService\"");
         assert_eq!(object_key("true"), "\"true\"");
+    }
+
+    #[test]
+    fn width_counts_ascii_as_the_segmenter_does() {
+        let mut ascii: String = (0u8..128).map(char::from).collect();
+        ascii.push_str("\r\n\n\r\r\n");
+        for text in [ascii.as_str(), "plain", "a\r\nb", "\r", "tab\there", ""] {
+            assert_eq!(width(text), text.graphemes(true).count(), "{text:?}");
+        }
+        assert_eq!(width("\"é\""), 3);
     }
 }

@@ -11,7 +11,7 @@
 use std::borrow::Cow;
 use std::collections::HashMap;
 
-use super::jsonencode::{jsonencode, write_json_string};
+use super::jsonencode::{jsonencode_as_json_template, write_json_string};
 use super::{escape_template_into, hcl::one_line, write_template};
 use crate::model::{Attribute, Block, Body, BodyItem, Document, Expr, find_introducer};
 
@@ -233,9 +233,8 @@ fn write_value(out: &mut String, expr: &Expr, strings: Strings, depth: usize) {
             write_string(out, &text);
         }
         Expr::Call(name, args) if name == "jsonencode" && args.len() == 1 => {
-            match jsonencode(&args[0]) {
-                Some(encoded) => write_string(out, &template_text(&encoded)),
-                None => write_string(out, &format!("${{{}}}", one_line(expr))),
+            if !jsonencode_as_json_template(out, &args[0]) {
+                write_string(out, &format!("${{{}}}", one_line(expr)));
             }
         }
         Expr::Reference(_) | Expr::Call(..) => {

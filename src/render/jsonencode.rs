@@ -28,9 +28,101 @@ pub fn jsonencode_resolved(
     encode(&mut out, expr, Some(resolve)).then_some(out)
 }
 
+/// `jsonencode(expr)` as the contents of a string in Terraform's JSON
+/// syntax, quotes included: the text escaped as a template (`$${`) and then
+/// as a JSON string, written in one pass. `false`, with nothing written, when
+/// `expr` is not constant.
+pub fn jsonencode_as_json_template(out: &mut String, expr: &Expr) -> bool {
+    let start = out.len();
+    out.push('"');
+    if encode(&mut InJsonTemplate(out), expr, None) {
+        out.push('"');
+        true
+    } else {
+        out.truncate(start);
+        false
+    }
+}
+
 type Resolve<'r> = Option<&'r dyn Fn(&[String]) -> Option<String>>;
 
-fn encode(out: &mut String, expr: &Expr, resolve: Resolve<'_>) -> bool {
+/// Where [`encode`] writes: JSON text itself, or JSON text escaped on the
+/// way as the inside of a JSON string template.
+trait Output {
+    /// JSON's own characters: brackets, braces, commas, colons, literals.
+    fn raw(&mut self, text: &str);
+    /// A string value, quoted and escaped as Go's `encoding/json` does.
+    fn string(&mut self, text: &str);
+}
+
+impl Output for String {
+    fn raw(&mut self, text: &str) {
+        self.push_str(text);
+    }
+
+    fn string(&mut self, text: &str) {
+        encode_string(self, text);
+    }
+}
+
+/// JSON text as a JSON string's contents in Terraform's JSON syntax: what
+/// `write_json_string(template_text(jsonencode(..)))` would give, without
+/// the two intermediate strings and three scans. JSON's own characters need
+/// no escape; a string value's escapes are escaped again, its `${` and `%{`
+/// doubled (a value's quotes keep an introducer from spanning two values).
+struct InJsonTemplate<'a>(&'a mut String);
+
+/// The bytes that start a character [`InJsonTemplate`] escapes: Go's HTML
+/// escapes (see [`HTML_SAFE`]) and the template introducers' first bytes.
+const IN_JSON_TEMPLATE: ByteSet = byte_set!(|b| b < 0x20
+    || b == b'"'
+    || b == b'\\'
+    || b >= 0x80
+    || b == b'<'
+    || b == b'>'
+    || b == b'&'
+    || b == b'$'
+    || b == b'%');
+
+impl Output for InJsonTemplate<'_> {
+    fn raw(&mut self, text: &str) {
+        self.0.push_str(text);
+    }
+
+    fn string(&mut self, text: &str) {
+        const HEX: &[u8; 16] = b"0123456789abcdef";
+        let out = &mut *self.0;
+        out.push_str("\\\"");
+        escape_runs(out, text, &IN_JSON_TEMPLATE, |out, c, rest| match c {
+            '"' => out.push_str("\\\\\\\""),
+            '\\' => out.push_str("\\\\\\\\"),
+            '\u{8}' => out.push_str("\\\\b"),
+            '\u{c}' => out.push_str("\\\\f"),
+            '\n' => out.push_str("\\\\n"),
+            '\r' => out.push_str("\\\\r"),
+            '\t' => out.push_str("\\\\t"),
+            '<' | '>' | '&' | '\u{2028}' | '\u{2029}' => {
+                out.push_str(&format!("\\\\u{:04x}", c as u32));
+            }
+            '$' | '%' => {
+                out.push(c);
+                if rest.starts_with('{') {
+                    out.push(c);
+                }
+            }
+            c if (c as u32) < 0x20 => {
+                let byte = c as u8;
+                out.push_str("\\\\u00");
+                out.push(HEX[(byte >> 4) as usize] as char);
+                out.push(HEX[(byte & 0xf) as usize] as char);
+            }
+            c => out.push(c),
+        });
+        out.push_str("\\\"");
+    }
+}
+
+fn encode(out: &mut impl Output, expr: &Expr, resolve: Resolve<'_>) -> bool {
     let value_of = |path: &[String]| {
         resolve
             .and_then(|resolve| resolve(path))
@@ -39,7 +131,7 @@ fn encode(out: &mut String, expr: &Expr, resolve: Resolve<'_>) -> bool {
     match expr {
         // JSON has no comments: `jsonencode` sees only the value.
         Expr::Commented(_, value) => return encode(out, value, resolve),
-        Expr::Reference(path) if resolve.is_some() => encode_string(out, &value_of(path)),
+        Expr::Reference(path) if resolve.is_some() => out.string(&value_of(path)),
         Expr::Template(parts) if resolve.is_some() => {
             let mut text = String::new();
             for part in parts {
@@ -51,23 +143,23 @@ fn encode(out: &mut String, expr: &Expr, resolve: Resolve<'_>) -> bool {
                     crate::model::TemplatePart::Interpolation(_) => return false,
                 }
             }
-            encode_string(out, &text);
+            out.string(&text);
         }
-        Expr::Null => out.push_str("null"),
-        Expr::Bool(value) => out.push_str(if *value { "true" } else { "false" }),
-        Expr::Number(number) => out.push_str(&number.to_string()),
-        Expr::String(text) => encode_string(out, text),
+        Expr::Null => out.raw("null"),
+        Expr::Bool(value) => out.raw(if *value { "true" } else { "false" }),
+        Expr::Number(number) => out.raw(&number.to_string()),
+        Expr::String(text) => out.string(text),
         Expr::List(items) => {
-            out.push('[');
+            out.raw("[");
             for (index, item) in items.iter().enumerate() {
                 if index > 0 {
-                    out.push(',');
+                    out.raw(",");
                 }
                 if !encode(out, item, resolve) {
                     return false;
                 }
             }
-            out.push(']');
+            out.raw("]");
         }
         Expr::Object(entries) => {
             let mut sorted: Vec<&(String, Expr)> = entries.iter().collect();
@@ -75,18 +167,18 @@ fn encode(out: &mut String, expr: &Expr, resolve: Resolve<'_>) -> bool {
             // An object constructor with a repeated key is an error in
             // Terraform; the first one is kept here and never reaches output.
             sorted.dedup_by(|later, earlier| later.0 == earlier.0);
-            out.push('{');
+            out.raw("{");
             for (index, (key, value)) in sorted.iter().enumerate() {
                 if index > 0 {
-                    out.push(',');
+                    out.raw(",");
                 }
-                encode_string(out, key);
-                out.push(':');
+                out.string(key);
+                out.raw(":");
                 if !encode(out, value, resolve) {
                     return false;
                 }
             }
-            out.push('}');
+            out.raw("}");
         }
         Expr::Template(_) | Expr::Reference(_) | Expr::Call(..) => return false,
     }
@@ -172,5 +264,59 @@ mod tests {
     #[test]
     fn refuses_values_known_only_at_plan_time() {
         assert_eq!(jsonencode(&Expr::reference("var.env")), None);
+    }
+
+    /// The three passes [`jsonencode_as_json_template`] fuses: encode, escape
+    /// as a template, escape as a JSON string.
+    fn in_three_passes(expr: &Expr) -> Option<String> {
+        let encoded = jsonencode(expr)?;
+        let mut template = String::new();
+        crate::render::escape_template_into(&mut template, &encoded);
+        let mut out = String::new();
+        write_json_string(&mut out, &template, false);
+        Some(out)
+    }
+
+    fn in_one_pass(expr: &Expr) -> Option<String> {
+        let mut out = String::from("kept");
+        let written = jsonencode_as_json_template(&mut out, expr);
+        if !written {
+            assert_eq!(
+                out, "kept",
+                "nothing is left of a value that is not constant"
+            );
+        }
+        written.then(|| out["kept".len()..].to_string())
+    }
+
+    #[test]
+    fn as_a_json_template_in_one_pass_is_the_three_passes() {
+        let tricky =
+            "a<b>&\"q\"\\ \n\r\t\u{1}\u{8}\u{c}\u{1f} é \u{2028}\u{2029} ${x} $${y} %{z} $ % {";
+        let value = Expr::object([
+            (
+                tricky,
+                Expr::list([Expr::from(tricky), Expr::from("$"), Expr::from("{")]),
+            ),
+            ("n", Expr::Number((-15i64).into())),
+            ("b", Expr::Bool(true)),
+            ("z", Expr::Null),
+            ("$", Expr::object([("%", Expr::from("${"))])),
+        ]);
+        assert_eq!(in_one_pass(&value), in_three_passes(&value));
+        assert!(in_one_pass(&value).is_some());
+        let dynamic = Expr::object([("a", Expr::from("x")), ("b", Expr::reference("var.env"))]);
+        assert_eq!(in_one_pass(&dynamic), None);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn as_a_json_template_matches_the_three_passes_for_any_text(
+            key in "(\\PC|[\\p{Cc}$%{}\"\\\\<>&\u{2028}\u{2029}]){0,12}",
+            value in "(\\PC|[\\p{Cc}$%{}\"\\\\<>&\u{2028}\u{2029}]){0,24}",
+        ) {
+            let expr = Expr::object([(key.as_str(), Expr::list([Expr::from(value.as_str())]))]);
+            proptest::prop_assert_eq!(in_one_pass(&expr), in_three_passes(&expr));
+        }
     }
 }
