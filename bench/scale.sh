@@ -2,10 +2,18 @@
 # Scale series (issue 13.6): a tfgen.hcl of 10, 100, 1,000 and 10,000
 # environments; `render --all` into a fresh tree, `render --all` again over
 # it (nothing changes) and `check`, each with wall time, time per
-# environment and peak RSS (GNU time %M).
+# environment, user and system time and peak RSS (GNU time).
+#
+# Every timed command starts after `sync`: the kernel writing back the
+# previous command's files would otherwise run on the same two cores. With a
+# C compiler, each size also gets the kernel's part of a fresh tree, the
+# same directories and files created by bench/fs-floor.c alone.
 #
 # Usage: bench/scale.sh [N ...]      (default: 10 100 1000 10000)
 # Needs GNU time (Debian package `time`). Builds tfgen with `cargo dist` first.
+# Measure on a quiet filesystem: ext4 without a journal skips inodes freed
+# in the last minutes, one by one, when it allocates new ones, and a tree
+# created right after a large one was deleted takes several times as long.
 
 set -euo pipefail
 
@@ -20,8 +28,27 @@ tfgen="${CARGO_TARGET_DIR:-$repo/target}/release/tfgen"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-echo "| environments | command | wall | per environment | peak RSS |"
-echo "| ---: | --- | ---: | ---: | ---: |"
+floor=""
+if command -v cc >/dev/null 2>&1; then
+    floor="$work/fs-floor"
+    cc -O2 -pthread "$repo/bench/fs-floor.c" -o "$floor"
+fi
+threads=$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 1)
+
+timed() { # label n command...
+    local label=$1 n=$2
+    shift 2
+    sync
+    local measured seconds user system kib per mib
+    measured=$(/usr/bin/time -f "%e %U %S %M" "$@" 2>&1 >/dev/null | tail -1)
+    read -r seconds user system kib <<<"$measured"
+    per=$(awk -v s="$seconds" -v n="$n" 'BEGIN { printf "%.3f ms", 1000 * s / n }')
+    mib=$(awk -v k="$kib" 'BEGIN { printf "%.1f MiB", k / 1024 }')
+    echo "| $n | $label | ${seconds} s | $per | ${user} s | ${system} s | $mib |"
+}
+
+echo "| environments | command | wall | per environment | user | system | peak RSS |"
+echo "| ---: | --- | ---: | ---: | ---: | ---: | ---: |"
 for n in "${sizes[@]}"; do
     dir="$work/$n"
     mkdir -p "$dir"
@@ -33,10 +60,10 @@ for n in "${sizes[@]}"; do
             check) args=(check) ;;
             *) args=(render --all) ;;
         esac
-        measured=$(cd "$dir" && /usr/bin/time -f "%e %M" "$tfgen" "${args[@]}" 2>&1 >/dev/null | tail -1)
-        read -r seconds kib <<<"$measured"
-        per=$(awk -v s="$seconds" -v n="$n" 'BEGIN { printf "%.3f ms", 1000 * s / n }')
-        mib=$(awk -v k="$kib" 'BEGIN { printf "%.1f MiB", k / 1024 }')
-        echo "| $n | \`tfgen $label\` | ${seconds} s | $per | $mib |"
+        (cd "$dir" && timed "\`tfgen $label\`" "$n" "$tfgen" "${args[@]}")
     done
+    if [ -n "$floor" ]; then
+        mkdir "$dir/floor"
+        (cd "$dir/floor" && timed "fs-floor.c, $threads threads (the kernel's part)" "$n" "$floor" "$n" "$threads")
+    fi
 done

@@ -774,10 +774,9 @@ fn random_trees_never_lose_a_foreign_file_and_check_passes_only_when_terraform_l
     }
 }
 
-/// A full disk while staging: exit 2 naming the target, the tree as it was.
-/// Needs a small tmpfs, so root; elsewhere it says SKIPPED.
-#[test]
-fn a_full_disk_leaves_the_tree_as_it_was() {
+/// A 1 MiB tmpfs to fill, mounted on a new directory; `None`, having said
+/// SKIPPED, where it cannot be mounted (it needs root).
+fn small_disk() -> Option<tempfile::TempDir> {
     let mount_point = tempfile::tempdir().unwrap();
     let mounted = Command::new("mount")
         .args(["-t", "tmpfs", "-o", "size=1m", "tmpfs"])
@@ -787,8 +786,97 @@ fn a_full_disk_leaves_the_tree_as_it_was() {
         .is_ok_and(|status| status.success());
     if !mounted {
         eprintln!("SKIPPED: cannot mount a small tmpfs (needs root) to fill a disk");
-        return;
+        return None;
     }
+    Some(mount_point)
+}
+
+/// A tfgen.hcl of `count` environments, enough for several threads.
+fn many_environments(count: usize) -> String {
+    (0..count)
+        .map(|index| {
+            format!(
+                "environment \"e{index}\" {{\n  variables = {{ artifacts_bucket_name = \"bucket-name-{index}\" }}\n}}\n"
+            )
+        })
+        .collect()
+}
+
+/// Every name under `root` that is one of tfgen's temporary names.
+fn temporary_names(root: &Path) -> Vec<PathBuf> {
+    snapshot(root)
+        .into_iter()
+        .map(|(path, _)| path)
+        .filter(|path| path.to_string_lossy().contains(".tfgen-"))
+        .collect()
+}
+
+/// A new tree written on several threads: every file in place, no hidden
+/// name left; and a hidden environment directory that a killed run left
+/// inside the tree is removed by the next run as stale.
+#[test]
+fn a_new_tree_on_many_threads_is_complete_and_a_killed_runs_leftovers_go() {
+    let project = tempfile::tempdir().unwrap();
+    write(&project.path().join("tfgen.hcl"), &many_environments(300));
+    run(project.path(), &["render", "--all"]).expect(0);
+    let out = project.path().join("out");
+    assert_eq!(temporary_names(project.path()), Vec::<PathBuf>::new());
+    let files = snapshot(&out)
+        .iter()
+        .filter(|(path, _)| out.join(path).is_file())
+        .count();
+    assert_eq!(files, 300 * 12);
+    run(project.path(), &["check"]).expect(0);
+    // What `kill -9` during staging leaves: an environment under its
+    // hidden name, tfgen's files inside.
+    let leftover = out.join(".e7.tfgen-999-1.tmp");
+    for format in ["hcl", "json"] {
+        std::fs::create_dir_all(leftover.join(format)).unwrap();
+        for entry in std::fs::read_dir(out.join("e7").join(format)).unwrap() {
+            let entry = entry.unwrap();
+            std::fs::copy(entry.path(), leftover.join(format).join(entry.file_name())).unwrap();
+        }
+    }
+    run(project.path(), &["check"]).expect(1);
+    run(project.path(), &["render", "--all"]).expect(0);
+    assert!(
+        !leftover.exists(),
+        "the killed run's directory is still there"
+    );
+    run(project.path(), &["check"]).expect(0);
+}
+
+/// A full disk while a new tree is staged on several threads: exit 2, and
+/// nothing at all is left, hidden or not.
+#[test]
+fn a_full_disk_while_a_new_tree_is_staged_on_many_threads_leaves_nothing() {
+    let Some(mount_point) = small_disk() else {
+        return;
+    };
+    let dir = mount_point.path();
+    // 300 environments are 9 MiB of files: the disk fills part of the way.
+    write(&dir.join("tfgen.hcl"), &many_environments(300));
+    let before = snapshot(dir);
+    let output = run(dir, &["render", "--all"]);
+    let after = snapshot(dir);
+    let unmounted = Command::new("umount").arg(dir).status();
+    assert!(unmounted.is_ok_and(|status| status.success()), "umount");
+    assert_eq!(output.code, 2, "{}", output.stderr);
+    assert!(
+        output.stderr.contains("No space left on device"),
+        "{}",
+        output.stderr
+    );
+    assert_eq!(after, before, "nothing is left of the new tree");
+}
+
+/// A full disk while staging: exit 2 naming the target, the tree as it was.
+/// Needs a small tmpfs, so root; elsewhere it says SKIPPED.
+#[test]
+fn a_full_disk_leaves_the_tree_as_it_was() {
+    let Some(mount_point) = small_disk() else {
+        return;
+    };
     let dir = mount_point.path();
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     std::fs::copy(root.join("tfgen.hcl"), dir.join("tfgen.hcl")).unwrap();

@@ -90,33 +90,30 @@ impl Output for InJsonTemplate<'_> {
     }
 
     fn string(&mut self, text: &str) {
-        const HEX: &[u8; 16] = b"0123456789abcdef";
         let out = &mut *self.0;
         out.push_str("\\\"");
-        escape_runs(out, text, &IN_JSON_TEMPLATE, |out, c, rest| match c {
-            '"' => out.push_str("\\\\\\\""),
-            '\\' => out.push_str("\\\\\\\\"),
-            '\u{8}' => out.push_str("\\\\b"),
-            '\u{c}' => out.push_str("\\\\f"),
-            '\n' => out.push_str("\\\\n"),
-            '\r' => out.push_str("\\\\r"),
-            '\t' => out.push_str("\\\\t"),
-            '<' | '>' | '&' | '\u{2028}' | '\u{2029}' => {
-                out.push_str(&format!("\\\\u{:04x}", c as u32));
-            }
-            '$' | '%' => {
+        let mut buffer = [0u8; 6];
+        escape_runs(out, text, &IN_JSON_TEMPLATE, |out, c, rest| {
+            if matches!(c, '$' | '%') {
                 out.push(c);
                 if rest.starts_with('{') {
                     out.push(c);
                 }
+                return;
             }
-            c if (c as u32) < 0x20 => {
-                let byte = c as u8;
-                out.push_str("\\\\u00");
-                out.push(HEX[(byte >> 4) as usize] as char);
-                out.push(HEX[(byte & 0xf) as usize] as char);
+            match json_escape(c, true, &mut buffer) {
+                // The escape, escaped again for the string around it.
+                Some(escape) => {
+                    for byte in escape.chars() {
+                        match byte {
+                            '\\' => out.push_str("\\\\"),
+                            '"' => out.push_str("\\\""),
+                            other => out.push(other),
+                        }
+                    }
+                }
+                None => out.push(c),
             }
-            c => out.push(c),
         });
         out.push_str("\\\"");
     }
@@ -208,29 +205,47 @@ const HTML_SAFE: ByteSet = byte_set!(|b| b < 0x20
 /// write them). `html_safe` adds Go's HTML escapes: `<`, `>`, `&`, U+2028
 /// and U+2029 as `\uXXXX`, which is what Terraform's `jsonencode` writes.
 pub(crate) fn write_json_string(out: &mut String, text: &str, html_safe: bool) {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
     out.push('"');
     let special = if html_safe { &HTML_SAFE } else { &PLAIN };
-    escape_runs(out, text, special, |out, c, _| match c {
-        '"' => out.push_str("\\\""),
-        '\\' => out.push_str("\\\\"),
-        '\u{8}' => out.push_str("\\b"),
-        '\u{c}' => out.push_str("\\f"),
-        '\n' => out.push_str("\\n"),
-        '\r' => out.push_str("\\r"),
-        '\t' => out.push_str("\\t"),
-        '<' | '>' | '&' | '\u{2028}' | '\u{2029}' if html_safe => {
-            out.push_str(&format!("\\u{:04x}", c as u32));
+    let mut buffer = [0u8; 6];
+    escape_runs(out, text, special, |out, c, _| {
+        match json_escape(c, html_safe, &mut buffer) {
+            Some(escape) => out.push_str(escape),
+            None => out.push(c),
         }
-        c if (c as u32) < 0x20 => {
-            let byte = c as u8;
-            out.push_str("\\u00");
-            out.push(HEX[(byte >> 4) as usize] as char);
-            out.push(HEX[(byte & 0xf) as usize] as char);
-        }
-        c => out.push(c),
     });
     out.push('"');
+}
+
+/// How Go's `encoding/json` (and serde_json) escape `c` in a string, if
+/// they do: JSON's short forms where it has them, else `\uXXXX`.
+fn json_escape(c: char, html_safe: bool, buffer: &mut [u8; 6]) -> Option<&str> {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let short = match c {
+        '"' => "\\\"",
+        '\\' => "\\\\",
+        '\u{8}' => "\\b",
+        '\u{c}' => "\\f",
+        '\n' => "\\n",
+        '\r' => "\\r",
+        '\t' => "\\t",
+        '<' | '>' | '&' | '\u{2028}' | '\u{2029}' if html_safe => "",
+        c if (c as u32) < 0x20 => "",
+        _ => return None,
+    };
+    if !short.is_empty() {
+        return Some(short);
+    }
+    let code = c as u32;
+    *buffer = [
+        b'\\',
+        b'u',
+        HEX[(code >> 12 & 0xf) as usize],
+        HEX[(code >> 8 & 0xf) as usize],
+        HEX[(code >> 4 & 0xf) as usize],
+        HEX[(code & 0xf) as usize],
+    ];
+    std::str::from_utf8(buffer).ok()
 }
 
 #[cfg(test)]
