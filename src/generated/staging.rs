@@ -146,10 +146,7 @@ impl Staging {
         // In a directory this staging created, nothing else is there: the
         // file is written under its own name, and its directory renamed.
         if let Some(hidden) = self.fresh.get(directory) {
-            let placed = hidden.join(name);
-            self.placed.push(placed.clone());
-            return write_new(&placed, contents)
-                .map_err(|source| Error::io("write", target, source));
+            return self.place(hidden.join(name), target, contents);
         }
         match std::fs::symlink_metadata(target) {
             Ok(metadata) if metadata.is_dir() => {
@@ -178,10 +175,7 @@ impl Staging {
             Err(source) => return Err(Error::io("inspect", target, source)),
         }
         if let Some(hidden) = self.create_directories(directory)? {
-            let placed = hidden.join(name);
-            self.placed.push(placed.clone());
-            return write_new(&placed, contents)
-                .map_err(|source| Error::io("write", target, source));
+            return self.place(hidden.join(name), target, contents);
         }
         let temporary = directory.join(format!(
             ".{}.tfgen-{}.tmp",
@@ -191,6 +185,15 @@ impl Staging {
         // Registered before writing, so a failed write is cleaned up too.
         self.staged.push((temporary.clone(), target.to_path_buf()));
         write_new(&temporary, contents).map_err(|source| Error::io("write", target, source))
+    }
+
+    /// Writes `target`'s contents under its own name inside a hidden
+    /// directory, at `placed`.
+    fn place(&mut self, placed: PathBuf, target: &Path, contents: &str) -> Result<()> {
+        let written = write_new(&placed, contents);
+        // Registered whatever happened, so a failed write is cleaned up too.
+        self.placed.push(placed);
+        written.map_err(|source| Error::io("write", target, source))
     }
 
     /// Schedules a file tfgen generated for removal at commit, unless it is
