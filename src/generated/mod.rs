@@ -348,7 +348,6 @@ pub struct TreeWriter {
 
 /// One thread's share of a [`TreeWriter`]'s files.
 pub struct TreePart {
-    root: PathBuf,
     staging: Staging,
 }
 
@@ -371,7 +370,6 @@ impl TreeWriter {
     /// A part to stage files into, on any thread.
     pub fn part(&mut self) -> Result<TreePart> {
         Ok(TreePart {
-            root: self.staging.root().to_path_buf(),
             staging: self.staging.fork()?,
         })
     }
@@ -390,8 +388,8 @@ impl TreePart {
     /// Stages one environment's files (paths relative to the root).
     pub fn stage(&mut self, files: Vec<GeneratedFile>) -> Result<()> {
         for file in files {
-            self.staging
-                .stage(&self.root.join(&file.path), &file.contents)?;
+            let target = self.staging.root().join(&file.path);
+            self.staging.stage(&target, &file.contents)?;
         }
         Ok(())
     }

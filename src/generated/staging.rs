@@ -50,11 +50,10 @@ pub struct Staging {
     fresh: HashMap<PathBuf, PathBuf>,
     /// What this staging and its forks created, shared with them.
     shared: Arc<Mutex<Created>>,
-    /// Part of every temporary name: the process and which fork this is.
+    /// Part of every temporary name: the process and which fork this is
+    /// (0 for the staging the others were forked from).
     process: u32,
     part: usize,
-    /// Forks made from this staging, to number the next one.
-    forks: usize,
     /// Generated files to remove at commit, unless staged again.
     stale: Vec<PathBuf>,
     /// Directories that may become empty at commit, up to this root.
@@ -70,6 +69,8 @@ struct Created {
     directories: Vec<PathBuf>,
     /// The hidden ones → the path each is renamed to at commit.
     hidden: Vec<(PathBuf, PathBuf)>,
+    /// Forks made so far, to number the next one.
+    forks: usize,
 }
 
 impl Staging {
@@ -84,7 +85,6 @@ impl Staging {
             shared: Default::default(),
             process: std::process::id(),
             part: 0,
-            forks: 0,
             stale: Vec::new(),
             root: root.to_path_buf(),
             _signals: interrupt::Guard::install(),
@@ -98,7 +98,13 @@ impl Staging {
     pub fn fork(&mut self) -> Result<Staging> {
         let root = self.root.clone();
         self.create_directories(&root)?;
-        self.forks += 1;
+        // Numbered across every fork of the family, so no two hide a
+        // directory under the same name.
+        let part = {
+            let mut shared = lock(&self.shared);
+            shared.forks += 1;
+            shared.forks
+        };
         Ok(Staging {
             staged: Vec::new(),
             placed: Vec::new(),
@@ -108,8 +114,7 @@ impl Staging {
             fresh: self.fresh.clone(),
             shared: Arc::clone(&self.shared),
             process: self.process,
-            part: self.part * 1000 + self.forks,
-            forks: 0,
+            part,
             stale: Vec::new(),
             root,
             _signals: interrupt::Guard::install(),
@@ -145,37 +150,16 @@ impl Staging {
         let name = target.file_name().unwrap_or_default();
         // In a directory this staging created, nothing else is there: the
         // file is written under its own name, and its directory renamed.
-        if let Some(hidden) = self.fresh.get(directory) {
-            return self.place(hidden.join(name), target, contents);
-        }
-        match std::fs::symlink_metadata(target) {
-            Ok(metadata) if metadata.is_dir() => {
-                return Err(Error::Usage(format!(
-                    "cannot write {}: it is a directory\n  help: move it away; tfgen writes a file there",
-                    target.display()
-                )));
-            }
-            Ok(metadata) if metadata.file_type().is_symlink() => {
-                return Err(Error::Usage(format!(
-                    "cannot write {}: it is a symbolic link, and tfgen replaces only files it generated\n  help: remove the link",
-                    target.display()
-                )));
-            }
-            Ok(_) if std::fs::read(target).is_ok_and(|bytes| bytes == contents.as_bytes()) => {
-                return Ok(());
-            }
-            Ok(_) if !is_generated(target) => {
-                return Err(Error::Usage(format!(
-                    "refusing to overwrite {}: tfgen did not generate it (it does not start with tfgen's header)\n  help: move it away or delete it, then run the command again",
-                    target.display()
-                )));
-            }
-            Ok(_) => {}
-            Err(error) if error.kind() == std::io::ErrorKind::NotFound => {}
-            Err(source) => return Err(Error::io("inspect", target, source)),
-        }
-        if let Some(hidden) = self.create_directories(directory)? {
-            return self.place(hidden.join(name), target, contents);
+        // Elsewhere the target is looked at first.
+        let placed = match self.fresh.get(directory) {
+            Some(hidden) => Some(hidden.join(name)),
+            None if unchanged(target, contents)? => return Ok(()),
+            None => self
+                .create_directories(directory)?
+                .map(|hidden| hidden.join(name)),
+        };
+        if let Some(placed) = placed {
+            return self.place(placed, target, contents);
         }
         let temporary = directory.join(format!(
             ".{}.tfgen-{}.tmp",
@@ -358,6 +342,39 @@ impl Drop for Staging {
             }
         }
     }
+}
+
+/// Whether `target` holds exactly `contents` already (it is then left
+/// untouched, its modification time too). A target that is a directory, a
+/// symbolic link or a file tfgen did not generate is an error naming it.
+fn unchanged(target: &Path, contents: &str) -> Result<bool> {
+    match std::fs::symlink_metadata(target) {
+        Ok(metadata) if metadata.is_dir() => {
+            return Err(Error::Usage(format!(
+                "cannot write {}: it is a directory\n  help: move it away; tfgen writes a file there",
+                target.display()
+            )));
+        }
+        Ok(metadata) if metadata.file_type().is_symlink() => {
+            return Err(Error::Usage(format!(
+                "cannot write {}: it is a symbolic link, and tfgen replaces only files it generated\n  help: remove the link",
+                target.display()
+            )));
+        }
+        Ok(_) if std::fs::read(target).is_ok_and(|bytes| bytes == contents.as_bytes()) => {
+            return Ok(true);
+        }
+        Ok(_) if !is_generated(target) => {
+            return Err(Error::Usage(format!(
+                "refusing to overwrite {}: tfgen did not generate it (it does not start with tfgen's header)\n  help: move it away or delete it, then run the command again",
+                target.display()
+            )));
+        }
+        Ok(_) => {}
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => {}
+        Err(source) => return Err(Error::io("inspect", target, source)),
+    }
+    Ok(false)
 }
 
 /// Creates `path`, which must not exist, with the default mode (the umask
