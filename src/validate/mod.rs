@@ -131,7 +131,7 @@ fn for_each_valid_on<'c, W: Send>(
         failed: AtomicBool::new(false),
     };
     let work = |state: W| queue.work(environments, state, &visit);
-    let mut parts: Vec<Part<W>> = if workers == 1 {
+    let parts: Vec<Part<W>> = if workers == 1 {
         states.into_iter().map(work).collect()
     } else {
         std::thread::scope(|scope| {
@@ -153,7 +153,7 @@ fn for_each_valid_on<'c, W: Send>(
     let mut shared: Vec<(usize, SharedNames)> = Vec::with_capacity(environments.len());
     let mut failure: Option<(usize, Error)> = None;
     let mut states = Vec::with_capacity(parts.len());
-    for part in parts.drain(..) {
+    for part in parts {
         problems.extend(part.problems);
         shared.extend(part.shared);
         if let Some((index, error)) = part.failed
