@@ -44,6 +44,17 @@ struct Assignment<'a> {
     comments: Vec<&'a str>,
 }
 
+impl<'a> Assignment<'a> {
+    fn new(key: String, value: &'a Expr, comments: Vec<&'a str>) -> Assignment<'a> {
+        Assignment {
+            width: width(&key),
+            key,
+            value,
+            comments,
+        }
+    }
+}
+
 #[derive(Default)]
 struct Printer {
     out: String,
@@ -105,12 +116,11 @@ impl Printer {
                         self.out.push('\n');
                         previous_was_block = false;
                     }
-                    run.push(Assignment {
-                        width: width(name),
-                        key: name.clone(),
+                    run.push(Assignment::new(
+                        name.clone(),
                         value,
-                        comments: std::mem::take(&mut pending_comments),
-                    });
+                        std::mem::take(&mut pending_comments),
+                    ));
                 }
                 BodyItem::Block(block) => {
                     let had_attributes = !run.is_empty();
@@ -200,13 +210,7 @@ impl Printer {
                 let assignments: Vec<Assignment> = entries
                     .iter()
                     .map(|(key, value)| {
-                        let key = object_key(key);
-                        Assignment {
-                            width: width(&key),
-                            key,
-                            value: value.uncommented(),
-                            comments: comments_of(value),
-                        }
+                        Assignment::new(object_key(key), value.uncommented(), comments_of(value))
                     })
                     .collect();
                 self.assignments(&assignments, depth + INDENT);
