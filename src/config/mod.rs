@@ -12,6 +12,7 @@
 
 pub mod rules;
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use hcl_edit::Span;
@@ -461,6 +462,9 @@ impl Reader<'_> {
     fn environments(&mut self, body: &Body) -> Vec<Environment> {
         let defaults = self.defaults(body);
         let mut environments: Vec<Environment> = Vec::new();
+        // Environment name to its index in `environments`: a file of
+        // thousands of environments is checked for duplicates in one pass.
+        let mut seen: HashMap<&str, usize> = HashMap::new();
         for structure in body.iter() {
             let block = match structure {
                 Structure::Block(block) if block.ident.as_str() == "environment" => block,
@@ -517,10 +521,8 @@ impl Reader<'_> {
                     "rename the environment, e.g. `dev`, `staging`, `prod-eu`",
                 );
             }
-            if let Some(first) = environments
-                .iter()
-                .find(|environment| environment.name == name)
-            {
+            if let Some(&first) = seen.get(name.as_str()) {
+                let first: &Environment = &environments[first];
                 let message = format!(
                     "environment \"{name}\" is defined twice (first at {})",
                     first.origin
@@ -535,6 +537,7 @@ impl Reader<'_> {
                 );
                 continue;
             }
+            seen.insert(label.as_str(), environments.len());
             let environment = self.environment(name, origin, &block.body, &defaults);
             environments.push(environment);
         }

@@ -275,13 +275,14 @@ pub fn default_state_key(environment: &str) -> String {
 pub fn shared_state_problems<'a>(
     environments: impl IntoIterator<Item = (&'a str, &'a StateLocation)>,
 ) -> Vec<Diagnostic> {
-    let mut seen: Vec<(&str, &StateLocation)> = Vec::new();
+    // Indexed by location, so that 10,000 environments are not compared
+    // pair by pair.
+    let mut seen: std::collections::HashMap<(&str, &str), (&str, &StateLocation)> =
+        std::collections::HashMap::new();
     let mut problems = Vec::new();
     for (environment, state) in environments {
-        let earlier = seen
-            .iter()
-            .find(|(_, other)| other.bucket == state.bucket && other.key == state.key);
-        if let Some((first, first_state)) = earlier {
+        let location = (state.bucket.as_str(), state.key.as_str());
+        if let Some((first, first_state)) = seen.get(&location) {
             problems.push(Diagnostic {
                 rule: "config-state-shared",
                 origin: state.origin.clone(),
@@ -294,7 +295,7 @@ pub fn shared_state_problems<'a>(
                 help: "give each environment its own state { key = \"...\" }, or leave key unset to derive it from the name".into(),
             });
         } else {
-            seen.push((environment, state));
+            seen.insert(location, (environment, state));
         }
     }
     problems
