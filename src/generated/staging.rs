@@ -230,7 +230,9 @@ impl Staging {
             self.existing.insert(directory.to_path_buf());
             return Ok(None);
         }
-        let mut shared = lock(&self.shared);
+        // The lock is taken for each registration only, never across a
+        // `mkdir`: another fork would wait on it, idle, while the kernel
+        // allocates this directory's inode.
         let mut placed = base;
         for path in missing.into_iter().rev() {
             let name = path.file_name().unwrap_or_default();
@@ -247,7 +249,7 @@ impl Staging {
                 }
             };
             match std::fs::create_dir(&here) {
-                Ok(()) => shared.directories.push(here.clone()),
+                Ok(()) => lock(&self.shared).directories.push(here.clone()),
                 // Another fork made it inside a hidden directory they share
                 // (`_state/` of two environments' state buckets): only what
                 // they stage is in there, and it is registered already.
@@ -258,7 +260,9 @@ impl Staging {
                 Err(source) => return Err(Error::io("create directory", path, source)),
             }
             if placed.is_none() {
-                shared.hidden.push((here.clone(), path.to_path_buf()));
+                lock(&self.shared)
+                    .hidden
+                    .push((here.clone(), path.to_path_buf()));
             }
             self.fresh.insert(path.to_path_buf(), here.clone());
             placed = Some(here);
