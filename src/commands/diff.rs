@@ -14,7 +14,7 @@
 //! Exit 0 when both sides mean the same (the report says so), 1 when they
 //! differ (the report is the diff), 2 on an error.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Component, Path, PathBuf};
 use std::process::Command;
 
@@ -25,6 +25,7 @@ use crate::diff::{Comparison, compare, report};
 use crate::error::{Error, Result};
 use crate::model::Document;
 use crate::read::{SourceFile, files_in, module_directories, parse_files, read_dir, read_module};
+use crate::stack::Stack;
 
 pub fn run(config: Option<&Path>, args: &DiffArgs) -> Result<Report> {
     let comparisons = match (&args.base, &args.old, &args.new) {
@@ -111,13 +112,17 @@ fn compare_with_revision(
     let tree = git.tree_path(out)?;
     let committed = git.environments(revision, &tree)?;
 
+    // Looked up by name, not searched: a tfgen.hcl may hold thousands.
+    let current: HashMap<&str, &Stack> = stacks
+        .iter()
+        .map(|(environment, stack)| (environment.name.as_str(), stack))
+        .collect();
     let mut names: Vec<String> = config.names().iter().map(|name| name.to_string()).collect();
     names.extend(
         committed
             .keys()
-            .filter(|name| !names.contains(name))
-            .cloned()
-            .collect::<Vec<_>>(),
+            .filter(|name| !current.contains_key(name.as_str()))
+            .cloned(),
     );
     let mut comparisons = Vec::new();
     for name in names {
@@ -132,11 +137,8 @@ fn compare_with_revision(
                 Document::default(),
             ),
         };
-        let (new_label, new) = match stacks
-            .iter()
-            .find(|(environment, _)| environment.name == name)
-        {
-            Some((_, stack)) => ("the current render".to_string(), stack.document()),
+        let (new_label, new) = match current.get(name.as_str()) {
+            Some(stack) => ("the current render".to_string(), stack.document()),
             None => (
                 format!("the current render (no environment \"{name}\")"),
                 Document::default(),
