@@ -22,7 +22,7 @@ use crate::cli::CheckArgs;
 use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::generated::{
-    GeneratedFile, environment_tree, is_generated, owned_in_tree_except, regenerate_all_command,
+    GeneratedFile, Tree, is_generated, owned_in_tree_except, regenerate_all_command,
 };
 use crate::terminal::{display_path, escape_controls};
 use crate::validate::for_each_valid;
@@ -42,11 +42,12 @@ const TERRAFORM_WORKING_DATA: [&str; 5] = [
 pub fn run(config: &Config, args: &CheckArgs, colour: bool) -> Result<Report> {
     // One environment at a time on each thread: built, checked, rendered,
     // compared, dropped. Nothing is reported unless all of them are valid.
+    let tree = Tree::new(config);
     let parts = for_each_valid(
         config,
         || Ok(Compared::default()),
         |part, index, environment, stack| {
-            let expected = environment_tree(config, environment, &stack);
+            let expected = tree.environment(environment, &stack);
             part.drift.push((index, compare(&args.out, &expected)?));
             part.wanted
                 .extend(expected.into_iter().map(|file| args.out.join(file.path)));
@@ -64,8 +65,8 @@ pub fn run(config: &Config, args: &CheckArgs, colour: bool) -> Result<Report> {
     // In tfgen.hcl's order, whichever thread compared them.
     drift.sort_by_key(|(index, _)| *index);
     let mut drift: Vec<Drift> = drift.into_iter().flat_map(|(_, found)| found).collect();
-    let known =
-        |path: &Path| wanted.contains(path) || drift.iter().any(|entry| entry.path() == path);
+    let reported: HashSet<&Path> = drift.iter().map(Drift::path).collect();
+    let known = |path: &Path| wanted.contains(path) || reported.contains(path);
     let extra = owned_in_tree_except(&args.out, &known)?;
     drift.extend(extra.into_iter().map(Drift::Extra));
     if drift.is_empty() {

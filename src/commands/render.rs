@@ -8,12 +8,12 @@
 
 use std::path::Path;
 
-use super::{Report, build_valid, select};
+use super::{Report, build_valid};
 use crate::cli::RenderArgs;
 use crate::config::{Config, Environment};
 use crate::error::Result;
 use crate::generated::{
-    HeaderContext, TreeWriter, config_argument, environment_tree, header, split_files, write_module,
+    HeaderContext, Tree, TreeWriter, config_argument, header, split_files, write_module,
 };
 use crate::render::{Format, render};
 use crate::validate::for_each_valid;
@@ -24,19 +24,20 @@ pub fn run(config: &Config, args: &RenderArgs) -> Result<Report> {
         // Built, checked and staged one at a time, so a large tfgen.hcl
         // never holds every stack at once; nothing is committed unless every
         // environment, and the rules across them, are valid.
-        let mut tree = TreeWriter::open(root)?;
+        let tree = Tree::new(config);
+        let mut writer = TreeWriter::open(root)?;
         let parts = for_each_valid(
             config,
-            || tree.part(),
-            |part, _, environment, stack| part.stage(environment_tree(config, environment, &stack)),
+            || writer.part(),
+            |part, _, environment, stack| part.stage(tree.environment(environment, &stack)),
         )?;
-        tree.commit(parts)?;
+        writer.commit(parts)?;
         return Ok(Report::success(String::new()));
     }
-    let stacks = build_valid(config, select(config, None)?)?;
     let name = args.env.as_deref().unwrap_or("dev");
     let environment = config.environment(name)?;
     let format = args.format.unwrap_or(Format::Json);
+    // Every environment is validated; only this one's stack is kept.
     let stack = match args.profile {
         // Another profile is another stack: validate it as well.
         Some(profile) => {
@@ -46,18 +47,7 @@ pub fn run(config: &Config, args: &RenderArgs) -> Result<Report> {
             };
             build_valid(config, vec![&profiled])?.remove(0).1
         }
-        None => {
-            let index = config
-                .environments
-                .iter()
-                .position(|candidate| candidate.name == environment.name)
-                .expect("config.environment found it");
-            stacks
-                .into_iter()
-                .nth(index)
-                .expect("one stack per environment")
-                .1
-        }
+        None => build_valid(config, vec![environment])?.remove(0).1,
     };
     let lines = header(&HeaderContext {
         source: &config.source,

@@ -14,6 +14,7 @@
 //! other file, and refuses an `--out` folder that holds other content but
 //! none of its files.
 
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use crate::config::{Config, Environment, Source};
@@ -106,92 +107,135 @@ pub fn tree_directory(environment: &str, format: Format) -> PathBuf {
 /// Every environment in both formats, as `tfgen render --all` writes them
 /// (paths relative to the tree's root).
 pub fn tree(config: &Config, stacks: &[(&Environment, Stack)]) -> Vec<GeneratedFile> {
+    let tree = Tree::new(config);
     stacks
         .iter()
-        .flat_map(|(environment, stack)| environment_tree(config, environment, stack))
+        .flat_map(|(environment, stack)| tree.environment(environment, stack))
         .collect()
-}
-
-/// One environment's files in both formats, paths relative to the tree's
-/// root: what `render --all` and `check` produce and drop one environment
-/// at a time, so memory does not grow with the number of environments.
-pub fn environment_tree(
-    config: &Config,
-    environment: &Environment,
-    stack: &Stack,
-) -> Vec<GeneratedFile> {
-    let lines = header(&HeaderContext {
-        source: &config.source,
-        environment: &environment.name,
-        profile: stack.profile,
-        command: regenerate_all_command(config),
-    });
-    // Lowered once for both syntaxes: lowering copies every policy.
-    let documents = documents(stack, &lines);
-    let mut files = Vec::new();
-    for format in Format::ALL {
-        let directory = tree_directory(&environment.name, format);
-        for file in render_files(&documents, format) {
-            files.push(GeneratedFile {
-                path: directory.join(file.path),
-                contents: file.contents,
-            });
-        }
-    }
-    files.extend(state_bucket_file(config, environment));
-    files
 }
 
 /// How long a state bucket keeps a replaced version of a state object.
 pub const STATE_VERSION_DAYS: i64 = 90;
 
-/// The bootstrap root module of the environment's state bucket,
-/// `_state/<bucket>/main.tf`, written with the first environment (in
-/// tfgen.hcl's order) that uses the bucket, so each bucket gets one module.
-/// Applied once, with local state, before the environments that keep their
-/// state in it. Its provider is held to the account when every environment
-/// using the bucket names the same one.
-fn state_bucket_file(config: &Config, environment: &Environment) -> Option<GeneratedFile> {
-    let state = environment.state.as_ref()?;
-    let users = || {
-        config.environments.iter().filter(|other| {
-            other
-                .state
+/// What every environment's files in the `out/` tree depend on beyond the
+/// environment itself, worked out once per run: the command their headers
+/// tell the reader to run, and which environment writes each state
+/// bucket's bootstrap module. Looked up, not searched, per environment, so
+/// a tfgen.hcl of 10,000 environments is not scanned 10,000 times.
+pub struct Tree<'c> {
+    config: &'c Config,
+    command: String,
+    buckets: HashMap<&'c str, StateBucket<'c>>,
+}
+
+/// A state bucket of the tree, as its bootstrap module needs it.
+struct StateBucket<'c> {
+    /// The first environment in tfgen.hcl's order whose state is in it: the
+    /// one whose files include the module.
+    first: usize,
+    /// The account every environment using it names, when they all name
+    /// the same one.
+    account: Option<&'c str>,
+}
+
+impl<'c> Tree<'c> {
+    pub fn new(config: &'c Config) -> Tree<'c> {
+        let mut buckets: HashMap<&str, StateBucket> = HashMap::new();
+        // An account that differs from the first user's, or a user without
+        // one, leaves the module unbound.
+        let mut mixed: HashSet<&str> = HashSet::new();
+        for (index, environment) in config.environments.iter().enumerate() {
+            let Some(state) = &environment.state else {
+                continue;
+            };
+            let account = environment
+                .account_id
                 .as_ref()
-                .is_some_and(|other| other.bucket == state.bucket)
-        })
-    };
-    if users().next()?.name != environment.name {
-        return None;
+                .map(|account| account.id.as_str());
+            let bucket = buckets.entry(state.bucket.as_str()).or_insert(StateBucket {
+                first: index,
+                account,
+            });
+            if bucket.account != account {
+                mixed.insert(state.bucket.as_str());
+            }
+        }
+        for bucket in mixed {
+            if let Some(bucket) = buckets.get_mut(bucket) {
+                bucket.account = None;
+            }
+        }
+        Tree {
+            config,
+            command: regenerate_all_command(config),
+            buckets,
+        }
     }
-    let mut accounts =
-        users().map(|user| user.account_id.as_ref().map(|account| account.id.as_str()));
-    let first = accounts.next().flatten();
-    let account = first.filter(|first| accounts.all(|other| other == Some(*first)));
-    let source = source_name(&config.source);
-    let mut document = Document::new(crate::stack::remote_state::state_bucket_module(
-        &state.bucket,
-        &state.region,
-        account,
-        STATE_VERSION_DAYS,
-    ));
-    document.header = vec![
-        format!(
-            "{MARKER} from {source}: the state bucket \"{}\"; apply it once, before the environments.",
-            state.bucket
-        ),
-        format!(
-            "Do not edit this file: change tfgen.hcl, then run: {}",
-            regenerate_all_command(config)
-        ),
-    ];
-    Some(GeneratedFile {
-        path: Path::new(&crate::stack::remote_state::state_bucket_directory(
+
+    /// One environment's files in both formats, paths relative to the
+    /// tree's root: what `render --all` and `check` produce and drop one
+    /// environment at a time, so memory does not grow with the number of
+    /// environments.
+    pub fn environment(&self, environment: &Environment, stack: &Stack) -> Vec<GeneratedFile> {
+        let lines = header(&HeaderContext {
+            source: &self.config.source,
+            environment: &environment.name,
+            profile: stack.profile,
+            command: self.command.clone(),
+        });
+        // Lowered once for both syntaxes: lowering copies every policy.
+        let documents = documents(stack, &lines);
+        let mut files = Vec::new();
+        for format in Format::ALL {
+            let directory = tree_directory(&environment.name, format);
+            for file in render_files(&documents, format) {
+                files.push(GeneratedFile {
+                    path: directory.join(file.path),
+                    contents: file.contents,
+                });
+            }
+        }
+        files.extend(self.state_bucket_file(environment));
+        files
+    }
+
+    /// The bootstrap root module of the environment's state bucket,
+    /// `_state/<bucket>/main.tf`, written with the first environment (in
+    /// tfgen.hcl's order) that uses the bucket, so each bucket gets one
+    /// module. Applied once, with local state, before the environments that
+    /// keep their state in it. Its provider is held to the account when
+    /// every environment using the bucket names the same one.
+    fn state_bucket_file(&self, environment: &Environment) -> Option<GeneratedFile> {
+        let state = environment.state.as_ref()?;
+        let bucket = self.buckets.get(state.bucket.as_str())?;
+        if self.config.environments[bucket.first].name != environment.name {
+            return None;
+        }
+        let source = source_name(&self.config.source);
+        let mut document = Document::new(crate::stack::remote_state::state_bucket_module(
             &state.bucket,
-        ))
-        .join(format!("main{}", Format::Hcl.extension())),
-        contents: render(&document, Format::Hcl),
-    })
+            &state.region,
+            bucket.account,
+            STATE_VERSION_DAYS,
+        ));
+        document.header = vec![
+            format!(
+                "{MARKER} from {source}: the state bucket \"{}\"; apply it once, before the environments.",
+                state.bucket
+            ),
+            format!(
+                "Do not edit this file: change tfgen.hcl, then run: {}",
+                self.command
+            ),
+        ];
+        Some(GeneratedFile {
+            path: Path::new(&crate::stack::remote_state::state_bucket_directory(
+                &state.bucket,
+            ))
+            .join(format!("main{}", Format::Hcl.extension())),
+            contents: render(&document, Format::Hcl),
+        })
+    }
 }
 
 /// The command that regenerates the whole tree.
@@ -438,6 +482,67 @@ mod tests {
             path: PathBuf::from(path),
             contents: contents.to_string(),
         }
+    }
+
+    /// Each state bucket's bootstrap module comes with the first environment
+    /// that keeps its state there, and is held to an account only when every
+    /// environment using the bucket names that same account.
+    #[test]
+    fn a_state_bucket_module_comes_once_bound_to_the_account_all_its_users_share() {
+        let text = r#"
+environment "a1" {
+  account_id = "111111111111"
+  state { bucket = "shared-tfstate" }
+}
+environment "b1" {
+  account_id = "222222222222"
+  state { bucket = "mixed-tfstate" }
+}
+environment "a2" {
+  account_id = "111111111111"
+  state { bucket = "shared-tfstate" }
+}
+environment "b2" {
+  state { bucket = "mixed-tfstate" }
+}
+environment "none" {}
+"#;
+        let config = Config::parse(Path::new("tfgen.hcl"), text.as_bytes()).unwrap();
+        let tree = Tree::new(&config);
+        let modules: Vec<(String, Vec<GeneratedFile>)> = config
+            .environments
+            .iter()
+            .map(|environment| {
+                let stack = Stack::build(environment);
+                let files = tree.environment(environment, &stack);
+                let modules = files
+                    .into_iter()
+                    .filter(|file| file.path.starts_with("_state"))
+                    .collect();
+                (environment.name.clone(), modules)
+            })
+            .collect();
+        let with_module: Vec<(&str, &GeneratedFile)> = modules
+            .iter()
+            .flat_map(|(name, files)| files.iter().map(move |file| (name.as_str(), file)))
+            .collect();
+        assert_eq!(
+            with_module
+                .iter()
+                .map(|(name, file)| format!("{name}: {}", file.path.display()))
+                .collect::<Vec<_>>(),
+            [
+                "a1: _state/shared-tfstate/main.tf",
+                "b1: _state/mixed-tfstate/main.tf"
+            ]
+        );
+        assert!(
+            with_module[0]
+                .1
+                .contents
+                .contains(r#"allowed_account_ids = ["111111111111"]"#)
+        );
+        assert!(!with_module[1].1.contents.contains("allowed_account_ids"));
     }
 
     /// Two parts staging on two threads, sharing a directory neither had

@@ -25,31 +25,24 @@ pub use crate::stack::rules::{
 /// rules across environments), then builds the stacks of `environments`
 /// and checks those too (an environment rendered under another profile is
 /// not in `config`). Every problem is reported together; nothing is
-/// returned unless all of them are valid.
+/// returned unless all of them are valid. Every stack asked for is held at
+/// once: for many environments, [`map_valid`] keeps only what is made of
+/// each.
 pub fn build_valid<'a>(
     config: &Config,
     environments: Vec<&'a Environment>,
 ) -> Result<Vec<(&'a Environment, Stack)>> {
-    let all = &config.environments;
-    // An environment's index in `config`; none for one that is not there.
-    let index_of = |environment: &Environment| {
-        let address = std::ptr::from_ref(environment);
-        all.as_ptr_range()
-            .contains(&address)
-            .then(|| (address.addr() - all.as_ptr().addr()) / size_of::<Environment>())
-    };
-    let mut keep = vec![false; all.len()];
-    for index in environments
-        .iter()
-        .filter_map(|environment| index_of(environment))
-    {
-        keep[index] = true;
-    }
+    let index_of = |environment: &Environment| index_in(config, environment);
+    let keep = selection(config, &environments);
     // The stacks validation builds for the environments asked for are kept,
     // not built again.
     let mut kept: Vec<Option<Stack>> = Vec::new();
-    kept.resize_with(all.len(), || None);
-    for (index, _, stack) in validate_config_keeping(config, &keep)? {
+    kept.resize_with(config.environments.len(), || None);
+    let indices: Vec<usize> = (0..keep.len()).filter(|index| keep[*index]).collect();
+    for (index, stack) in indices
+        .into_iter()
+        .zip(map_valid(config, &keep, |_, stack| Ok(stack))?)
+    {
         kept[index] = Some(stack);
     }
     let mut problems = Vec::new();
@@ -73,6 +66,53 @@ pub fn build_valid<'a>(
     } else {
         Err(Error::Invalid(problems))
     }
+}
+
+/// An environment's index in `config`; none for one that is not there (a
+/// copy under another profile).
+fn index_in(config: &Config, environment: &Environment) -> Option<usize> {
+    let all = &config.environments;
+    let address = std::ptr::from_ref(environment);
+    all.as_ptr_range()
+        .contains(&address)
+        .then(|| (address.addr() - all.as_ptr().addr()) / size_of::<Environment>())
+}
+
+/// Which of `config`'s environments (by index) are among `environments`.
+pub fn selection(config: &Config, environments: &[&Environment]) -> Vec<bool> {
+    let mut keep = vec![false; config.environments.len()];
+    for index in environments
+        .iter()
+        .filter_map(|environment| index_in(config, environment))
+    {
+        keep[index] = true;
+    }
+    keep
+}
+
+/// Checks every environment of `config` as [`for_each_valid`] does, and
+/// makes something of the stack of each environment `keep` picks (by index
+/// in `tfgen.hcl`), on the thread that built it: a report, findings. The
+/// results are in `tfgen.hcl`'s order. Each stack is dropped once `map`
+/// returns, so memory grows with what `map` makes, not with the stacks.
+pub fn map_valid<'c, T: Send>(
+    config: &'c Config,
+    keep: &[bool],
+    map: impl Fn(&'c Environment, Stack) -> Result<T> + Sync,
+) -> Result<Vec<T>> {
+    let parts = for_each_valid(
+        config,
+        || Ok(Vec::new()),
+        |made, index, environment, stack| {
+            if keep[index] {
+                made.push((index, map(environment, stack)?));
+            }
+            Ok(())
+        },
+    )?;
+    let mut made: Vec<(usize, T)> = parts.into_iter().flatten().collect();
+    made.sort_by_key(|(index, _)| *index);
+    Ok(made.into_iter().map(|(_, value)| value).collect())
 }
 
 /// Environments a worker takes from the queue at a time.
@@ -240,28 +280,6 @@ impl Queue {
             failed,
         }
     }
-}
-
-/// Checks every environment of `config` as [`for_each_valid`] does,
-/// keeping the stacks of the environments `keep` picks (by index), in
-/// `tfgen.hcl`'s order.
-fn validate_config_keeping<'c>(
-    config: &'c Config,
-    keep: &[bool],
-) -> Result<Vec<(usize, &'c Environment, Stack)>> {
-    let parts = for_each_valid(
-        config,
-        || Ok(Vec::new()),
-        |kept, index, environment, stack| {
-            if keep[index] {
-                kept.push((index, environment, stack));
-            }
-            Ok(())
-        },
-    )?;
-    let mut kept: Vec<_> = parts.into_iter().flatten().collect();
-    kept.sort_by_key(|(index, _, _)| *index);
-    Ok(kept)
 }
 
 /// Checks one environment's stack: each item's own rules, then every policy

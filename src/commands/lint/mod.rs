@@ -3,7 +3,7 @@
 //! text for people, JSON for tools or SARIF for code scanning, and the
 //! `--deny` level that turns them into exit code 1.
 //!
-//! The stacks are validated first (`build_valid`), so a value AWS would
+//! The stacks are validated first (`map_valid`), so a value AWS would
 //! reject stays an error (exit 2) rather than a finding. Each finding is
 //! placed at its statement: in an environment's rendered `.tf` files
 //! (`out/ENV/hcl/`, the files code scanning annotates; rendered in memory,
@@ -13,16 +13,17 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use super::{Outcome, Report, build_valid, select};
+use super::{Outcome, Report, select};
 use crate::cli::{LintArgs, LintFormat};
-use crate::config::Config;
+use crate::config::{Config, Environment};
 use crate::error::{Error, Result};
-use crate::generated::{environment_tree, tree_directory};
+use crate::generated::{Tree, tree_directory};
 use crate::lint::locate::{PolicyPlace, locate_field};
 use crate::lint::terraform::read_policies;
 use crate::lint::{Finding, Severity, lint_policies, lint_stack};
 use crate::render::Format;
-use crate::stack::PolicyRef;
+use crate::stack::{PolicyRef, Stack};
+use crate::validate::{map_valid, selection};
 
 mod sarif;
 
@@ -86,33 +87,46 @@ struct JsonReport<'a> {
     summary: Summary,
 }
 
-/// `tfgen lint [--env ENV | --all]`: the stacks of the configuration.
+/// `tfgen lint [--env ENV | --all]`: the stacks of the configuration, each
+/// linted on the thread that built and checked it; only the findings are
+/// kept.
 pub fn run(config: &Config, args: &LintArgs) -> Result<Report> {
-    let stacks = build_valid(config, select(config, args.env.as_deref())?)?;
-    let mut findings = Vec::new();
-    for (environment, stack) in &stacks {
-        let found = lint_stack(stack);
-        if found.is_empty() {
-            continue; // nothing to place: no need to render
-        }
-        let rendered = environment_tree(config, environment, stack);
-        let hcl = tree_directory(&environment.name, Format::Hcl);
-        let files: Vec<(PathBuf, &str)> = rendered
-            .iter()
-            .filter(|file| file.path.starts_with(&hcl))
-            .map(|file| (Path::new(OUT).join(&file.path), file.contents.as_str()))
-            .collect();
-        for finding in found {
+    let selected = select(config, args.env.as_deref())?;
+    let tree = Tree::new(config);
+    let found = map_valid(
+        config,
+        &selection(config, &selected),
+        |environment, stack| Ok(lint_environment(&tree, environment, &stack)),
+    )?;
+    let findings: Vec<LocatedFinding> = found.into_iter().flatten().collect();
+    report(&findings, Scope::Environments(selected.len()), args)
+}
+
+/// One environment's findings, each placed at its statement in the
+/// environment's rendered `.tf` files.
+fn lint_environment(tree: &Tree, environment: &Environment, stack: &Stack) -> Vec<LocatedFinding> {
+    let found = lint_stack(stack);
+    if found.is_empty() {
+        return Vec::new(); // nothing to place: no need to render
+    }
+    let rendered = tree.environment(environment, stack);
+    let hcl = tree_directory(&environment.name, Format::Hcl);
+    let files: Vec<(PathBuf, &str)> = rendered
+        .iter()
+        .filter(|file| file.path.starts_with(&hcl))
+        .map(|file| (Path::new(OUT).join(&file.path), file.contents.as_str()))
+        .collect();
+    found
+        .into_iter()
+        .map(|finding| {
             let place = locate_field(
                 files.iter().map(|(path, text)| (path.as_path(), *text)),
                 &finding.field,
             );
             let place = place.as_ref().map(|(path, place)| (*path, place));
-            findings.push(LocatedFinding::new(Some(&environment.name), finding, place));
-        }
-    }
-    let scope = Scope::Environments(stacks.len());
-    report(&findings, scope, args)
+            LocatedFinding::new(Some(&environment.name), finding, place)
+        })
+        .collect()
 }
 
 /// `tfgen lint PATH...`: Terraform root modules, `.tf`/`.tf.json` files
