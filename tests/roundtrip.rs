@@ -10,7 +10,7 @@ use tfgen::config::{Config, Setting};
 use tfgen::error::Origin;
 use tfgen::model::{Block, Document, Expr, TemplatePart};
 use tfgen::read::{normalize, parse};
-use tfgen::render::{Format, render};
+use tfgen::render::{Format, render, with_header};
 use tfgen::stack::{Stack, VARIABLES};
 
 /// Text with the characters that break naive printers.
@@ -139,6 +139,21 @@ proptest! {
     #[test]
     fn any_document_reads_back_from_both_formats(document in document()) {
         assert_round_trips(&document)?;
+    }
+
+    #[test]
+    fn a_header_added_to_a_rendering_without_one_is_the_rendering_with_it(
+        document in document(),
+        empty in any::<bool>(),
+        header in proptest::collection::vec(tricky_text(), 0..3),
+    ) {
+        let mut document = if empty { Document::default() } else { document };
+        for format in Format::ALL {
+            let headless = render(&document, format);
+            document.header = header.clone();
+            prop_assert_eq!(with_header(&headless, &header, format), render(&document, format));
+            document.header.clear();
+        }
     }
 
     #[test]

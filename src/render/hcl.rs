@@ -22,15 +22,27 @@ const INDENT: usize = 2;
 
 pub fn render_hcl(document: &Document) -> String {
     let mut printer = Printer::default();
-    for line in &document.header {
-        printer.comment(&format!(" {line}"), 0);
-    }
+    printer.header(&document.header);
     for (index, block) in document.blocks.iter().enumerate() {
         if index > 0 || !document.header.is_empty() {
             printer.out.push('\n');
         }
         printer.block(block, 0);
     }
+    printer.out
+}
+
+/// [`render_hcl`] of a document with `header`, from its rendering without
+/// one: the header's comment lines, then a blank line before the first
+/// block.
+pub(super) fn with_header(headless: &str, header: &[String]) -> String {
+    let mut printer = Printer::default();
+    printer.out.reserve(headless.len() + 256);
+    printer.header(header);
+    if !header.is_empty() && !headless.is_empty() {
+        printer.out.push('\n');
+    }
+    printer.out.push_str(headless);
     printer.out
 }
 
@@ -73,6 +85,12 @@ impl Printer {
 
     /// `#` and the comment's text verbatim (trailing spaces trimmed, as
     /// `terraform fmt` would). Line breaks inside become separate comments.
+    fn header(&mut self, header: &[String]) {
+        for line in header {
+            self.comment(&format!(" {line}"), 0);
+        }
+    }
+
     fn comment(&mut self, text: &str, depth: usize) {
         for line in text.split('\n') {
             self.indent(depth);

@@ -30,6 +30,26 @@ pub fn render_json(document: &Document) -> String {
     out
 }
 
+/// [`render_json`] of a document with `header`, from its rendering without
+/// one: the `"//"` property comes first in the root object.
+pub(super) fn with_header(headless: &str, header: &[String]) -> String {
+    if header.is_empty() {
+        return headless.to_string();
+    }
+    let mut out = String::with_capacity(headless.len() + 256);
+    out.push_str("{\n  \"//\": ");
+    write_string(&mut out, &header.join("\n"));
+    match headless.strip_prefix("{\n") {
+        Some(rest) => {
+            out.push_str(",\n");
+            out.push_str(rest);
+        }
+        // No block: the root object is `{}`.
+        None => out.push_str("\n}\n"),
+    }
+    out
+}
+
 /// An object being laid out: blocks nest by type and labels (`resource` →
 /// type → name), entries keep the order they first appear in. Nodes borrow
 /// the model, and everything is written straight into the output, laid out

@@ -69,6 +69,16 @@ pub fn render(document: &Document, format: Format) -> String {
     }
 }
 
+/// `headless`, a document rendered without a header, with `header` added:
+/// the same text as rendering the document with that header. A file rendered
+/// once serves every environment whose file differs only in its header.
+pub fn with_header(headless: &str, header: &[String], format: Format) -> String {
+    match format {
+        Format::Hcl => hcl::with_header(headless, header),
+        Format::Json => json::with_header(headless, header),
+    }
+}
+
 /// Doubles the template introducers `${` and `%{` so a string template keeps
 /// them as text (`$${`, `%%{`), the escape both of Terraform's syntaxes use.
 pub(crate) fn escape_template_into(out: &mut String, text: &str) {
