@@ -22,7 +22,7 @@ use crate::cli::CheckArgs;
 use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::generated::{
-    GeneratedFile, Tree, is_generated, owned_in_tree_except, regenerate_all_command,
+    GeneratedFile, Renders, Tree, is_generated, owned_in_tree_except, regenerate_all_command,
 };
 use crate::terminal::{display_path, escape_controls};
 use crate::validate::for_each_valid;
@@ -47,7 +47,7 @@ pub fn run(config: &Config, args: &CheckArgs, colour: bool) -> Result<Report> {
         config,
         || Ok(Compared::default()),
         |part, index, environment, stack| {
-            let expected = tree.environment(environment, &stack);
+            let expected = tree.environment(&mut part.renders, environment, &stack);
             part.drift.push((index, compare(&args.out, &expected)?));
             part.wanted
                 .extend(expected.into_iter().map(|file| args.out.join(file.path)));
@@ -111,11 +111,13 @@ pub fn run(config: &Config, args: &CheckArgs, colour: bool) -> Result<Report> {
 }
 
 /// What one thread compared: each environment's drift with its index in
-/// tfgen.hcl, and the paths the environments it rendered want.
+/// tfgen.hcl, and the paths the environments it rendered want; and the
+/// files it printed, for the next environments' alike files.
 #[derive(Default)]
 struct Compared {
     drift: Vec<(usize, Vec<Drift>)>,
     wanted: Vec<PathBuf>,
+    renders: Renders,
 }
 
 /// One way the tree on disk differs from the model.

@@ -13,7 +13,7 @@ use crate::cli::RenderArgs;
 use crate::config::{Config, Environment};
 use crate::error::Result;
 use crate::generated::{
-    HeaderContext, Tree, TreeWriter, config_argument, header, split_files, write_module,
+    HeaderContext, Renders, Tree, TreeWriter, config_argument, header, split_files, write_module,
 };
 use crate::render::{Format, render};
 use crate::validate::for_each_valid;
@@ -28,10 +28,12 @@ pub fn run(config: &Config, args: &RenderArgs) -> Result<Report> {
         let mut writer = TreeWriter::open(root)?;
         let parts = for_each_valid(
             config,
-            || writer.part(),
-            |part, _, environment, stack| part.stage(tree.environment(environment, &stack)),
+            || Ok((writer.part()?, Renders::default())),
+            |(part, renders), _, environment, stack| {
+                part.stage(tree.environment(renders, environment, &stack))
+            },
         )?;
-        writer.commit(parts)?;
+        writer.commit(parts.into_iter().map(|(part, _)| part).collect())?;
         return Ok(Report::success(String::new()));
     }
     let name = args.env.as_deref().unwrap_or("dev");

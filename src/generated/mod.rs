@@ -20,7 +20,7 @@ use std::path::{Path, PathBuf};
 use crate::config::{Config, Environment, Source};
 use crate::error::{Error, Result};
 use crate::model::Document;
-use crate::render::{Format, render};
+use crate::render::{Format, render, with_header};
 use crate::stack::{Profile, Stack, StackFile};
 
 mod staging;
@@ -56,20 +56,30 @@ fn source_name(source: &Source) -> String {
 
 /// The header lines, rendered from `templates/header.txt`.
 pub fn header(context: &HeaderContext) -> Vec<String> {
-    // `empty()`: the header uses no filter, test or global, and building
-    // the built-in ones cost more than rendering the header.
-    let environment = minijinja::Environment::empty();
+    // Compiled once per process: `render --all` renders one header per
+    // environment, and compiling it was most of that.
+    static TEMPLATES: std::sync::OnceLock<minijinja::Environment<'static>> =
+        std::sync::OnceLock::new();
+    let templates = TEMPLATES.get_or_init(|| {
+        // `empty()`: the header uses no filter, test or global, and building
+        // the built-in ones cost more than rendering the header.
+        let mut templates = minijinja::Environment::empty();
+        templates
+            .add_template("header", HEADER_TEMPLATE)
+            .expect("the header template is part of the binary and compiles");
+        templates
+    });
     let source = source_name(context.source);
-    let text = environment
-        .render_str(
-            HEADER_TEMPLATE,
-            minijinja::context! {
+    let text = templates
+        .get_template("header")
+        .and_then(|template| {
+            template.render(minijinja::context! {
                 source => source,
                 environment => context.environment,
                 profile => context.profile.name(),
                 command => &context.command,
-            },
-        )
+            })
+        })
         .expect("the header template is part of the binary and renders");
     text.lines().map(str::to_string).collect()
 }
@@ -108,10 +118,74 @@ pub fn tree_directory(environment: &str, format: Format) -> PathBuf {
 /// (paths relative to the tree's root).
 pub fn tree(config: &Config, stacks: &[(&Environment, Stack)]) -> Vec<GeneratedFile> {
     let tree = Tree::new(config);
+    let mut renders = Renders::default();
     stacks
         .iter()
-        .flat_map(|(environment, stack)| tree.environment(environment, stack))
+        .flat_map(|(environment, stack)| tree.environment(&mut renders, environment, stack))
         .collect()
+}
+
+/// Files already printed, without their header, in both formats: one
+/// thread's memory of the environments it rendered last. Bounded: the
+/// document of a file used least recently is forgotten first.
+#[derive(Default)]
+pub struct Renders {
+    entries: Vec<Printed>,
+    /// Counts lookups, to tell which entry was used last.
+    clock: u64,
+}
+
+/// A file's document without a header, and its HCL and JSON text.
+struct Printed {
+    file: StackFile,
+    document: Document,
+    texts: [String; 2],
+    used: u64,
+}
+
+/// How many distinct documents of one file [`Renders`] holds: enough for
+/// the profiles and settings a tfgen.hcl interleaves (dev, staging and
+/// prod of each team).
+const RENDERS_PER_FILE: usize = 8;
+
+impl Renders {
+    /// Where the HCL and JSON text of `document` (which has no header) is
+    /// among the entries: found among the documents printed before, or
+    /// printed now. Entries never move, so an index stays valid while the
+    /// other files of one environment are looked up.
+    fn headless(&mut self, file: StackFile, document: &Document) -> usize {
+        debug_assert!(document.header.is_empty());
+        self.clock += 1;
+        let found = self
+            .entries
+            .iter()
+            .position(|printed| printed.file == file && printed.document == *document);
+        if let Some(index) = found {
+            self.entries[index].used = self.clock;
+            return index;
+        }
+        let printed = Printed {
+            file,
+            document: document.clone(),
+            texts: Format::ALL.map(|format| render(document, format)),
+            used: self.clock,
+        };
+        let same_file = || {
+            self.entries
+                .iter()
+                .enumerate()
+                .filter(|(_, printed)| printed.file == file)
+        };
+        if same_file().count() < RENDERS_PER_FILE {
+            self.entries.push(printed);
+            return self.entries.len() - 1;
+        }
+        let (oldest, _) = same_file()
+            .min_by_key(|(_, printed)| printed.used)
+            .expect("the file has entries");
+        self.entries[oldest] = printed;
+        oldest
+    }
 }
 
 /// How long a state bucket keeps a replaced version of a state object.
@@ -176,7 +250,17 @@ impl<'c> Tree<'c> {
     /// tree's root: what `render --all` and `check` produce and drop one
     /// environment at a time, so memory does not grow with the number of
     /// environments.
-    pub fn environment(&self, environment: &Environment, stack: &Stack) -> Vec<GeneratedFile> {
+    ///
+    /// A file whose document equals one in `renders` (its environment's
+    /// differs from an earlier one's only in its header, as most files of
+    /// environments of one profile do: their values are variables) is not
+    /// printed again: the earlier text gets this environment's header.
+    pub fn environment(
+        &self,
+        renders: &mut Renders,
+        environment: &Environment,
+        stack: &Stack,
+    ) -> Vec<GeneratedFile> {
         let lines = header(&HeaderContext {
             source: &self.config.source,
             environment: &environment.name,
@@ -184,14 +268,18 @@ impl<'c> Tree<'c> {
             command: self.command.clone(),
         });
         // Lowered once for both syntaxes: lowering copies every policy.
-        let documents = documents(stack, &lines);
+        let documents = stack.files();
+        let printed: Vec<usize> = documents
+            .iter()
+            .map(|(file, document)| renders.headless(*file, document))
+            .collect();
         let mut files = Vec::new();
-        for format in Format::ALL {
+        for (slot, format) in Format::ALL.into_iter().enumerate() {
             let directory = tree_directory(&environment.name, format);
-            for file in render_files(&documents, format) {
+            for ((file, _), index) in documents.iter().zip(&printed) {
                 files.push(GeneratedFile {
-                    path: directory.join(file.path),
-                    contents: file.contents,
+                    path: directory.join(format!("{}{}", file.name(), format.extension())),
+                    contents: with_header(&renders.entries[*index].texts[slot], &lines, format),
                 });
             }
         }
@@ -509,12 +597,13 @@ environment "none" {}
 "#;
         let config = Config::parse(Path::new("tfgen.hcl"), text.as_bytes()).unwrap();
         let tree = Tree::new(&config);
+        let mut renders = Renders::default();
         let modules: Vec<(String, Vec<GeneratedFile>)> = config
             .environments
             .iter()
             .map(|environment| {
                 let stack = Stack::build(environment);
-                let files = tree.environment(environment, &stack);
+                let files = tree.environment(&mut renders, environment, &stack);
                 let modules = files
                     .into_iter()
                     .filter(|file| file.path.starts_with("_state"))
@@ -543,6 +632,44 @@ environment "none" {}
                 .contains(r#"allowed_account_ids = ["111111111111"]"#)
         );
         assert!(!with_module[1].1.contents.contains("allowed_account_ids"));
+    }
+
+    /// Files printed for earlier environments are reused only when their
+    /// document is the same: every environment's files are the ones it
+    /// renders alone, while more distinct documents of a file than
+    /// [`Renders`] holds come and go (a provider per owner tag).
+    #[test]
+    fn files_printed_for_earlier_environments_are_reused_only_when_alike() {
+        let mut text = String::new();
+        for index in 0..30 {
+            let profile = ["seed", "hardened"][index % 2];
+            let owner = index % (RENDERS_PER_FILE + 3);
+            text.push_str(&format!(
+                "environment \"e{index}\" {{\n  profile = \"{profile}\"\n  tags = {{ Owner = \"o{owner}\" }}\n}}\n"
+            ));
+        }
+        let config = Config::parse(Path::new("tfgen.hcl"), text.as_bytes()).unwrap();
+        let tree = Tree::new(&config);
+        let mut renders = Renders::default();
+        for environment in &config.environments {
+            let stack = Stack::build(environment);
+            let shared = tree.environment(&mut renders, environment, &stack);
+            let alone = tree.environment(&mut Renders::default(), environment, &stack);
+            assert_eq!(shared, alone, "{}", environment.name);
+        }
+        let providers = renders
+            .entries
+            .iter()
+            .filter(|printed| printed.file == StackFile::PROVIDER)
+            .count();
+        assert_eq!(providers, RENDERS_PER_FILE);
+        // Two profiles, so two documents of the role and policy file.
+        let roles = renders
+            .entries
+            .iter()
+            .filter(|printed| printed.file.name() == "iam_roles")
+            .count();
+        assert_eq!(roles, 2);
     }
 
     /// Two parts staging on two threads, sharing a directory neither had

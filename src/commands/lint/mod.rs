@@ -17,7 +17,7 @@ use super::{Outcome, Report, select};
 use crate::cli::{LintArgs, LintFormat};
 use crate::config::{Config, Environment};
 use crate::error::{Error, Result};
-use crate::generated::{Tree, tree_directory};
+use crate::generated::{Renders, Tree, tree_directory};
 use crate::lint::locate::{PolicyPlace, locate_field};
 use crate::lint::terraform::read_policies;
 use crate::lint::{Finding, Severity, lint_policies, lint_stack};
@@ -109,7 +109,8 @@ fn lint_environment(tree: &Tree, environment: &Environment, stack: &Stack) -> Ve
     if found.is_empty() {
         return Vec::new(); // nothing to place: no need to render
     }
-    let rendered = tree.environment(environment, stack);
+    // Few environments have findings to place: nothing to share between them.
+    let rendered = tree.environment(&mut Renders::default(), environment, stack);
     let hcl = tree_directory(&environment.name, Format::Hcl);
     let files: Vec<(PathBuf, &str)> = rendered
         .iter()
