@@ -310,7 +310,7 @@ pub struct IamNames<'a> {
     pub account_id: Option<&'a str>,
     /// (field, concrete name, where the name came from), e.g.
     /// (`aws_iam_role.tf_mlops_role.name`, `tf-mlops-role-prod-1007`, …).
-    pub names: Vec<(String, String, Origin)>,
+    pub names: std::borrow::Cow<'a, [(String, String, Origin)]>,
 }
 
 /// IAM role and policy names are unique per account: two environments that
@@ -323,8 +323,10 @@ pub fn iam_name_collisions(environments: &[IamNames<'_>]) -> Vec<Diagnostic> {
     // Roles and policies are separate namespaces: a name is keyed with its
     // resource type (the field's first part). Indexed, so that 10,000
     // environments are not compared pair by pair.
-    let kind = |field: &str| field.split('.').next().unwrap_or_default().to_string();
-    let mut created: HashMap<(String, &str), Vec<usize>> = HashMap::new();
+    fn kind(field: &str) -> &str {
+        field.split('.').next().unwrap_or_default()
+    }
+    let mut created: HashMap<(&str, &str), Vec<usize>> = HashMap::new();
     let mut problems = Vec::new();
     for (index, later) in environments.iter().enumerate() {
         let mut collisions: Vec<(usize, usize)> = Vec::new();
@@ -362,7 +364,7 @@ pub fn iam_name_collisions(environments: &[IamNames<'_>]) -> Vec<Diagnostic> {
                     .into(),
             });
         }
-        for (field, name, _) in &later.names {
+        for (field, name, _) in later.names.iter() {
             let entry = created.entry((kind(field), name.as_str())).or_default();
             if !entry.contains(&index) {
                 entry.push(index);

@@ -361,7 +361,7 @@ pub fn validate_across(environments: &[SharedNames]) -> Vec<Diagnostic> {
         .map(|environment| IamNames {
             environment: &environment.environment,
             account_id: environment.account_id.as_deref(),
-            names: environment.iam.clone(),
+            names: environment.iam.as_slice().into(),
         })
         .collect();
     problems.extend(iam_name_collisions(&iam));

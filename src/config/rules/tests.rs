@@ -251,7 +251,8 @@ fn iam<'a>(environment: &'a str, account_id: Option<&'a str>, role: &str) -> Iam
             "aws_iam_role.tf_mlops_role.name".into(),
             role.into(),
             origin(7),
-        )],
+        )]
+        .into(),
     }
 }
 
@@ -306,6 +307,6 @@ fn iam_names_in_distinct_accounts_or_distinct_names_are_fine() {
 fn a_role_and_a_policy_of_the_same_name_do_not_collide() {
     let role = iam("dev", None, "tf-mlops-dev");
     let mut policy = iam("qa", None, "tf-mlops-dev");
-    policy.names[0].0 = "aws_iam_policy.tf_mlops_policy.name".into();
+    policy.names.to_mut()[0].0 = "aws_iam_policy.tf_mlops_policy.name".into();
     assert!(iam_name_collisions(&[role, policy]).is_empty());
 }
