@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Scale series (issue 13.6): a tfgen.hcl of 10, 100, 1,000 and 10,000
 # environments; `render --all` into a fresh tree, `render --all` again over
-# it (nothing changes) and `check`, each with wall time, time per
-# environment, user and system time and peak RSS (GNU time).
+# it (nothing changes), `check`, `validate` and `render --env` (which
+# validate every environment and keep one stack), each with wall time, time
+# per environment, user and system time and peak RSS (GNU time); then the
+# same environments with a state bucket, an account and an owner tag each.
 #
 # Every timed command starts after `sync`: the kernel writing back the
 # previous command's files would otherwise run on the same two cores. With a
@@ -55,9 +57,11 @@ for n in "${sizes[@]}"; do
     for i in $(seq 1 "$n"); do
         printf 'environment "e%d" {\n  variables = { artifacts_bucket_name = "bucket-name-%d" }\n}\n' "$i" "$i"
     done >"$dir/tfgen.hcl"
-    for label in "render --all (fresh)" "render --all (unchanged)" "check"; do
+    for label in "render --all (fresh)" "render --all (unchanged)" "check" "validate" "render --env e1"; do
         case $label in
             check) args=(check) ;;
+            validate) args=(validate) ;;
+            "render --env e1") args=(render --env e1) ;;
             *) args=(render --all) ;;
         esac
         (cd "$dir" && timed "\`tfgen $label\`" "$n" "$tfgen" "${args[@]}")
@@ -66,4 +70,23 @@ for n in "${sizes[@]}"; do
         mkdir "$dir/floor"
         (cd "$dir/floor" && timed "fs-floor.c, $threads threads (the kernel's part)" "$n" "$floor" "$n" "$threads")
     fi
+    # The same environments with issue 13's settings: state in one bucket
+    # (defaults), an account each and an owner tag each, so every
+    # environment's provider differs.
+    settings="$work/$n-settings"
+    mkdir -p "$settings"
+    {
+        printf 'defaults {\n  state {\n    bucket = "example-tfstate"\n    region = "us-east-1"\n  }\n  tags = { Project = "sagemaker-mlops" }\n}\n'
+        for i in $(seq 1 "$n"); do
+            printf 'environment "e%d" {\n  account_id = "%012d"\n  tags = { Owner = "team-%d" }\n  variables = { artifacts_bucket_name = "bucket-name-%d" }\n}\n' \
+                "$i" $((100000000000 + i)) "$i" "$i"
+        done
+    } >"$settings/tfgen.hcl"
+    for label in "render --all (fresh)" "check"; do
+        case $label in
+            check) args=(check) ;;
+            *) args=(render --all) ;;
+        esac
+        (cd "$settings" && timed "\`tfgen $label\`, state, account and owner set" "$n" "$tfgen" "${args[@]}")
+    done
 done
