@@ -153,21 +153,21 @@ impl Renders {
     /// among the entries: found among the documents printed before, or
     /// printed now. Entries never move, so an index stays valid while the
     /// other files of one environment are looked up.
-    fn headless(&mut self, file: StackFile, document: &Document) -> usize {
+    fn headless(&mut self, file: StackFile, document: Document) -> usize {
         debug_assert!(document.header.is_empty());
         self.clock += 1;
         let found = self
             .entries
             .iter()
-            .position(|printed| printed.file == file && printed.document == *document);
+            .position(|printed| printed.file == file && printed.document == document);
         if let Some(index) = found {
             self.entries[index].used = self.clock;
             return index;
         }
         let printed = Printed {
             file,
-            document: document.clone(),
-            texts: Format::ALL.map(|format| render(document, format)),
+            texts: Format::ALL.map(|format| render(&document, format)),
+            document,
             used: self.clock,
         };
         let same_file = || {
@@ -268,15 +268,15 @@ impl<'c> Tree<'c> {
             command: self.command.clone(),
         });
         // Lowered once for both syntaxes: lowering copies every policy.
-        let documents = stack.files();
-        let printed: Vec<usize> = documents
-            .iter()
-            .map(|(file, document)| renders.headless(*file, document))
+        let printed: Vec<(StackFile, usize)> = stack
+            .files()
+            .into_iter()
+            .map(|(file, document)| (file, renders.headless(file, document)))
             .collect();
         let mut files = Vec::new();
         for (slot, format) in Format::ALL.into_iter().enumerate() {
             let directory = tree_directory(&environment.name, format);
-            for ((file, _), index) in documents.iter().zip(&printed) {
+            for (file, index) in &printed {
                 files.push(GeneratedFile {
                     path: directory.join(format!("{}{}", file.name(), format.extension())),
                     contents: with_header(&renders.entries[*index].texts[slot], &lines, format),
