@@ -14,7 +14,7 @@
 //! other file, and refuses an `--out` folder that holds other content but
 //! none of its files.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use crate::config::{Config, Environment, Source};
@@ -215,9 +215,6 @@ struct StateBucket<'c> {
 impl<'c> Tree<'c> {
     pub fn new(config: &'c Config) -> Tree<'c> {
         let mut buckets: HashMap<&str, StateBucket> = HashMap::new();
-        // An account that differs from the first user's, or a user without
-        // one, leaves the module unbound.
-        let mut mixed: HashSet<&str> = HashSet::new();
         for (index, environment) in config.environments.iter().enumerate() {
             let Some(state) = &environment.state else {
                 continue;
@@ -230,12 +227,9 @@ impl<'c> Tree<'c> {
                 first: index,
                 account,
             });
+            // A user with another account, or none, leaves the module
+            // unbound for good: no account equals `None`'s afterwards.
             if bucket.account != account {
-                mixed.insert(state.bucket.as_str());
-            }
-        }
-        for bucket in mixed {
-            if let Some(bucket) = buckets.get_mut(bucket) {
                 bucket.account = None;
             }
         }

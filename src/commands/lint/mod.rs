@@ -3,12 +3,13 @@
 //! text for people, JSON for tools or SARIF for code scanning, and the
 //! `--deny` level that turns them into exit code 1.
 //!
-//! The stacks are validated first (`map_valid`), so a value AWS would
+//! The stacks are validated first (`for_each_valid`), so a value AWS would
 //! reject stays an error (exit 2) rather than a finding. Each finding is
 //! placed at its statement: in an environment's rendered `.tf` files
 //! (`out/ENV/hcl/`, the files code scanning annotates; rendered in memory,
 //! as `check` does) or in the linted file.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
@@ -23,7 +24,7 @@ use crate::lint::terraform::read_policies;
 use crate::lint::{Finding, Severity, lint_policies, lint_stack};
 use crate::render::Format;
 use crate::stack::{PolicyRef, Stack};
-use crate::validate::{map_valid, selection};
+use crate::validate::{for_each_valid, selection};
 
 mod sarif;
 
@@ -92,38 +93,57 @@ struct JsonReport<'a> {
 /// kept.
 pub fn run(config: &Config, args: &LintArgs) -> Result<Report> {
     let selected = select(config, args.env.as_deref())?;
+    let keep = selection(config, &selected);
     let tree = Tree::new(config);
-    let found = map_valid(
+    // Each thread keeps its findings, by environment, and the files it
+    // printed to place them (environments of one profile share most).
+    let parts = for_each_valid(
         config,
-        &selection(config, &selected),
-        |environment, stack| Ok(lint_environment(&tree, environment, &stack)),
+        || Ok((Vec::new(), Renders::default())),
+        |(found, renders), index, environment, stack| {
+            if keep[index] {
+                found.push((index, lint_environment(&tree, renders, environment, &stack)));
+            }
+            Ok(())
+        },
     )?;
-    let findings: Vec<LocatedFinding> = found.into_iter().flatten().collect();
+    let mut found: Vec<(usize, Vec<LocatedFinding>)> =
+        parts.into_iter().flat_map(|(found, _)| found).collect();
+    found.sort_by_key(|(index, _)| *index);
+    let findings: Vec<LocatedFinding> = found.into_iter().flat_map(|(_, found)| found).collect();
     report(&findings, Scope::Environments(selected.len()), args)
 }
 
 /// One environment's findings, each placed at its statement in the
 /// environment's rendered `.tf` files.
-fn lint_environment(tree: &Tree, environment: &Environment, stack: &Stack) -> Vec<LocatedFinding> {
+fn lint_environment(
+    tree: &Tree,
+    renders: &mut Renders,
+    environment: &Environment,
+    stack: &Stack,
+) -> Vec<LocatedFinding> {
     let found = lint_stack(stack);
     if found.is_empty() {
         return Vec::new(); // nothing to place: no need to render
     }
-    // Few environments have findings to place: nothing to share between them.
-    let rendered = tree.environment(&mut Renders::default(), environment, stack);
+    let rendered = tree.environment(renders, environment, stack);
     let hcl = tree_directory(&environment.name, Format::Hcl);
     let files: Vec<(PathBuf, &str)> = rendered
         .iter()
         .filter(|file| file.path.starts_with(&hcl))
         .map(|file| (Path::new(OUT).join(&file.path), file.contents.as_str()))
         .collect();
+    // A policy has many findings: each is located once.
+    let mut places: HashMap<String, Option<(&Path, PolicyPlace)>> = HashMap::new();
     found
         .into_iter()
         .map(|finding| {
-            let place = locate_field(
-                files.iter().map(|(path, text)| (path.as_path(), *text)),
-                &finding.field,
-            );
+            let place = places.entry(finding.field.clone()).or_insert_with(|| {
+                locate_field(
+                    files.iter().map(|(path, text)| (path.as_path(), *text)),
+                    &finding.field,
+                )
+            });
             let place = place.as_ref().map(|(path, place)| (*path, place));
             LocatedFinding::new(Some(&environment.name), finding, place)
         })
