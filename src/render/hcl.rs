@@ -22,27 +22,35 @@ const INDENT: usize = 2;
 
 pub fn render_hcl(document: &Document) -> String {
     let mut printer = Printer::default();
-    printer.header(&document.header);
     for (index, block) in document.blocks.iter().enumerate() {
-        if index > 0 || !document.header.is_empty() {
+        if index > 0 {
             printer.out.push('\n');
         }
         printer.block(block, 0);
     }
-    printer.out
+    let mut out = printer.out;
+    out.insert_str(0, &header_lines(&document.header, out.is_empty()));
+    out
 }
 
 /// [`render_hcl`] of a document with `header`, from its rendering without
-/// one: the header's comment lines, then a blank line before the first
-/// block.
+/// one.
 pub(super) fn with_header(headless: &str, header: &[String]) -> String {
+    let mut out = header_lines(header, headless.is_empty());
+    out.push_str(headless);
+    out
+}
+
+/// What a header puts before the blocks: its comment lines, then a blank
+/// line unless there is no block. The one place a header is written.
+fn header_lines(header: &[String], no_block: bool) -> String {
     let mut printer = Printer::default();
-    printer.out.reserve(headless.len() + 256);
-    printer.header(header);
-    if !header.is_empty() && !headless.is_empty() {
+    for line in header {
+        printer.comment(&format!(" {line}"), 0);
+    }
+    if !header.is_empty() && !no_block {
         printer.out.push('\n');
     }
-    printer.out.push_str(headless);
     printer.out
 }
 
@@ -85,12 +93,6 @@ impl Printer {
 
     /// `#` and the comment's text verbatim (trailing spaces trimmed, as
     /// `terraform fmt` would). Line breaks inside become separate comments.
-    fn header(&mut self, header: &[String]) {
-        for line in header {
-            self.comment(&format!(" {line}"), 0);
-        }
-    }
-
     fn comment(&mut self, text: &str, depth: usize) {
         for line in text.split('\n') {
             self.indent(depth);

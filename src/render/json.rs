@@ -16,37 +16,47 @@ use super::{escape_template_into, hcl::one_line, write_template};
 use crate::model::{Attribute, Block, Body, BodyItem, Document, Expr, find_introducer};
 
 pub fn render_json(document: &Document) -> String {
-    let header = document.header.join("\n");
     let mut root = Group::default();
-    if !document.header.is_empty() {
-        root.insert("//", Node::Header(&header));
-    }
     for block in &document.blocks {
         root.place(block);
     }
     let mut out = String::with_capacity(4096);
     root.write(&mut out, 0);
     out.push('\n');
+    if !document.header.is_empty() {
+        let header = header_property(&out, &document.header);
+        out.replace_range(..OPENING, &header);
+    }
     out
 }
 
 /// [`render_json`] of a document with `header`, from its rendering without
-/// one: the `"//"` property comes first in the root object.
+/// one.
 pub(super) fn with_header(headless: &str, header: &[String]) -> String {
     if header.is_empty() {
         return headless.to_string();
     }
-    let mut out = String::with_capacity(headless.len() + 256);
+    let mut out = header_property(headless, header);
+    out.push_str(&headless[OPENING..]);
+    out
+}
+
+/// How much of a rendering without a header its header replaces: `{` and
+/// the line break after it, or all of `{}` when there is no block.
+const OPENING: usize = 2;
+
+/// The `"//"` property a header becomes, first in the root object, with
+/// the root's opening. The one place a header is written.
+fn header_property(headless: &str, header: &[String]) -> String {
+    let mut out = String::with_capacity(256);
     out.push_str("{\n  \"//\": ");
     write_string(&mut out, &header.join("\n"));
-    match headless.strip_prefix("{\n") {
-        Some(rest) => {
-            out.push_str(",\n");
-            out.push_str(rest);
-        }
-        // No block: the root object is `{}`.
-        None => out.push_str("\n}\n"),
-    }
+    // No block: the root object was `{}`.
+    out.push_str(if headless.starts_with("{\n") {
+        ",\n"
+    } else {
+        "\n}"
+    });
     out
 }
 
@@ -72,7 +82,6 @@ enum Node<'a> {
     /// The same address more than once: Terraform reads an array of bodies.
     Repeated(Vec<&'a Block>),
     Attribute(&'a Expr, Strings),
-    Header(&'a str),
 }
 
 /// How Terraform reads the strings of a value.
@@ -187,7 +196,6 @@ impl Node<'_> {
                 })
             }
             Node::Attribute(expr, strings) => write_value(out, expr, *strings, depth),
-            Node::Header(text) => write_string(out, text),
         }
     }
 }
