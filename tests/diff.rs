@@ -336,6 +336,28 @@ variables: 1 changed
     );
 }
 
+/// A committed file git hands over but tfgen cannot read ends the run with
+/// an error naming it, with git still holding the module's other files.
+#[test]
+fn base_with_a_committed_file_that_is_not_utf8_is_an_error_naming_it() {
+    let project = tempfile::tempdir().unwrap();
+    let root = project.path();
+    let repository_config = read(&PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tfgen.hcl"));
+    write(&root.join("tfgen.hcl"), &repository_config);
+    git(root, &["init", "--quiet"]);
+    tfgen(root, &["render", "--all"]).expect(0);
+    // Sorted first among dev's HCL files, so the others are still to come.
+    std::fs::write(root.join("out/dev/hcl/a.tf"), b"# \xff\n").unwrap();
+    git(root, &["add", "--all"]);
+    git(root, &["commit", "--quiet", "--message", "render"]);
+    let error = tfgen(root, &["diff", "--base", "HEAD"]).expect(2);
+    assert_eq!(error.stdout, "");
+    assert_eq!(
+        error.stderr,
+        "tfgen: git cat-file --batch: HEAD:out/dev/hcl/a.tf: the file is not UTF-8\n"
+    );
+}
+
 #[test]
 fn base_outside_a_git_repository_is_an_error() {
     let project = tempfile::tempdir().unwrap();

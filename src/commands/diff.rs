@@ -302,7 +302,7 @@ impl Git {
 /// A running `git cat-file --batch`: object names in, contents out.
 struct Blobs {
     child: std::process::Child,
-    /// Closed on drop, which ends git.
+    /// Closed on drop.
     input: Option<std::process::ChildStdin>,
     output: BufReader<std::process::ChildStdout>,
 }
@@ -360,8 +360,12 @@ impl Blobs {
 }
 
 impl Drop for Blobs {
+    /// Ends git: everything asked for was read, or an error stopped the
+    /// reading, in which case git may be blocked writing answers nobody
+    /// reads, so it is killed rather than only waited for.
     fn drop(&mut self) {
         drop(self.input.take());
+        let _ = self.child.kill();
         let _ = self.child.wait();
     }
 }
