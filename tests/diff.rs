@@ -267,16 +267,25 @@ fn git(directory: &Path, args: &[&str]) {
     assert!(status.success(), "git {}", args.join(" "));
 }
 
-#[test]
-fn base_compares_the_committed_tree_with_the_current_render() {
-    let project = tempfile::tempdir().unwrap();
-    let root = project.path();
+/// A git repository in `root` with the repository's tfgen.hcl and its
+/// rendered `out/`, `before_commit` run on it, then everything committed.
+/// Returns the tfgen.hcl text.
+fn committed_render(root: &Path, before_commit: impl FnOnce(&Path)) -> String {
     let repository_config = read(&PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tfgen.hcl"));
     write(&root.join("tfgen.hcl"), &repository_config);
     git(root, &["init", "--quiet"]);
     tfgen(root, &["render", "--all"]).expect(0);
+    before_commit(root);
     git(root, &["add", "--all"]);
     git(root, &["commit", "--quiet", "--message", "render"]);
+    repository_config
+}
+
+#[test]
+fn base_compares_the_committed_tree_with_the_current_render() {
+    let project = tempfile::tempdir().unwrap();
+    let root = project.path();
+    let repository_config = committed_render(root, |_| {});
 
     let unchanged = tfgen(root, &["diff", "--base", "HEAD"]).expect(0);
     assert_eq!(
@@ -342,14 +351,10 @@ variables: 1 changed
 fn base_with_a_committed_file_that_is_not_utf8_is_an_error_naming_it() {
     let project = tempfile::tempdir().unwrap();
     let root = project.path();
-    let repository_config = read(&PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tfgen.hcl"));
-    write(&root.join("tfgen.hcl"), &repository_config);
-    git(root, &["init", "--quiet"]);
-    tfgen(root, &["render", "--all"]).expect(0);
-    // Sorted first among dev's HCL files, so the others are still to come.
-    std::fs::write(root.join("out/dev/hcl/a.tf"), b"# \xff\n").unwrap();
-    git(root, &["add", "--all"]);
-    git(root, &["commit", "--quiet", "--message", "render"]);
+    committed_render(root, |root| {
+        // Sorted first among dev's HCL files, so the others are still to come.
+        std::fs::write(root.join("out/dev/hcl/a.tf"), b"# \xff\n").unwrap();
+    });
     let error = tfgen(root, &["diff", "--base", "HEAD"]).expect(2);
     assert_eq!(error.stdout, "");
     assert_eq!(
