@@ -100,17 +100,33 @@ pub fn map_valid<'c, T: Send>(
     keep: &[bool],
     map: impl Fn(&'c Environment, Stack) -> Result<T> + Sync,
 ) -> Result<Vec<T>> {
+    map_valid_with(
+        config,
+        keep,
+        || (),
+        |_, environment, stack| map(environment, stack),
+    )
+}
+
+/// [`map_valid`] with a state per thread, made by `start` (a cache of
+/// what the thread printed), that `map` is handed with each stack.
+pub fn map_valid_with<'c, S: Send, T: Send>(
+    config: &'c Config,
+    keep: &[bool],
+    mut start: impl FnMut() -> S,
+    map: impl Fn(&mut S, &'c Environment, Stack) -> Result<T> + Sync,
+) -> Result<Vec<T>> {
     let parts = for_each_valid(
         config,
-        || Ok(Vec::new()),
-        |made, index, environment, stack| {
+        || Ok((start(), Vec::new())),
+        |(state, made), index, environment, stack| {
             if keep[index] {
-                made.push((index, map(environment, stack)?));
+                made.push((index, map(state, environment, stack)?));
             }
             Ok(())
         },
     )?;
-    let mut made: Vec<(usize, T)> = parts.into_iter().flatten().collect();
+    let mut made: Vec<(usize, T)> = parts.into_iter().flat_map(|(_, made)| made).collect();
     made.sort_by_key(|(index, _)| *index);
     Ok(made.into_iter().map(|(_, value)| value).collect())
 }

@@ -3,7 +3,7 @@
 //! text for people, JSON for tools or SARIF for code scanning, and the
 //! `--deny` level that turns them into exit code 1.
 //!
-//! The stacks are validated first (`for_each_valid`), so a value AWS would
+//! The stacks are validated first (`map_valid_with`), so a value AWS would
 //! reject stays an error (exit 2) rather than a finding. Each finding is
 //! placed at its statement: in an environment's rendered `.tf` files
 //! (`out/ENV/hcl/`, the files code scanning annotates; rendered in memory,
@@ -24,7 +24,7 @@ use crate::lint::terraform::read_policies;
 use crate::lint::{Finding, Severity, lint_policies, lint_stack};
 use crate::render::Format;
 use crate::stack::{PolicyRef, Stack};
-use crate::validate::{for_each_valid, selection};
+use crate::validate::{map_valid_with, selection};
 
 mod sarif;
 
@@ -93,24 +93,16 @@ struct JsonReport<'a> {
 /// kept.
 pub fn run(config: &Config, args: &LintArgs) -> Result<Report> {
     let selected = select(config, args.env.as_deref())?;
-    let keep = selection(config, &selected);
     let tree = Tree::new(config);
-    // Each thread keeps its findings, by environment, and the files it
-    // printed to place them (environments of one profile share most).
-    let parts = for_each_valid(
+    // Each thread keeps the files it printed to place findings: the
+    // environments of one profile share most.
+    let found = map_valid_with(
         config,
-        || Ok((Vec::new(), Renders::default())),
-        |(found, renders), index, environment, stack| {
-            if keep[index] {
-                found.push((index, lint_environment(&tree, renders, environment, &stack)));
-            }
-            Ok(())
-        },
+        &selection(config, &selected),
+        Renders::default,
+        |renders, environment, stack| Ok(lint_environment(&tree, renders, environment, &stack)),
     )?;
-    let mut found: Vec<(usize, Vec<LocatedFinding>)> =
-        parts.into_iter().flat_map(|(found, _)| found).collect();
-    found.sort_by_key(|(index, _)| *index);
-    let findings: Vec<LocatedFinding> = found.into_iter().flat_map(|(_, found)| found).collect();
+    let findings: Vec<LocatedFinding> = found.into_iter().flatten().collect();
     report(&findings, Scope::Environments(selected.len()), args)
 }
 
