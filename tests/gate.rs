@@ -30,9 +30,12 @@ fn write(path: &Path, text: &str) {
     std::fs::write(path, text).unwrap();
 }
 
+/// Paths with the bytes of each file, `<dir>`, or a link's target.
+type Snapshot = Vec<(PathBuf, Vec<u8>)>;
+
 /// Every path under `root` (directories included, symlinks not followed)
 /// with the bytes of each file or the target of each link.
-fn snapshot(root: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+fn snapshot(root: &Path) -> Snapshot {
     let mut entries = Vec::new();
     let mut pending = vec![root.to_path_buf()];
     while let Some(directory) = pending.pop() {
@@ -846,6 +849,24 @@ fn a_new_tree_on_many_threads_is_complete_and_a_killed_runs_leftovers_go() {
     run(project.path(), &["check"]).expect(0);
 }
 
+/// Runs tfgen with `args` on the small disk mounted at `dir`, which it
+/// fills, then unmounts it: `watched` before, tfgen's output, `watched`
+/// after. The run must fail with exit 2 for lack of space.
+fn fails_on_full_disk(dir: &Path, watched: &Path, args: &[&str]) -> (Snapshot, Output, Snapshot) {
+    let before = snapshot(watched);
+    let output = run(dir, args);
+    let after = snapshot(watched);
+    let unmounted = Command::new("umount").arg(dir).status();
+    assert!(unmounted.is_ok_and(|status| status.success()), "umount");
+    assert_eq!(output.code, 2, "{}", output.stderr);
+    assert!(
+        output.stderr.contains("No space left on device"),
+        "{}",
+        output.stderr
+    );
+    (before, output, after)
+}
+
 /// A full disk while a new tree is staged on several threads: exit 2, and
 /// nothing at all is left, hidden or not.
 #[test]
@@ -856,17 +877,7 @@ fn a_full_disk_while_a_new_tree_is_staged_on_many_threads_leaves_nothing() {
     let dir = mount_point.path();
     // 300 environments are 9 MiB of files: the disk fills part of the way.
     write(&dir.join("tfgen.hcl"), &many_environments(300));
-    let before = snapshot(dir);
-    let output = run(dir, &["render", "--all"]);
-    let after = snapshot(dir);
-    let unmounted = Command::new("umount").arg(dir).status();
-    assert!(unmounted.is_ok_and(|status| status.success()), "umount");
-    assert_eq!(output.code, 2, "{}", output.stderr);
-    assert!(
-        output.stderr.contains("No space left on device"),
-        "{}",
-        output.stderr
-    );
+    let (before, _, after) = fails_on_full_disk(dir, dir, &["render", "--all"]);
     assert_eq!(after, before, "nothing is left of the new tree");
 }
 
@@ -899,19 +910,13 @@ fn a_full_disk_leaves_the_tree_as_it_was() {
         dir.join("filler"),
         vec![0u8; ((available.saturating_sub(40)) * 1024) as usize],
     );
-    let before = snapshot(&dir.join("out"));
-    let output = run(dir, &["render", "--all", "--config", "other.hcl"]);
-    let after = snapshot(&dir.join("out"));
-    let unmounted = Command::new("umount").arg(dir).status();
-    assert!(unmounted.is_ok_and(|status| status.success()), "umount");
-    assert_eq!(output.code, 2, "{}", output.stderr);
-    assert!(
-        output.stderr.starts_with("tfgen: cannot write out/"),
-        "{}",
-        output.stderr
+    let (before, output, after) = fails_on_full_disk(
+        dir,
+        &dir.join("out"),
+        &["render", "--all", "--config", "other.hcl"],
     );
     assert!(
-        output.stderr.contains("No space left on device"),
+        output.stderr.starts_with("tfgen: cannot write out/"),
         "{}",
         output.stderr
     );
