@@ -88,6 +88,7 @@ patch_tests!(
     codebuild_requires_location_for_codepipeline,
     codebuild_delete_project_ignores_arn,
     codebuild_ignores_encryption_key,
+    iam_has_no_service_specific_credentials,
 );
 
 #[test]

@@ -10,7 +10,7 @@
 //! (or point `TFGEN_MOTO_SERVER` at another `moto_server`). It is started by
 //! `moto_launcher.py` with the python of that venv: moto's own server, after a
 //! few documented patches for moto defects that stop the AWS provider on
-//! CodeCommit, CodePipeline and CodeBuild (the rendered files are never bent
+//! CodeCommit, CodePipeline, CodeBuild and IAM (the rendered files are never bent
 //! around the emulator). The inventory of
 //! what exists is read by `inventory.py` with the boto3 that ships with moto,
 //! so the Rust side needs no AWS SDK.
@@ -86,6 +86,10 @@ impl Emulator {
             .map_err(|e| format!("duplicating the moto log handle: {e}"))?;
         let child = Command::new(python_beside(moto_server))
             .arg(launcher_path())
+            // AWS's managed policies (`data "aws_iam_policy"` of
+            // AWSCodeCommitPowerUser in the seed pipeline) exist in every
+            // account; moto loads them only when asked, as it is slow.
+            .env("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
             .args(["-H", "127.0.0.1", "-p", &port.to_string()])
             .stdin(Stdio::null())
             .stdout(stdout)

@@ -3,7 +3,7 @@
 Usage: python moto_launcher.py [moto_server arguments, e.g. -H 127.0.0.1 -p 5000]
 
 moto 5.2.5 departs from the AWS API in ways that stop hashicorp/aws 5.100.0
-on CodeCommit, CodePipeline and CodeBuild (or, for ListRepositories, stop the
+on CodeCommit, CodePipeline, CodeBuild and IAM (or, for ListRepositories, stop the
 harness reading back what was applied). Rather than bend the generated
 Terraform around the emulator (it must stay exactly what a user applies), the
 test harness (tests/support/emulator.rs) starts moto through this file, which
@@ -241,6 +241,127 @@ def codebuild_ignores_encryption_key():
     responses.CodeBuildResponse.create_project = create_project
 
 
+def iam_has_no_service_specific_credentials():
+    """IAM service-specific credentials (the HTTPS Git credentials of a
+    CodeCommit mirror user): moto implements none of Create, List, Reset,
+    Update or DeleteServiceSpecificCredential ("The
+    create_service_specific_credential action has not been implemented",
+    HTTP 500), so `aws_iam_service_specific_credential` cannot be created.
+    AWS keeps at most two per user and service, for codecommit.amazonaws.com
+    and cassandra.amazonaws.com (keyspaces) only; answers a user it does not
+    know with NoSuchEntity; names the Git user `<user>-at-<account>`; shows
+    the password only when a credential is created or reset; and refuses
+    DeleteUser while the user still has one (DeleteConflict)."""
+    import datetime
+    import secrets
+    import string
+
+    from moto.core.responses import ActionResult
+    from moto.iam import models, responses
+    from moto.iam.exceptions import (
+        DeleteConflictException,
+        IAMException,
+        LimitExceededException,
+        NoSuchEntity,
+    )
+
+    class NotSupportedService(IAMException):
+        code = "NotSupportedService"
+
+    # moto finds an error's service (to serialize it) by its module.
+    NotSupportedService.__module__ = IAMException.__module__
+
+    services = ("codecommit.amazonaws.com", "cassandra.amazonaws.com")
+
+    def credentials_of(backend, user_name):
+        user = backend.get_user(user_name)
+        if not hasattr(user, "service_specific_credentials"):
+            user.service_specific_credentials = []
+        return user, user.service_specific_credentials
+
+    def password():
+        alphabet = string.ascii_letters + string.digits + "+/="
+        return "".join(secrets.choice(alphabet) for _ in range(44))
+
+    def find(credentials, credential_id):
+        for credential in credentials:
+            if credential["ServiceSpecificCredentialId"] == credential_id:
+                return credential
+        raise NoSuchEntity(f"No such credential {credential_id}")
+
+    def metadata(credential):
+        return {key: value for key, value in credential.items() if key != "ServicePassword"}
+
+    def create(self):
+        user_name = self._get_param("UserName")
+        service = self._get_param("ServiceName")
+        user, credentials = credentials_of(self.backend, user_name)
+        if service not in services:
+            raise NotSupportedService(f"Service {service} is not supported")
+        if sum(1 for c in credentials if c["ServiceName"] == service) >= 2:
+            raise LimitExceededException(
+                "Cannot exceed quota for ServiceSpecificCredentialsPerUserPerService: 2"
+            )
+        alphabet = string.ascii_uppercase + string.digits
+        credential = {
+            "CreateDate": datetime.datetime.now(datetime.timezone.utc),
+            "ServiceName": service,
+            "ServiceUserName": f"{user_name}-at-{self.current_account}",
+            "ServicePassword": password(),
+            "ServiceSpecificCredentialId": "ACCA"
+            + "".join(secrets.choice(alphabet) for _ in range(17)),
+            "UserName": user.name,
+            "Status": "Active",
+        }
+        credentials.append(credential)
+        return ActionResult({"ServiceSpecificCredential": credential})
+
+    def list_(self):
+        user_name = self._get_param("UserName")
+        service = self._get_param("ServiceName")
+        _, credentials = credentials_of(self.backend, user_name)
+        listed = [
+            metadata(c) for c in credentials if service is None or c["ServiceName"] == service
+        ]
+        return ActionResult({"ServiceSpecificCredentials": listed})
+
+    def update(self):
+        _, credentials = credentials_of(self.backend, self._get_param("UserName"))
+        credential = find(credentials, self._get_param("ServiceSpecificCredentialId"))
+        credential["Status"] = self._get_param("Status")
+        return ActionResult({})
+
+    def reset(self):
+        _, credentials = credentials_of(self.backend, self._get_param("UserName"))
+        credential = find(credentials, self._get_param("ServiceSpecificCredentialId"))
+        credential["ServicePassword"] = password()
+        return ActionResult({"ServiceSpecificCredential": credential})
+
+    def delete(self):
+        _, credentials = credentials_of(self.backend, self._get_param("UserName"))
+        credential = find(credentials, self._get_param("ServiceSpecificCredentialId"))
+        credentials.remove(credential)
+        return ActionResult({})
+
+    original_delete_user = models.IAMBackend.delete_user
+
+    @functools.wraps(original_delete_user)
+    def delete_user(self, user_name):
+        user = self.get_user(user_name)
+        if getattr(user, "service_specific_credentials", None):
+            raise DeleteConflictException(
+                "Cannot delete entity, must remove service specific credentials first."
+            )
+        original_delete_user(self, user_name)
+
+    responses.IamResponse.create_service_specific_credential = create
+    responses.IamResponse.list_service_specific_credentials = list_
+    responses.IamResponse.update_service_specific_credential = update
+    responses.IamResponse.reset_service_specific_credential = reset
+    responses.IamResponse.delete_service_specific_credential = delete
+    models.IAMBackend.delete_user = delete_user
+
+
 # Every correction, by name; the probes (moto_patch_probe.py) use the same names.
 PATCHES = {
     patch.__name__: patch
@@ -253,6 +374,7 @@ PATCHES = {
         codebuild_requires_location_for_codepipeline,
         codebuild_delete_project_ignores_arn,
         codebuild_ignores_encryption_key,
+        iam_has_no_service_specific_credentials,
     )
 }
 

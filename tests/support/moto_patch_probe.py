@@ -269,6 +269,48 @@ def probe_codebuild_encryption_key():
     }
 
 
+def probe_iam_service_specific_credentials():
+    api = client("iam")
+    api.create_user(UserName="mirror")
+
+    def create(service="codecommit.amazonaws.com", user="mirror"):
+        return api.create_service_specific_credential(UserName=user, ServiceName=service)
+
+    try:
+        created = create()["ServiceSpecificCredential"]
+    except NotImplementedError as err:
+        return {"create": f"NotImplementedError: {err}"}
+    second = create()["ServiceSpecificCredential"]
+    listed = api.list_service_specific_credentials(UserName="mirror")[
+        "ServiceSpecificCredentials"
+    ]
+    observed = {
+        "create": None,
+        "service_user_name": created["ServiceUserName"],
+        "password_on_create": bool(created.get("ServicePassword")),
+        "listed_ids": sorted(c["ServiceSpecificCredentialId"] for c in listed),
+        "created_ids": sorted(
+            c["ServiceSpecificCredentialId"] for c in (created, second)
+        ),
+        "password_listed": any("ServicePassword" in c for c in listed),
+        "third": error_code(create),
+        "other_service": error_code(lambda: create("s3.amazonaws.com")),
+        "unknown_user": error_code(lambda: create(user="nobody")),
+        "delete_user_with_credentials": error_code(
+            lambda: api.delete_user(UserName="mirror")
+        ),
+    }
+    for credential in (created, second):
+        api.delete_service_specific_credential(
+            UserName="mirror",
+            ServiceSpecificCredentialId=credential["ServiceSpecificCredentialId"],
+        )
+    observed["after_delete"] = api.list_service_specific_credentials(
+        UserName="mirror"
+    )["ServiceSpecificCredentials"]
+    return observed
+
+
 def numbers(observed):
     values = [v for group in observed.values() for v in group.values()]
     return all(is_number(v) for v in values)
@@ -324,6 +366,20 @@ PROBES = {
         lambda o: o["keyed"] != o["given"],
         lambda o: o["keyed"] == o["given"]
         and o["default"] == f"arn:aws:kms:{REGION}:{ACCOUNT}:alias/aws/s3",
+    ),
+    "iam_has_no_service_specific_credentials": (
+        probe_iam_service_specific_credentials,
+        lambda o: str(o["create"]).startswith("NotImplementedError"),
+        lambda o: o["create"] is None
+        and o["service_user_name"] == f"mirror-at-{ACCOUNT}"
+        and o["password_on_create"]
+        and not o["password_listed"]
+        and o["listed_ids"] == o["created_ids"]
+        and o["third"] == "LimitExceeded"
+        and o["other_service"] == "NotSupportedService"
+        and o["unknown_user"] == "NoSuchEntity"
+        and o["delete_user_with_credentials"] == "DeleteConflict"
+        and o["after_delete"] == [],
     ),
 }
 
