@@ -13,7 +13,7 @@
 use unicode_segmentation::UnicodeSegmentation;
 
 use super::{ByteSet, byte_set, escape_runs, write_template};
-use crate::model::{Attribute, Block, Body, BodyItem, Document, Expr};
+use crate::model::{Attribute, Block, Body, BodyItem, Document, Expr, TemplatePart};
 
 /// Lists wider than this are written one item per line.
 pub const MAX_WIDTH: usize = 100;
@@ -170,8 +170,11 @@ impl Printer {
             .map(|assignment| {
                 let start = depth + assignment.width + 3;
                 let from = self.scratch.len();
-                inline_fitting(&mut self.scratch, assignment.value, start, 0)
-                    .then_some(from..self.scratch.len())
+                // A heredoc is one line to the alignment of `=`, as it is
+                // to `terraform fmt`: its text is one token.
+                (heredoc_into(&mut self.scratch, assignment.value)
+                    || inline_fitting(&mut self.scratch, assignment.value, start, 0))
+                .then_some(from..self.scratch.len())
             })
             .collect();
         let mut index = 0;
@@ -295,6 +298,73 @@ fn width(text: &str) -> usize {
         return text.len();
     }
     text.graphemes(true).count()
+}
+
+/// Writes a string of several lines that ends with a line break as a
+/// heredoc (`<<EOT`, its text verbatim on the lines after it), the way
+/// people write a buildspec or a script into a resource, and answers
+/// whether it did. Only its template markers are escaped (`$${`, `%%{`);
+/// text with a carriage return or another control character but tab stays
+/// a quoted string, which spells them unambiguously. The marker is `EOT`,
+/// or `EOT1`, `EOT2`, ... when the text has a line that reads `EOT`.
+fn heredoc_into(out: &mut String, expr: &Expr) -> bool {
+    let literal;
+    let parts: &[TemplatePart] = match expr {
+        Expr::Template(parts) => parts,
+        Expr::String(text) => {
+            literal = [TemplatePart::Literal(text.clone())];
+            &literal
+        }
+        _ => return false,
+    };
+    let literals = || {
+        parts.iter().filter_map(|part| match part {
+            TemplatePart::Literal(text) => Some(text.as_str()),
+            TemplatePart::Interpolation(_) => None,
+        })
+    };
+    let ends_with_newline =
+        matches!(parts.last(), Some(TemplatePart::Literal(text)) if text.ends_with('\n'));
+    let plain = literals().all(|text| {
+        !text
+            .chars()
+            .any(|c| c.is_control() && c != '\n' && c != '\t')
+    });
+    if !ends_with_newline || !plain {
+        return false;
+    }
+    let mut marker = String::from("EOT");
+    let mut suffix = 0;
+    while literals().any(|text| text.lines().any(|line| line.trim() == marker)) {
+        suffix += 1;
+        marker = format!("EOT{suffix}");
+    }
+    let start = out.len();
+    out.push_str("<<");
+    out.push_str(&marker);
+    out.push('\n');
+    let mut expression = |out: &mut String, inner: &Expr| inline_into(out, inner, true);
+    if !write_template(out, parts, escape_markers_into, &mut expression) {
+        out.truncate(start);
+        return false;
+    }
+    out.push_str(&marker);
+    true
+}
+
+/// A heredoc's literal text: only the template markers `${` and `%{`
+/// doubled so they stay text.
+fn escape_markers_into(out: &mut String, text: &str) {
+    let mut rest = text;
+    while let Some(position) = rest.find(['$', '%']) {
+        let (head, tail) = rest.split_at(position + 1);
+        out.push_str(head);
+        if tail.starts_with('{') {
+            out.push_str(&head[position..]);
+        }
+        rest = tail;
+    }
+    out.push_str(rest);
 }
 
 /// Writes the one-line form of `expr` at the end of `out` when it is
@@ -484,6 +554,21 @@ mod tests {
         assert_eq!(
             text,
             "resource \"t\" \"n\" {\n  a         = \"1\"\n  long_name = \"2\"\n  policy = jsonencode({\n    Version = \"2012-10-17\"\n  })\n  b = true\n}\n"
+        );
+    }
+
+    #[test]
+    fn text_of_several_lines_is_a_heredoc_aligned_with_its_run() {
+        let script = Expr::interpolated("version: 0.2\n  - echo ${var.env} $${HOME} %{x}\n \n");
+        let block = Block::new("resource", &["t", "n"])
+            .attr("a", 1)
+            .attr("buildspec", script)
+            .attr("one_line", "no\nbreak at the end")
+            .attr("control", "a\r\n")
+            .attr("marker", "EOT\n");
+        assert_eq!(
+            render_hcl(&Document::new(vec![block])),
+            "resource \"t\" \"n\" {\n  a         = 1\n  buildspec = <<EOT\nversion: 0.2\n  - echo ${var.env} $${HOME} %%{x}\n \nEOT\n  one_line  = \"no\\nbreak at the end\"\n  control   = \"a\\r\\n\"\n  marker    = <<EOT1\nEOT\nEOT1\n}\n"
         );
     }
 
