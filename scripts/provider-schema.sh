@@ -60,6 +60,9 @@ print("meta output precondition")
 print("meta module")
 print("meta locals")
 print("meta provider")
+print("meta moved")
+print("meta removed lifecycle provisioner:1(connection) connection")
+print("meta import")
 print(f"provider aws {blocks(provider['provider']['block'])}".rstrip())
 for kind, key in (("resource", "resource_schemas"), ("data", "data_source_schemas")):
     for name, entry in sorted(provider[key].items()):

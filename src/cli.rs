@@ -42,6 +42,8 @@ pub enum Command {
     Diff(DiffArgs),
     /// Check every name, limit and policy against AWS's rules, without rendering
     Validate(ValidateArgs),
+    /// Write import blocks that take an environment's existing resources into Terraform's state
+    Adopt(AdoptArgs),
     /// Find risky or broken statements in the IAM policies
     Lint(LintArgs),
     /// List the environments with their profile, account, region, state and output directories
@@ -138,6 +140,31 @@ pub struct ValidateArgs {
     /// Check every environment (the default)
     #[arg(long)]
     pub all: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct AdoptArgs {
+    /// The environment whose resources exist but whose state is lost (or never was Terraform's)
+    #[arg(long, value_name = "ENV")]
+    pub env: String,
+
+    /// Only this format's directory [default: both out/ENV/hcl and out/ENV/json]
+    #[arg(long, value_enum)]
+    pub format: Option<Format>,
+
+    /// The module directory to write into (as `render --out DIR` wrote it) instead of out/ENV;
+    /// needs --format
+    #[arg(long, value_name = "DIR", requires = "format")]
+    pub out: Option<PathBuf>,
+
+    /// The import ID of a resource whose ID AWS chose, as ADDRESS=ID (repeatable); tfgen says
+    /// which need one and the command that lists them
+    #[arg(long = "id", value_name = "ADDRESS=ID")]
+    pub ids: Vec<String>,
+
+    /// Remove the import blocks tfgen adopt wrote, once `terraform apply` has imported them
+    #[arg(long, conflicts_with = "ids")]
+    pub done: bool,
 }
 
 #[derive(Debug, Args)]

@@ -25,9 +25,31 @@ impl fmt::Display for Origin {
     }
 }
 
+/// How much a [`Diagnostic`] matters: an error stops the command (exit 2);
+/// a warning or a note is told on standard error and the command goes on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    /// Something to do by hand that no API does (approve a connection).
+    Note,
+    /// Works today, but is risky or on its way out (a deprecated image).
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub fn name(self) -> &'static str {
+        match self {
+            Severity::Note => "note",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+}
+
 /// One problem with the input: a bad `tfgen.hcl` or a value AWS would reject.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
+    pub severity: Severity,
     /// A stable identifier of the rule, e.g. `s3-bucket-name-charset`.
     pub rule: &'static str,
     pub origin: Origin,
@@ -43,7 +65,13 @@ pub struct Diagnostic {
 
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "error[{}]: {}", self.rule, self.origin)?;
+        write!(
+            f,
+            "{}[{}]: {}",
+            self.severity.name(),
+            self.rule,
+            self.origin
+        )?;
         if let Some(environment) = &self.environment {
             write!(f, ": environment \"{environment}\"")?;
         }

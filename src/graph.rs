@@ -371,6 +371,8 @@ mod tests {
             buildspec: BuildspecSource::File("buildspec.yml"),
             encryption_key: None,
             log_group: None,
+            tags: Vec::new(),
+            spelled_out: None,
         }));
         let graph = Graph::of(&stack);
         let to_role: Vec<String> = edges(&graph)

@@ -6,6 +6,7 @@
 //! (`.tf` or `.tf.json`). [`validate`] checks the stack against AWS's rules
 //! before anything is written; [`generated`] owns the files on disk.
 
+pub mod adopt;
 pub mod allocator;
 pub mod cli;
 mod commands;

@@ -13,17 +13,21 @@ use std::path::Path;
 use std::time::Instant;
 
 use serde_json::{Value, json};
+use tfgen::model::Expr;
 use tfgen::render::{Format, jsonencode::jsonencode};
 use tfgen::stack::resources::{
     BucketEncryption, BucketLifecycle, BucketPolicy, BuildspecSource, CodeBuildProject,
-    CodeCommitRepository, CodePipeline, EventRule, EventTarget, IamPolicy, IamRole, KmsAlias,
-    KmsKey, LogGroup, Output, RolePolicyAttachment, S3Bucket,
+    CodeCommitRepository, CodePipeline, EventRule, EventTarget, GroupMembership,
+    GroupPolicyAttachment, IamGroup, IamPolicy, IamRole, IamUser, KmsAlias, KmsKey, LogGroup,
+    Output, RolePolicyAttachment, S3Bucket, ServiceSpecificCredential, UserGroupMembership,
 };
 use tfgen::stack::{PLACEHOLDER_ACCOUNT, Profile, Stack, StackItem};
 
 use crate::support::emulator::{Emulator, moto_server_path, write_override};
 use crate::support::terraform::{PlanOutcome, Terraform, TerraformError};
-use crate::support::{project_config, render, stack, terraform_available, tool_missing};
+use crate::support::{
+    project_config, render, render_stack, stack, terraform_available, tool_missing,
+};
 
 /// moto's fixed account; tfgen's placeholder has the same 12 digits, so the
 /// model's resolved ARNs are exactly what the emulator reports.
@@ -143,13 +147,98 @@ fn apply_loop(stack: &Stack, format: Format) -> String {
         }
     }
 
-    context.step(terraform.destroy());
-    check_destroyed(&context, &emulator.inventory());
     // The generated files are never touched by the emulator setup.
     let mut after = snapshot(workdir.path());
     after.retain(|(name, _)| rendered.iter().any(|(kept, _)| kept == name));
     assert_eq!(after, rendered, "the rendered files changed during the run");
+
+    let protected = protected_addresses(stack);
+    if !protected.is_empty() {
+        destroy_on_purpose(&context, &mut terraform, workdir.path(), &protected);
+    }
+    context.step(terraform.destroy());
+    check_destroyed(&context, &emulator.inventory());
     terraform.timing_summary()
+}
+
+/// The addresses whose `lifecycle` has `prevent_destroy = true`.
+fn protected_addresses(stack: &Stack) -> Vec<String> {
+    stack
+        .document()
+        .blocks
+        .iter()
+        .filter(|block| {
+            block.body.blocks().any(|nested| {
+                nested.kind == "lifecycle"
+                    && nested.body.attribute("prevent_destroy") == Some(&Expr::Bool(true))
+            })
+        })
+        .map(|block| block.address())
+        .collect()
+}
+
+/// `terraform destroy` of a protected environment fails with Terraform's
+/// own error, naming each protected resource, and destroys nothing. Then
+/// the README's way to delete it on purpose: `deletion_protection = false`,
+/// render, apply (in-place changes only: `force_destroy` on, the lifecycle
+/// rule gone), so the destroy that follows empties the artifacts bucket,
+/// every version of the object put in it included.
+fn destroy_on_purpose(
+    context: &Context,
+    terraform: &mut Terraform,
+    workdir: &Path,
+    protected: &[String],
+) {
+    let before = context.emulator.inventory();
+    let refused = match terraform.destroy() {
+        Ok(()) => context.fail("terraform destroy of a protected environment succeeded"),
+        Err(error) => error,
+    };
+    for address in protected {
+        assert!(
+            refused.stderr.contains("Instance cannot be destroyed")
+                && refused.stderr.contains(&format!(
+                    "Resource {address} has lifecycle.prevent_destroy set"
+                )),
+            "destroy's refusal names {address}:\n{}",
+            refused.stderr
+        );
+    }
+    assert_eq!(
+        context.emulator.inventory(),
+        before,
+        "a refused destroy destroyed nothing"
+    );
+
+    let bucket = context
+        .stack
+        .items_of::<S3Bucket>()
+        .next()
+        .map(|bucket| context.stack.evaluate(&bucket.bucket).unwrap())
+        .expect("a protected stack has its bucket");
+    context.emulator.put_object(&bucket, "models/model.tar.gz");
+    let mut unprotected_environment = project_config()
+        .environments
+        .into_iter()
+        .find(|environment| environment.name == context.stack.environment)
+        .expect("the environment is in tfgen.hcl");
+    unprotected_environment.profile = context.stack.profile;
+    unprotected_environment.deletion_protection = false;
+    render_stack(
+        &tfgen::stack::Stack::build(&unprotected_environment),
+        context.format,
+        workdir,
+    );
+    let plan = context.step(terraform.plan_json(&[]));
+    for change in plan["resource_changes"].as_array().into_iter().flatten() {
+        let actions = &change["change"]["actions"];
+        assert!(
+            actions == &json!(["no-op"]) || actions == &json!(["update"]),
+            "lifting the protection only updates in place: {} {actions}",
+            change["address"]
+        );
+    }
+    context.step(terraform.apply());
 }
 
 /// The generated Terraform files of a directory, by name.
@@ -311,7 +400,81 @@ fn check_created(context: &Context, inventory: &Value) {
     attached.sort_by_key(order);
     assert_eq!(attached, attachments, "role policy attachments {here}");
 
+    check_git_mirror(context, &applied);
     check_pipeline(context, &applied);
+}
+
+/// The git mirror's user, its Git credential, its group with the user in
+/// it and the group's policy (AWS's power user, or hardened's own), and
+/// nothing more: no other user or group exists.
+fn check_git_mirror(context: &Context, applied: &Applied) {
+    let stack = context.stack;
+    let inventory = applied.inventory;
+    let here = format!(
+        "({} {}, {})",
+        stack.environment, stack.profile, context.format
+    );
+    let users: Vec<&IamUser> = stack.items_of::<IamUser>().collect();
+    let groups: Vec<&IamGroup> = stack.items_of::<IamGroup>().collect();
+    let count = |kind: &str| inventory[kind].as_object().map_or(0, |map| map.len());
+    assert_eq!(count("iam_users"), users.len(), "IAM users {here}");
+    assert_eq!(count("iam_groups"), groups.len(), "IAM groups {here}");
+    for user in users {
+        let name = applied.evaluate(&user.name);
+        let created_user = created(context, inventory, "iam_users", &name);
+        let credentials: Vec<Value> = stack
+            .items_of::<ServiceSpecificCredential>()
+            .filter(|credential| applied.evaluate(&credential.user_name) == name)
+            .map(|credential| {
+                json!({
+                    "service_name": credential.service_name,
+                    "service_user_name": format!("{name}-at-{MOTO_ACCOUNT}"),
+                    "status": "Active",
+                })
+            })
+            .collect();
+        assert_eq!(
+            created_user["service_specific_credentials"],
+            json!(credentials),
+            "Git credentials of {name} {here}"
+        );
+        let mut member_of: Vec<String> = stack
+            .items_of::<GroupMembership>()
+            .filter(|membership| {
+                membership
+                    .users
+                    .iter()
+                    .any(|user| applied.evaluate(user) == name)
+            })
+            .map(|membership| applied.evaluate(&membership.group))
+            .chain(
+                stack
+                    .items_of::<UserGroupMembership>()
+                    .filter(|membership| applied.evaluate(&membership.user) == name)
+                    .flat_map(|membership| membership.groups.iter().map(|g| applied.evaluate(g))),
+            )
+            .collect();
+        member_of.sort();
+        assert_eq!(
+            created_user["groups"],
+            json!(member_of),
+            "groups of {name} {here}"
+        );
+    }
+    for group in groups {
+        let name = applied.evaluate(&group.name);
+        let created_group = created(context, inventory, "iam_groups", &name);
+        let policies: Vec<String> = stack
+            .items_of::<GroupPolicyAttachment>()
+            .filter(|attachment| applied.evaluate(&attachment.group) == name)
+            .map(|attachment| applied.evaluate(&attachment.policy_arn))
+            .collect();
+        assert_eq!(
+            created_group["attached_policies"],
+            json!(policies),
+            "policies of group {name} {here}"
+        );
+    }
 }
 
 /// The bucket's companions as the model has them, or none of them.
@@ -396,7 +559,9 @@ fn check_pipeline(context: &Context, applied: &Applied) {
             created["arn"],
             json!(applied.evaluate(&project.reference_to("arn")))
         );
-        assert_eq!(created["description"], json!(project.description));
+        // Upstream's projects have none: AWS holds no description then.
+        let description = Some(&project.description).filter(|text| !text.is_empty());
+        assert_eq!(created["description"], json!(description));
         assert_eq!(
             created["service_role"],
             json!(applied.evaluate(&project.service_role))
@@ -445,6 +610,12 @@ fn check_pipeline(context: &Context, applied: &Applied) {
                     "buildspec of {name} {here}"
                 );
             }
+            // Upstream's file after `templatefile`: the text, byte for byte.
+            BuildspecSource::Text(text) => assert_eq!(
+                created["buildspec"],
+                json!(applied.evaluate(text)),
+                "buildspec of {name} {here}"
+            ),
         }
         if let Some(group) = &project.log_group {
             let logs = &created["logs_config"]["cloudWatchLogs"];
@@ -513,7 +684,7 @@ fn check_pipeline(context: &Context, applied: &Applied) {
                             "run_order": action.run_order,
                             "role_arn": null,
                             "configuration": configuration,
-                            "input_artifacts": action.input_artifacts,
+                            "input_artifacts": action.input_artifacts.clone().unwrap_or_default(),
                             "output_artifacts": action.output_artifacts,
                         })
                     })
@@ -545,7 +716,7 @@ fn check_pipeline(context: &Context, applied: &Applied) {
             .filter(|target| applied.evaluate(&target.rule) == name)
             .map(|target| {
                 json!({
-                    "id": target.target_id,
+                    "id": applied.evaluate(&target.target_id),
                     "arn": applied.evaluate(&target.arn),
                     "role_arn": applied.evaluate(&target.role_arn),
                     "input": null,
@@ -584,6 +755,22 @@ fn check_pipeline(context: &Context, applied: &Applied) {
 fn check_outputs(context: &Context, outputs: &Value) {
     let stack = context.stack;
     for output in stack.items_of::<Output>() {
+        if output.sensitive {
+            // The mirror's password, which AWS chose: shown only as sensitive.
+            assert_eq!(
+                outputs[&output.name]["sensitive"], true,
+                "output {}",
+                output.name
+            );
+            assert!(
+                outputs[&output.name]["value"]
+                    .as_str()
+                    .is_some_and(|value| !value.is_empty()),
+                "output {} has a value",
+                output.name
+            );
+            continue;
+        }
         let expected = stack.evaluate(&output.value);
         assert!(expected.is_some(), "output {} resolves", output.name);
         assert_eq!(
@@ -609,6 +796,8 @@ fn check_destroyed(context: &Context, inventory: &Value) {
         "s3_buckets",
         "iam_roles",
         "iam_policies",
+        "iam_users",
+        "iam_groups",
         "codecommit_repositories",
         "codebuild_projects",
         "codepipelines",

@@ -170,6 +170,7 @@ environment "qa" {
         output.stdout,
         "tfgen diff: out/dev → out/qa
 variables: 4 changed
+error[data-replaced]: bucket changes from \"sagemaker-artifacts-pipeline-18345\" to \"sagemaker-artifacts-pipeline-18345-qa\", which forces terraform to replace aws_s3_bucket.artifacts_bucket: it destroys the old one, and every object in the bucket (the pipeline's artifacts and models, or Terraform's state)
 
 ~ var.artifacts_bucket_name
     ~ default: \"sagemaker-artifacts-pipeline-18345\" → \"sagemaker-artifacts-pipeline-18345-qa\"
@@ -401,18 +402,18 @@ fn unreadable_input_is_an_error_with_its_place() {
     let text = read(&file);
     let line = 1 + text
         .lines()
-        .position(|line| line == "  force_destroy = true")
+        .position(|line| line == "  force_destroy = false")
         .expect("the bucket's force_destroy line");
     write(
         &file,
-        &text.replace("  force_destroy = true", "  force_destroy = true true"),
+        &text.replace("  force_destroy = false", "  force_destroy = false true"),
     );
     let broken = tfgen(project.path(), &["diff", "out/dev/hcl", "out/prod/hcl"]).expect(2);
     assert_eq!(broken.stdout, "");
     assert_eq!(
         broken.stderr,
         format!(
-            "tfgen: out/prod/hcl/s3.tf:{line}:24: cannot read rendered Terraform: syntax error: expected newline or eof\n"
+            "tfgen: out/prod/hcl/s3.tf:{line}:25: cannot read rendered Terraform: syntax error: expected newline or eof\n"
         )
     );
 

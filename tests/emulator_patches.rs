@@ -83,6 +83,7 @@ patch_tests!(
     codecommit_repository_dates_are_strings,
     codecommit_has_no_tagging,
     codecommit_has_no_list_repositories,
+    codecommit_has_no_repository_updates,
     codepipeline_metadata_dates_are_strings,
     codepipeline_trust_reads_service_as_string,
     codebuild_requires_location_for_codepipeline,

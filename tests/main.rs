@@ -12,10 +12,12 @@ mod diff; // `tfgen diff`: semantic diff of resources and IAM permissions
 mod gate; // ownership, all-or-nothing writes, Terraform's loading rules, verdicts, escaping
 mod golden; // output vs the reference fixtures (semantic) and out/ (bytes)
 mod graph; // `tfgen graph`: Mermaid and dot diagrams of a stack
+mod history; // the addresses a team's state holds, kept across versions and profiles
 mod lint; // `tfgen lint`: exit codes, the reference files, SARIF against its schema
 mod roundtrip;
 mod workflow; // every tfgen command of the CI workflow and pre-commit hooks runs // property tests: HCL and JSON read back to the same model
 
+mod adoption; // upstream's state under seed and hardened; tfgen adopt of a lost state
 mod apply; // terraform apply / plan / destroy against moto, per environment and format
 mod checkov; // checkov on the hardened profile
 mod emulator_patches; // each moto defect the emulator launcher corrects: still there, and fixed

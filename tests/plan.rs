@@ -16,7 +16,7 @@ use tfgen::stack::{Profile, StackFile};
 use crate::support::emulator::{Emulator, moto_server_path, write_override};
 use crate::support::terraform::Terraform;
 use crate::support::{
-    project_config, project_root, render, stack, terraform_available, tool_missing,
+    project_config, project_root, render, render_stack, stack, terraform_available, tool_missing,
 };
 
 #[test]
@@ -193,5 +193,125 @@ fn assert_same_resources(
         reference.len(),
         4,
         "the reference has a bucket, a role, a policy and an attachment"
+    );
+}
+
+/// The team's whole repository (`fixtures/upstream/`, modernised only as
+/// Terraform asks) and the `seed` profile with the pipeline plan alike, in
+/// both formats: the same resource addresses, the same planned values
+/// (known and unknown), the same outputs and sensitivity. Planned for the
+/// repository's environments as `seed` with the pipeline, each variable
+/// given to both sides with `-var`.
+#[test]
+fn seed_with_the_pipeline_plans_as_the_teams_whole_repository() {
+    if !terraform_available() || (!moto_server_path().is_file() && tool_missing("moto_server")) {
+        return;
+    }
+    let emulator = Emulator::start().unwrap_or_else(|error| panic!("moto did not start: {error}"));
+    for environment in &project_config().environments {
+        // Upstream knows no state bucket, account guard or default tags:
+        // the environment's variables only.
+        let mut environment = environment.clone();
+        environment.profile = Profile::Seed;
+        environment.pipeline = true;
+        environment.state = None;
+        environment.account_id = None;
+        environment.assume_role = None;
+        environment.tags = Vec::new();
+        let variables = variable_values(&environment);
+        let plan = |label: &str, fill: &dyn Fn(&Path)| -> Value {
+            let directory = tempfile::Builder::new()
+                .prefix("tfgen-upstream-")
+                .tempdir()
+                .unwrap();
+            fill(directory.path());
+            write_override(directory.path(), &emulator.endpoint()).unwrap();
+            let mut terraform = Terraform::new(directory.path());
+            let vars: Vec<(&str, &str)> = variables
+                .iter()
+                .map(|(n, v)| (n.as_str(), v.as_str()))
+                .collect();
+            terraform
+                .init()
+                .and_then(|()| terraform.plan_json(&vars))
+                .unwrap_or_else(|error| {
+                    panic!("environment {}, {label}: {error}", environment.name)
+                })
+        };
+        let upstream = plan("upstream", &|directory| copy_upstream(directory));
+        let name = environment.name.clone();
+        let seed_stack = stack(&environment, None);
+        for format in Format::ALL {
+            let seed = plan(&format!("seed {format}"), &|directory| {
+                render_stack(&seed_stack, format, directory);
+            });
+            assert_plans_alike(&upstream, &seed, &format!("environment {name}, {format}"));
+        }
+    }
+}
+
+/// `fixtures/upstream/` as the team has it (modernised), every file.
+fn copy_upstream(directory: &Path) {
+    let fixture = project_root().join("fixtures/upstream");
+    for entry in std::fs::read_dir(&fixture).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap();
+        if path
+            .extension()
+            .is_some_and(|ext| ext == "tf" || ext == "yml")
+        {
+            std::fs::copy(&path, directory.join(name)).unwrap();
+        }
+    }
+}
+
+/// Resources by address with their planned values and what is unknown
+/// until apply; outputs with their values and sensitivity.
+fn assert_plans_alike(expected: &Value, actual: &Value, context: &str) {
+    let resources = |plan: &Value| -> Map<String, Value> {
+        plan["resource_changes"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|change| {
+                (
+                    change["address"].as_str().unwrap().to_string(),
+                    serde_json::json!({
+                        "actions": change["change"]["actions"],
+                        "after": change["change"]["after"],
+                        "after_unknown": change["change"]["after_unknown"],
+                        "after_sensitive": change["change"]["after_sensitive"],
+                    }),
+                )
+            })
+            .collect()
+    };
+    let (want, have) = (resources(expected), resources(actual));
+    assert_eq!(
+        want.keys().collect::<Vec<_>>(),
+        have.keys().collect::<Vec<_>>(),
+        "{context}: the resource addresses differ"
+    );
+    for (address, change) in &want {
+        assert_eq!(
+            &have[address], change,
+            "{context}: {address} plans differently from upstream's"
+        );
+    }
+    assert!(
+        want.len() >= 17,
+        "{context}: upstream plans its 17 resources and a data source"
+    );
+    assert_eq!(
+        actual["planned_values"]["outputs"], expected["planned_values"]["outputs"],
+        "{context}: outputs"
+    );
+    assert_eq!(
+        actual["output_changes"], expected["output_changes"],
+        "{context}: output changes"
+    );
+    assert_eq!(
+        expected["planned_values"]["outputs"]["mirror_git_password"]["sensitive"], true,
+        "{context}: the mirror's password is sensitive"
     );
 }

@@ -22,7 +22,8 @@ use crate::cli::CheckArgs;
 use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::generated::{
-    GeneratedFile, Renders, Tree, is_generated, owned_in_tree_except, regenerate_all_command,
+    ADOPTION_FILE, GeneratedFile, Renders, Tree, is_adoption, is_generated, managed_directories,
+    owned_in_tree_except, regenerate_all_command,
 };
 use crate::terminal::{display_path, escape_controls};
 use crate::validate::for_each_valid;
@@ -69,8 +70,12 @@ pub fn run(config: &Config, args: &CheckArgs, colour: bool) -> Result<Report> {
     let known = |path: &Path| wanted.contains(path) || reported.contains(path);
     let extra = owned_in_tree_except(&args.out, &known)?;
     drift.extend(extra.into_iter().map(Drift::Extra));
+    let notes = adoptions_in_progress(&args.out)?;
     if drift.is_empty() {
-        return Ok(Report::success(String::new()));
+        return Ok(Report {
+            notes,
+            ..Report::success(String::new())
+        });
     }
     let mut report = String::new();
     let mut foreign = 0;
@@ -106,8 +111,33 @@ pub fn run(config: &Config, args: &CheckArgs, colour: bool) -> Result<Report> {
     }
     Ok(Report {
         report,
+        notes,
         outcome: Outcome::Failure,
     })
+}
+
+/// A note for each adoption in progress in the tree (`tfgen adopt`'s import
+/// blocks, which are not the model's and not drift), saying how to end it.
+fn adoptions_in_progress(root: &Path) -> Result<String> {
+    let mut notes = String::new();
+    for directory in managed_directories(root)? {
+        for format in crate::render::Format::ALL {
+            let path = directory.join(format!("{ADOPTION_FILE}{}", format.extension()));
+            if !is_adoption(&path) {
+                continue;
+            }
+            let environment = directory
+                .parent()
+                .and_then(|parent| parent.file_name())
+                .map(|name| name.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            notes.push_str(&format!(
+                "tfgen: note[adopt-in-progress]: {}: import blocks of tfgen adopt, not part of the model; once terraform apply has imported them, run `tfgen adopt --env {environment} --done`\n",
+                display_path(&path)
+            ));
+        }
+    }
+    Ok(notes)
 }
 
 /// What one thread compared: each environment's drift with its index in

@@ -58,6 +58,7 @@ pub fn run(config: Option<&Path>, args: &DiffArgs) -> Result<Report> {
     };
     Ok(Report {
         report: text,
+        notes: String::new(),
         outcome,
     })
 }

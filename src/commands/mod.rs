@@ -4,6 +4,7 @@
 //! to the writer it is given (stdout in the binary), so nothing is printed
 //! half-way when an error stops it.
 
+mod adopt;
 mod check;
 mod completions;
 mod diff;
@@ -48,26 +49,31 @@ impl Error {
     }
 }
 
-/// Runs a parsed command line, writing its report to stdout.
+/// Runs a parsed command line, writing its report to stdout and its
+/// warnings and notes to stderr.
 pub fn run(cli: &Cli) -> Result<Outcome> {
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
-    run_with(cli, &mut out)
+    let stderr = std::io::stderr();
+    let mut err = stderr.lock();
+    run_with(cli, &mut out, &mut err)
 }
 
-/// Runs a parsed command line, writing its report to `out`.
+/// Runs a parsed command line, writing its report to `out` and its
+/// warnings and notes (deprecated images, a step for a person) to `err`.
 ///
 /// A command whose exit code is a verdict (`check`, `lint`, `diff`,
 /// `validate`) keeps it when the reader of its output goes away early
 /// (`tfgen check | head -1` in a CI gate must still fail on drift); the
 /// others end quietly (the broken pipe error, which `main` maps to 0).
-pub fn run_with(cli: &Cli, out: &mut dyn Write) -> Result<Outcome> {
+pub fn run_with(cli: &Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<Outcome> {
     let config = || Config::load(cli.config.as_deref());
     let (text, is_verdict) = match &cli.command {
         Command::Render(args) => (render::run(&config()?, args)?, false),
         Command::Check(args) => (check::run(&config()?, args, colour_enabled())?, true),
         Command::Diff(args) => (escaped(diff::run(cli.config.as_deref(), args)?), true),
         Command::Validate(args) => (escaped(validate::run(&config()?, args)?), true),
+        Command::Adopt(args) => (escaped(adopt::run(&config()?, args)?), false),
         Command::Lint(args) if !args.paths.is_empty() => (lint::run_paths(args)?, true),
         Command::Lint(args) => (lint::run(&config()?, args)?, true),
         Command::Envs(args) => (envs::run(&config()?, args), false),
@@ -75,6 +81,10 @@ pub fn run_with(cli: &Cli, out: &mut dyn Write) -> Result<Outcome> {
         Command::Completions(args) => (completions::completions(args.shell)?, false),
         Command::Man => (completions::man()?, false),
     };
+    // Advice is no verdict: a closed stderr loses it, nothing else.
+    let _ = err
+        .write_all(crate::terminal::escape_controls(&text.notes).as_bytes())
+        .and_then(|()| err.flush());
     let written = out
         .write_all(text.report.as_bytes())
         .and_then(|()| out.flush());
@@ -92,13 +102,15 @@ pub fn run_with(cli: &Cli, out: &mut dyn Write) -> Result<Outcome> {
 fn escaped(report: Report) -> Report {
     Report {
         report: crate::terminal::escape_controls(&report.report).into_owned(),
-        outcome: report.outcome,
+        ..report
     }
 }
 
-/// What a command produced: the report for stdout and the outcome.
+/// What a command produced: the report for stdout, the warnings and notes
+/// for stderr, and the outcome.
 pub struct Report {
     pub report: String,
+    pub notes: String,
     pub outcome: Outcome,
 }
 
@@ -106,8 +118,18 @@ impl Report {
     fn success(report: String) -> Report {
         Report {
             report,
+            notes: String::new(),
             outcome: Outcome::Success,
         }
+    }
+
+    /// The report with `advice` for stderr, one diagnostic after another.
+    fn with_advice(self, advice: &[crate::error::Diagnostic]) -> Report {
+        let mut notes = self.notes;
+        for diagnostic in advice {
+            notes.push_str(&format!("tfgen: {diagnostic}\n"));
+        }
+        Report { notes, ..self }
     }
 }
 

@@ -51,6 +51,7 @@ pub fn run(config: &Config, args: &RenderArgs) -> Result<Report> {
         }
         None => build_valid(config, vec![environment])?.remove(0).1,
     };
+    let advice = crate::validate::advice(&stack);
     let lines = header(&HeaderContext {
         source: &config.source,
         environment: &environment.name,
@@ -60,14 +61,14 @@ pub fn run(config: &Config, args: &RenderArgs) -> Result<Report> {
     match &args.out {
         Some(directory) => {
             write_module(directory, &split_files(&stack, format, &lines))?;
-            Ok(Report::success(String::new()))
+            Ok(Report::success(String::new()).with_advice(&advice))
         }
         None => {
             let mut document = stack.document();
             document.header = lines;
             let text = render(&document, format);
             super::keep_until_exit((stack, document));
-            Ok(Report::success(text))
+            Ok(Report::success(text).with_advice(&advice))
         }
     }
 }

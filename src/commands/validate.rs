@@ -5,7 +5,7 @@ use super::{Report, select};
 use crate::cli::ValidateArgs;
 use crate::config::Config;
 use crate::error::Result;
-use crate::validate::{map_valid, policy_sizes, selection};
+use crate::validate::{advice, map_valid, policy_sizes, selection};
 
 pub fn run(config: &Config, args: &ValidateArgs) -> Result<Report> {
     let selected = select(config, args.env.as_deref())?;
@@ -19,6 +19,11 @@ pub fn run(config: &Config, args: &ValidateArgs) -> Result<Report> {
                 "{}: ok (profile {}, defined at {})\n",
                 environment.name, stack.profile, environment.origin
             );
+            for diagnostic in advice(&stack) {
+                for line in diagnostic.to_string().lines() {
+                    lines.push_str(&format!("  {line}\n"));
+                }
+            }
             for size in policy_sizes(&stack) {
                 lines.push_str(&format!(
                     "  {}: {} of {} characters ({:.1}%)\n",

@@ -19,7 +19,7 @@ use hcl_edit::Span;
 use hcl_edit::expr::Expression;
 use hcl_edit::structure::{Body, Structure};
 
-use crate::error::{Diagnostic, Error, Origin, Result};
+use crate::error::{Diagnostic, Error, Origin, Result, Severity};
 pub use crate::stack::Setting;
 use crate::stack::remote_state::{EnvironmentSettings, S3Backend};
 use crate::stack::rules::bucket_name_problems;
@@ -74,6 +74,9 @@ pub struct Environment {
     /// `defaults.tags` with the environment's own `tags` merged over them, in
     /// the order first set.
     pub tags: Vec<Tag>,
+    /// `deletion_protection = false` lifts `hardened`'s protection of what
+    /// holds data, to delete the environment on purpose (default true).
+    pub deletion_protection: bool,
 }
 
 /// A 12-digit AWS account ID, checked.
@@ -121,6 +124,7 @@ impl Environment {
                     .map(|tag| (tag.key.clone(), tag.value.clone()))
                     .collect(),
             },
+            deletion_protection: self.deletion_protection,
         }
     }
 }
@@ -208,6 +212,7 @@ impl Config {
                     account_id: None,
                     assume_role: None,
                     tags: Vec::new(),
+                    deletion_protection: true,
                 },
                 Environment {
                     name: "prod".into(),
@@ -225,6 +230,7 @@ impl Config {
                     account_id: None,
                     assume_role: None,
                     tags: Vec::new(),
+                    deletion_protection: true,
                 },
             ],
         }
@@ -323,7 +329,7 @@ pub fn environment_name_problem(name: &str) -> Option<String> {
 
 const TOP_LEVEL_HELP: &str = "tfgen.hcl holds an optional `defaults { ... }` block and `environment \"NAME\" { ... }` blocks";
 
-const ENVIRONMENT_HELP: &str = "an environment takes `profile`, `pipeline`, `account_id`, `assume_role`, `state { ... }`, `tags = { ... }` and `variables = { ... }`";
+const ENVIRONMENT_HELP: &str = "an environment takes `profile`, `pipeline`, `deletion_protection`, `account_id`, `assume_role`, `state { ... }`, `tags = { ... }` and `variables = { ... }`";
 
 /// A string value from the file and where it is.
 type Located = (String, Origin);
@@ -381,6 +387,7 @@ fn state_key_problem(key: &str) -> Option<rules::Problem> {
 
 fn config_error(rule: &'static str, origin: Origin, message: String, help: &str) -> Diagnostic {
     Diagnostic {
+        severity: Severity::Error,
         rule,
         origin,
         environment: None,
@@ -450,6 +457,7 @@ impl Reader<'_> {
         help: &str,
     ) {
         self.diagnostics.push(Diagnostic {
+            severity: Severity::Error,
             rule,
             origin,
             environment: environment.map(str::to_string),
@@ -659,6 +667,7 @@ impl Reader<'_> {
     ) -> Environment {
         let mut profile = None;
         let mut pipeline = None;
+        let mut deletion_protection = None;
         let mut settings: Vec<Setting> = Vec::new();
         let mut own_state: Vec<(&str, Located)> = Vec::new();
         let mut state_block: Option<Origin> = None;
@@ -699,6 +708,9 @@ impl Reader<'_> {
             match key {
                 "profile" => profile = self.profile(&name, &attribute.value),
                 "pipeline" => pipeline = self.boolean(&name, key, &attribute.value),
+                "deletion_protection" => {
+                    deletion_protection = self.boolean(&name, key, &attribute.value)
+                }
                 "variables" => settings = self.variables(&name, &attribute.value),
                 "account_id" => {
                     account_id = self
@@ -749,6 +761,7 @@ impl Reader<'_> {
             account_id,
             assume_role,
             tags: merge_tags(&defaults.tags, own_tags),
+            deletion_protection: deletion_protection.unwrap_or(true),
         }
     }
 

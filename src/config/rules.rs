@@ -7,7 +7,8 @@
 //! (rule id, message, help), so the reader in [`super`] can attach the
 //! `file:line:col` of the value and the unit tests can check each rule alone.
 
-use crate::error::{Diagnostic, Origin};
+use crate::error::{Diagnostic, Origin, Severity};
+use crate::stack::rules::{Namespace, Scope};
 
 /// One broken rule: (rule id, what is wrong with the value, how to fix it).
 pub type Problem = (&'static str, String, &'static str);
@@ -284,6 +285,7 @@ pub fn shared_state_problems<'a>(
         let location = (state.bucket.as_str(), state.key.as_str());
         if let Some((first, first_state)) = seen.get(&location) {
             problems.push(Diagnostic {
+                severity: Severity::Error,
                 rule: "config-state-shared",
                 origin: state.origin.clone(),
                 environment: Some(environment.to_string()),
@@ -301,38 +303,61 @@ pub fn shared_state_problems<'a>(
     problems
 }
 
-/// What one environment would create that is named account-wide in IAM.
+/// What one environment would create whose names an account (and, for
+/// most services, a region) holds once.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct IamNames<'a> {
+pub struct AccountNames<'a> {
     pub environment: &'a str,
     /// `None` when the environment sets no `account_id`: it may land in any
     /// account, so it may collide with every other environment.
     pub account_id: Option<&'a str>,
-    /// (field, concrete name, where the name came from), e.g.
-    /// (`aws_iam_role.tf_mlops_role.name`, `tf-mlops-role-prod-1007`, …).
-    pub names: std::borrow::Cow<'a, [(String, String, Origin)]>,
+    /// The region its regional resources are created in.
+    pub region: &'a str,
+    /// (field, concrete name, where the name came from, its namespace),
+    /// e.g. (`aws_iam_role.tf_mlops_role.name`, `tf-mlops-role-prod-1007`,
+    /// …, IAM's).
+    pub names: std::borrow::Cow<'a, [(String, String, Origin, Namespace)]>,
 }
 
-/// IAM role and policy names are unique per account: two environments that
-/// may share an account (the same `account_id`, or either without one) must
-/// not create the same name, or the second apply fails (or worse, adopts the
-/// first's role). Written over plain names so the stack can feed it the
-/// names it resolves for each environment.
-pub fn iam_name_collisions(environments: &[IamNames<'_>]) -> Vec<Diagnostic> {
+/// Names unique per account (IAM) or per account and region (CodePipeline,
+/// CodeBuild, EventBridge, CodeCommit, ...): two environments that may
+/// share an account (the same `account_id`, or either without one) and, for
+/// a regional name, deploy to the same region must not create the same
+/// name, or the second apply fails (or worse, takes over the first's
+/// resource). Written over plain names so the stack can feed it the names
+/// it resolves for each environment.
+pub fn name_collisions(environments: &[AccountNames<'_>]) -> Vec<Diagnostic> {
     use std::collections::HashMap;
-    // Roles and policies are separate namespaces: a name is keyed with its
-    // resource type (the field's first part). Indexed, so that 10,000
-    // environments are not compared pair by pair.
+    // Each resource type is a namespace of its own: a name is keyed with
+    // its type (the field's first part), and a regional one with the
+    // region. Indexed, so that 10,000 environments are not compared pair
+    // by pair.
     fn kind(field: &str) -> &str {
         field.split('.').next().unwrap_or_default()
     }
-    let mut created: HashMap<(&str, &str), Vec<usize>> = HashMap::new();
+    let key = |environment: &'_ AccountNames<'_>,
+               field: &'_ str,
+               name: &'_ str,
+               namespace: &Namespace| {
+        let region = match namespace.scope {
+            Scope::Region => environment.region.to_string(),
+            Scope::Account | Scope::Global => String::new(),
+        };
+        (kind(field).to_string(), name.to_string(), region)
+    };
+    let mut created: HashMap<(String, String, String), Vec<usize>> = HashMap::new();
     let mut problems = Vec::new();
     for (index, later) in environments.iter().enumerate() {
         let mut collisions: Vec<(usize, usize)> = Vec::new();
-        for (position, (field, name, _)) in later.names.iter().enumerate() {
-            let key = (kind(field), name.as_str());
-            let earlier = created.get(&key).map(Vec::as_slice).unwrap_or_default();
+        for (position, (field, name, _, namespace)) in later.names.iter().enumerate() {
+            // Global names (S3 buckets) are checked without accounts.
+            if namespace.scope == Scope::Global {
+                continue;
+            }
+            let earlier = created
+                .get(&key(later, field, name, namespace))
+                .map(Vec::as_slice)
+                .unwrap_or_default();
             for &other in earlier {
                 let may_share_account = match (environments[other].account_id, later.account_id) {
                     (Some(a), Some(b)) => a == b,
@@ -346,26 +371,38 @@ pub fn iam_name_collisions(environments: &[IamNames<'_>]) -> Vec<Diagnostic> {
         collisions.sort_unstable();
         for (other, position) in collisions {
             let earlier = &environments[other];
-            let (field, name, origin) = &later.names[position];
+            let (field, name, origin, namespace) = &later.names[position];
             let account = match (earlier.account_id, later.account_id) {
                 (Some(account), Some(_)) => format!("account {account}"),
                 _ => "an account (one of them sets no account_id)".to_string(),
             };
+            let (place, unique) = match namespace.scope {
+                Scope::Region => (
+                    format!("{account} in {}", later.region),
+                    "per account and region",
+                ),
+                Scope::Account | Scope::Global => (account, "per account"),
+            };
             problems.push(Diagnostic {
-                rule: "iam-name-unique",
+                severity: Severity::Error,
+                rule: namespace.rule,
                 origin: origin.clone(),
                 environment: Some(later.environment.to_string()),
                 field: Some(field.clone()),
                 message: format!(
-                    "IAM name \"{name}\" is also created by environment \"{}\", and both may deploy into {account}; IAM names are unique per account",
-                    earlier.environment
+                    "{} \"{name}\" is also created by environment \"{}\", and both may deploy into {place}; {}s are unique {unique}",
+                    namespace.what, earlier.environment, namespace.what
                 ),
-                help: "give the environments distinct `env` values, or distinct account_id values"
-                    .into(),
+                help: namespace.help.into(),
             });
         }
-        for (field, name, _) in later.names.iter() {
-            let entry = created.entry((kind(field), name.as_str())).or_default();
+        for (field, name, _, namespace) in later.names.iter() {
+            if namespace.scope == Scope::Global {
+                continue;
+            }
+            let entry = created
+                .entry(key(later, field, name, namespace))
+                .or_default();
             if !entry.contains(&index) {
                 entry.push(index);
             }

@@ -87,7 +87,7 @@ fn unknown_key_is_an_error() {
     assert_eq!(
         problems("environment \"dev\" {\n  region = \"eu-west-1\"\n}\n"),
         [
-            "error[config-unknown-key]: tfgen.hcl:2:3: environment \"dev\": region: unknown key `region` in an environment\n  help: an environment takes `profile`, `pipeline`, `account_id`, `assume_role`, `state { ... }`, `tags = { ... }` and `variables = { ... }`"
+            "error[config-unknown-key]: tfgen.hcl:2:3: environment \"dev\": region: unknown key `region` in an environment\n  help: an environment takes `profile`, `pipeline`, `deletion_protection`, `account_id`, `assume_role`, `state { ... }`, `tags = { ... }` and `variables = { ... }`"
         ]
     );
 }
@@ -206,6 +206,33 @@ fn pipeline_is_off_unless_switched_on() {
     assert!(!config.environment("qa").unwrap().pipeline);
     assert!(config.environment("prod").unwrap().pipeline);
     assert!(config.environment("prod").unwrap().stack_input().pipeline);
+}
+
+#[test]
+fn deletion_protection_is_on_unless_switched_off_and_is_a_boolean() {
+    let config =
+        parse("environment \"qa\" {}\nenvironment \"prod\" {\n  deletion_protection = false\n}\n")
+            .unwrap();
+    assert!(
+        config
+            .environment("qa")
+            .unwrap()
+            .stack_input()
+            .deletion_protection
+    );
+    assert!(
+        !config
+            .environment("prod")
+            .unwrap()
+            .stack_input()
+            .deletion_protection
+    );
+    assert_eq!(
+        problems("environment \"prod\" {\n  deletion_protection = 0\n}\n"),
+        [
+            "error[config-type]: tfgen.hcl:2:25: environment \"prod\": deletion_protection: deletion_protection must be a boolean, found a number\n  help: write deletion_protection = true or deletion_protection = false"
+        ]
+    );
 }
 
 #[test]

@@ -18,6 +18,7 @@
 
 pub mod policy;
 pub mod report;
+pub mod risk;
 
 use std::collections::BTreeMap;
 
@@ -39,6 +40,9 @@ pub struct Comparison {
     pub new: String,
     /// Every block added, removed or changed, resources first.
     pub changes: Vec<BlockChange>,
+    /// What the change does to resources that keep data: error-level
+    /// findings, reported before the changes.
+    pub risks: Vec<risk::Risk>,
 }
 
 impl Comparison {
@@ -146,8 +150,10 @@ pub struct AttributeChange {
 
 /// Compares two documents by meaning. `old` and `new` label the sides.
 pub fn compare(old_label: &str, old: &Document, new_label: &str, new: &Document) -> Comparison {
-    let old_blocks = by_address(&normalize(old));
-    let new_blocks = by_address(&normalize(new));
+    let (old, new) = (normalize(old), normalize(new));
+    let risks = risk::risks(&old, &new);
+    let old_blocks = by_address(&old);
+    let new_blocks = by_address(&new);
     let mut keys: Vec<&(Category, String)> = old_blocks.keys().chain(new_blocks.keys()).collect();
     keys.sort();
     keys.dedup();
@@ -181,6 +187,7 @@ pub fn compare(old_label: &str, old: &Document, new_label: &str, new: &Document)
         old: old_label.to_string(),
         new: new_label.to_string(),
         changes,
+        risks,
     }
 }
 

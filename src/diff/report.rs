@@ -110,6 +110,13 @@ pub fn render_text(comparisons: &[Comparison]) -> String {
             None => out.push_str(&format!("tfgen diff: {}\n", sides(comparison))),
         }
         out.push_str(&format!("{}\n", summary(comparison)));
+        for risk in &comparison.risks {
+            out.push_str(&format!(
+                "error[{}]: {}\n",
+                risk.rule,
+                crate::terminal::escape_line(&risk.message)
+            ));
+        }
         for change in &comparison.changes {
             out.push('\n');
             text_block(&mut out, change);
@@ -200,6 +207,7 @@ pub fn render_markdown(comparisons: &[Comparison]) -> String {
             .expect("the default delimiters are valid"),
     );
     environment.add_filter("code", code);
+    environment.add_filter("escape_markdown", escape_markdown);
     let identical = comparisons.iter().all(Comparison::is_empty);
     let comparisons: Vec<Value> = comparisons.iter().map(markdown_comparison).collect();
     environment
@@ -247,10 +255,16 @@ fn markdown_comparison(comparison: &Comparison) -> Value {
             }
         })
         .collect();
+    let risks: Vec<Value> = comparison
+        .risks
+        .iter()
+        .map(|risk| context! { rule => risk.rule, address => &risk.address, message => &risk.message })
+        .collect();
     context! {
         environment => &comparison.environment,
         old => &comparison.old,
         new => &comparison.new,
+        risks => risks,
         summary => summary(comparison),
         identical => comparison.is_empty(),
         changes => changes,
@@ -282,6 +296,27 @@ fn fence_for(lines: &[String]) -> String {
         .max()
         .unwrap_or(0);
     "`".repeat((longest_run + 1).max(3))
+}
+
+/// Prose holding values (a finding's message) as markdown text: every
+/// character markdown or HTML could read as markup is escaped with a
+/// backslash, and line breaks become spaces, so a value cannot open a link,
+/// a tag or a new paragraph.
+fn escape_markdown(value: Value) -> String {
+    let text = crate::terminal::escape_line(&value.to_string());
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            // What is markup inside a line; the line's start is the template's.
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '~' | '&' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '\n' | '\r' => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// A value as inline code fit for a markdown table cell: backticks long

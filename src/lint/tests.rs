@@ -910,6 +910,8 @@ mod stack_context {
             buildspec: BuildspecSource::File("buildspec.yml"),
             encryption_key: None,
             log_group: None,
+            tags: Vec::new(),
+            spelled_out: None,
         }
     }
 
@@ -966,7 +968,7 @@ mod stack_context {
         stack.items.push(Box::new(EventTarget {
             label: "start".into(),
             rule: Expr::from("rule"),
-            target_id: "start",
+            target_id: "start".into(),
             arn: Expr::from("arn:aws:codepipeline:us-east-1:123456789012:p"),
             role_arn: arn.clone(),
         }));

@@ -91,6 +91,86 @@ impl Expr {
         Expr::Template(parts)
     }
 
+    /// What `templatefile(path, vars)` makes of a template's `text`, as an
+    /// expression: `${name}` becomes the value of `name` in `vars` (a
+    /// string is spliced in as text, a template's parts as its parts),
+    /// `$${` and `%%{` the literal `${` and `%{`. Only what a file of plain
+    /// substitutions uses is supported: an interpolation of anything but a
+    /// name of `vars`, or a `%{` directive, is an error naming it.
+    pub fn templatefile(text: &str, vars: &[(&str, Expr)]) -> Result<Expr, String> {
+        let mut parts: Vec<TemplatePart> = Vec::new();
+        let mut literal = String::new();
+        let mut rest = text;
+        loop {
+            let next = rest.find(['$', '%']);
+            let Some(position) = next else {
+                literal.push_str(rest);
+                break;
+            };
+            let (head, tail) = rest.split_at(position);
+            literal.push_str(head);
+            let sigil = &tail[..1];
+            let after = &tail[1..];
+            if after.starts_with(sigil) && after[1..].starts_with('{') {
+                // `$${` or `%%{`: the marker as text.
+                literal.push_str(sigil);
+                literal.push('{');
+                rest = &after[2..];
+                continue;
+            }
+            if !after.starts_with('{') {
+                literal.push_str(sigil);
+                rest = after;
+                continue;
+            }
+            if sigil == "%" {
+                return Err(
+                    "a %{ directive (templatefile's if or for), which is not supported".into(),
+                );
+            }
+            let Some(close) = after.find('}') else {
+                return Err("a ${ without its closing }".into());
+            };
+            let name = after[1..close].trim();
+            let Some((_, value)) = vars.iter().find(|(var, _)| *var == name) else {
+                return Err(format!(
+                    "${{{name}}}, which is not one of the variables given"
+                ));
+            };
+            match value {
+                Expr::String(text) => literal.push_str(text),
+                Expr::Template(inner) => {
+                    for part in inner {
+                        match part {
+                            TemplatePart::Literal(text) => literal.push_str(text),
+                            interpolation => {
+                                if !literal.is_empty() {
+                                    parts.push(TemplatePart::Literal(std::mem::take(&mut literal)));
+                                }
+                                parts.push(interpolation.clone());
+                            }
+                        }
+                    }
+                }
+                other => {
+                    if !literal.is_empty() {
+                        parts.push(TemplatePart::Literal(std::mem::take(&mut literal)));
+                    }
+                    parts.push(TemplatePart::Interpolation(other.clone()));
+                }
+            }
+            rest = &after[close + 1..];
+        }
+        if !literal.is_empty() {
+            parts.push(TemplatePart::Literal(literal));
+        }
+        Ok(match parts.as_slice() {
+            [] => Expr::String(String::new()),
+            [TemplatePart::Literal(text)] => Expr::String(text.clone()),
+            _ => Expr::Template(parts),
+        })
+    }
+
     /// `jsonencode(value)`.
     pub fn jsonencode(value: Expr) -> Expr {
         Expr::Call("jsonencode".to_string(), vec![value])
@@ -112,17 +192,7 @@ impl Expr {
     /// `value` with a prose comment above it (`# text`), broken into lines
     /// of at most [`COMMENT_WIDTH`] characters at spaces.
     pub fn commented(text: &str, value: Expr) -> Expr {
-        let mut lines: Vec<String> = Vec::new();
-        for word in text.split_whitespace() {
-            match lines.last_mut() {
-                Some(line) if line.len() + 1 + word.len() <= COMMENT_WIDTH => {
-                    line.push(' ');
-                    line.push_str(word);
-                }
-                _ => lines.push(format!(" {word}")),
-            }
-        }
-        Expr::Commented(lines, Box::new(value))
+        Expr::Commented(comment_lines(text), Box::new(value))
     }
 
     /// The value without its comments, at this level.
@@ -295,6 +365,22 @@ impl From<i64> for Expr {
     }
 }
 
+/// Prose as comment lines of at most [`COMMENT_WIDTH`] characters, broken
+/// at spaces, each with the space that follows `#`.
+pub fn comment_lines(text: &str) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    for word in text.split_whitespace() {
+        match lines.last_mut() {
+            Some(line) if line.len() + 1 + word.len() <= COMMENT_WIDTH => {
+                line.push(' ');
+                line.push_str(word);
+            }
+            _ => lines.push(format!(" {word}")),
+        }
+    }
+    lines
+}
+
 /// Where `${` (for `sigil` `$`) or `%{` starts in `text`: a byte scan,
 /// cheaper than a substring search for the short strings a stack is made of.
 pub(crate) fn find_introducer(text: &str, sigil: u8) -> Option<usize> {
@@ -326,6 +412,37 @@ mod tests {
                 TemplatePart::Literal("/*".into()),
             ])
         );
+    }
+
+    #[test]
+    fn templatefile_substitutes_names_and_keeps_escapes_as_text() {
+        let vars = [
+            ("BUCKET", Expr::reference("var.bucket")),
+            ("ID", Expr::interpolated("${var.name}-${var.id}")),
+            ("PLAIN", Expr::from("p")),
+        ];
+        assert_eq!(
+            Expr::templatefile(
+                "s3://${BUCKET}/${ ID } $${HOME} %%{x} 100% $PLAIN ${PLAIN}\n",
+                &vars
+            ),
+            Ok(Expr::Template(vec![
+                TemplatePart::Literal("s3://".into()),
+                TemplatePart::Interpolation(Expr::reference("var.bucket")),
+                TemplatePart::Literal("/".into()),
+                TemplatePart::Interpolation(Expr::reference("var.name")),
+                TemplatePart::Literal("-".into()),
+                TemplatePart::Interpolation(Expr::reference("var.id")),
+                TemplatePart::Literal(" ${HOME} %{x} 100% $PLAIN p\n".into()),
+            ]))
+        );
+        assert_eq!(Expr::templatefile("$x", &vars), Ok(Expr::from("$x")));
+        assert!(
+            Expr::templatefile("${OTHER}", &vars)
+                .unwrap_err()
+                .contains("${OTHER}")
+        );
+        assert!(Expr::templatefile("%{ if x }", &vars).is_err());
     }
 
     #[test]

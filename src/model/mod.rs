@@ -6,9 +6,10 @@
 //! new resource type is new `stack` code and never a printer change.
 
 mod expr;
+pub mod features;
 
 pub(crate) use expr::find_introducer;
-pub use expr::{Expr, ObjectKey, TemplatePart};
+pub use expr::{Expr, ObjectKey, TemplatePart, comment_lines};
 
 /// One Terraform file (or a whole root module when rendered to stdout).
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -115,6 +116,13 @@ impl Block {
         self
     }
 
+    /// Builder: adds prose above the block, broken into comment lines of
+    /// at most [`expr::COMMENT_WIDTH`] characters.
+    pub fn comment_wrapped(mut self, text: &str) -> Self {
+        self.comments.extend(comment_lines(text));
+        self
+    }
+
     /// The address Terraform gives this block, e.g. `aws_s3_bucket.artifacts_bucket`
     /// for a resource or `var.env` for a variable.
     pub fn address(&self) -> String {
@@ -124,8 +132,23 @@ impl Block {
             ("variable", [name]) => format!("var.{name}"),
             ("output", [name]) => format!("output.{name}"),
             ("module", [name]) => format!("module.{name}"),
+            // Terraform's blocks about other addresses are named by the
+            // address they are about: `moved.aws_s3_bucket.old`.
+            ("moved" | "removed", []) => self.about("from"),
+            ("import", []) => self.about("to"),
             (kind, []) => kind.to_string(),
             (kind, labels) => format!("{kind}.{}", labels.join(".")),
+        }
+    }
+}
+
+impl Block {
+    /// `<kind>.<address>` of a block whose `attribute` names another
+    /// block's address; the kind alone without it.
+    fn about(&self, attribute: &str) -> String {
+        match self.body.attribute(attribute) {
+            Some(Expr::Reference(path)) => format!("{}.{}", self.kind, path.join(".")),
+            _ => self.kind.clone(),
         }
     }
 }

@@ -87,7 +87,7 @@ fn label_count(kind: &str) -> Option<usize> {
     match kind {
         "resource" | "data" => Some(2),
         "variable" | "output" | "provider" | "module" => Some(1),
-        "terraform" | "locals" => Some(0),
+        "terraform" | "locals" | "moved" | "removed" | "import" => Some(0),
         _ => None,
     }
 }
@@ -236,6 +236,13 @@ impl Reader<'_> {
             let attribute_path = format!("{at}.{name}");
             let value = match (top_kind, name.as_str()) {
                 (_, "depends_on") => self.references(name, value, &attribute_path)?,
+                ("moved" | "removed" | "import", "from" | "to") => match value {
+                    Value::String(text) => self.reference(name, text, &attribute_path)?,
+                    _ => {
+                        return Err(self
+                            .error_at_key(name, format!("{attribute_path} must be a reference")));
+                    }
+                },
                 ("variable", "default" | "description") => {
                     self.value(name, value, Strings::Literal, &attribute_path)?
                 }
@@ -340,22 +347,24 @@ impl Reader<'_> {
             let Value::String(text) = item else {
                 return Err(self.error_at_key(key, format!("{at} must be a list of references")));
             };
-            let inner = text
-                .strip_prefix("${")
-                .and_then(|rest| rest.strip_suffix('}'))
-                .unwrap_or(text);
-            match hcl::parse_expression(inner) {
-                Ok(reference @ Expr::Reference(_)) => references.push(reference),
-                _ => {
-                    return Err(self.error_at_string(
-                        key,
-                        text,
-                        format!("{at}: \"{text}\" is not a reference"),
-                    ));
-                }
-            }
+            references.push(self.reference(key, text, at)?);
         }
         Ok(Expr::List(references))
+    }
+
+    /// One bare reference (`"aws_s3_bucket.b"`, or `"${aws_s3_bucket.b}"`):
+    /// an item of `depends_on`, the address of a `moved` block.
+    fn reference(&self, key: &str, text: &str, at: &str) -> Result<Expr, ReadError> {
+        let inner = text
+            .strip_prefix("${")
+            .and_then(|rest| rest.strip_suffix('}'))
+            .unwrap_or(text);
+        match hcl::parse_expression(inner) {
+            Ok(reference @ Expr::Reference(_)) => Ok(reference),
+            _ => {
+                Err(self.error_at_string(key, text, format!("{at}: \"{text}\" is not a reference")))
+            }
+        }
     }
 }
 
@@ -470,7 +479,7 @@ mod tests {
         assert!(error.message.contains("locals.a"), "{error}");
         assert!(error.message.contains("conditional"), "{error}");
 
-        let error = parse("{\n  \"moved\": {}\n}").unwrap_err();
+        let error = parse("{\n  \"check\": {}\n}").unwrap_err();
         assert_eq!((error.line, error.column), (2, 3));
         assert!(error.message.contains("unknown block type"), "{error}");
     }

@@ -208,6 +208,10 @@ fn write_body(out: &mut String, body: &Body, kind: &str, depth: usize) {
             BodyItem::Attribute(Attribute { name, value }) => {
                 let strings = match name.as_str() {
                     "depends_on" => Strings::References,
+                    // The addresses of `moved`, `removed` and `import`.
+                    "from" | "to" if matches!(kind, "moved" | "removed" | "import") => {
+                        Strings::References
+                    }
                     "default" | "description" if kind == "variable" => Strings::Literal,
                     _ => Strings::Template,
                 };

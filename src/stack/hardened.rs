@@ -25,8 +25,14 @@ use crate::policy::{PolicyDocument, Statement, many, one};
 /// it, the bucket with its protections, the role with two least-privilege
 /// policies.
 pub fn items(input: &StackInput, variables: Vec<Variable>) -> Vec<Box<dyn StackItem>> {
+    // What the bucket holds outlives a `terraform destroy` unless the
+    // environment lifts its protection on purpose (README, "Deleting an
+    // environment").
+    let protect = input.deletion_protection;
     let bucket = S3Bucket {
         checkov_skips: CHECKOV_SKIPS.to_vec(),
+        force_destroy: Some(!protect),
+        prevent_destroy: protect,
         ..S3Bucket::reference()
     };
     // With the pipeline, each service gets a role of its own and the
@@ -69,13 +75,18 @@ pub fn items(input: &StackInput, variables: Vec<Variable>) -> Vec<Box<dyn StackI
     items.push(boxed(role));
     items.extend(policies.into_iter().map(boxed));
     items.extend(attachments);
+    let mut mirror_outputs = Vec::new();
     if input.pipeline {
-        items.extend(pipeline::items(
+        let (pipeline, outputs) = pipeline::items(
             Profile::Hardened,
             &pipeline_roles::service_roles(),
-        ));
+            input.deletion_protection,
+        );
+        items.extend(pipeline);
+        mirror_outputs = outputs;
     }
     items.extend(outputs);
+    items.extend(mirror_outputs);
     items
 }
 

@@ -15,7 +15,9 @@
 //! The stack's input is its own type, [`StackInput`]: `config` builds it
 //! from `tfgen.hcl`, and nothing here knows that file.
 
+mod git_mirror;
 mod hardened;
+pub mod history;
 mod pipeline;
 mod pipeline_roles;
 pub mod remote_state;
@@ -99,6 +101,10 @@ pub struct StackInput {
     pub pipeline: bool,
     /// Remote state, account guard, role and tags; empty renders as before.
     pub remote: remote_state::EnvironmentSettings,
+    /// `hardened` keeps what holds data from `terraform destroy`
+    /// (`prevent_destroy`, no `force_destroy`); `deletion_protection =
+    /// false` in tfgen.hcl lifts it, to delete the environment on purpose.
+    pub deletion_protection: bool,
 }
 
 /// A variable value set for an environment, with where it was set.
@@ -309,6 +315,79 @@ pub struct RoleUser {
     pub role_use: RoleUse,
 }
 
+/// How `tfgen adopt` takes an existing object into Terraform's state, for
+/// a team whose resources exist but whose state is lost (or never was
+/// Terraform's).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Import {
+    /// An `import {}` block with this ID: the expression is the one the
+    /// provider imports the type by (a name, an ARN, `<role>/<policy ARN>`),
+    /// written with the item's own references; `tfgen adopt` evaluates it
+    /// to text. `lookup` is a data source the ID reads at plan time, for an
+    /// ID AWS chose that another name of the stack finds (a key by its
+    /// alias).
+    Id { id: Expr, lookup: Option<Block> },
+    /// AWS chose the ID at creation and nothing the stack names finds it:
+    /// `--id ADDRESS=ID` gives it, in `format`; `listed_by` is the command
+    /// that shows it.
+    ChosenByAws { format: String, listed_by: String },
+    /// The provider cannot import the type: Terraform creates it, which
+    /// does `what_apply_does`.
+    Unsupported { what_apply_does: &'static str },
+}
+
+impl Import {
+    /// An import by `id`, with no lookup.
+    pub fn id(id: Expr) -> Import {
+        Import::Id { id, lookup: None }
+    }
+
+    /// The expressions' texts one after the other, as one template
+    /// (`<group>/<policy ARN>`).
+    pub fn joined(parts: &[&Expr]) -> Expr {
+        let mut template = Vec::new();
+        for part in parts {
+            match part.uncommented() {
+                Expr::String(text) => {
+                    template.push(crate::model::TemplatePart::Literal(text.clone()))
+                }
+                Expr::Template(inner) => template.extend(inner.iter().cloned()),
+                other => template.push(crate::model::TemplatePart::Interpolation(other.clone())),
+            }
+        }
+        Expr::Template(template)
+    }
+}
+
+/// A name of the stack that other environments must not reuse, in its
+/// namespace (an S3 bucket's, IAM's, a service's in a region).
+#[derive(Debug, Clone, PartialEq)]
+pub struct UniqueName {
+    /// The field, for messages: `aws_codepipeline.sm_ci_pipeline.name`.
+    pub field: String,
+    pub name: Expr,
+    pub namespace: rules::Namespace,
+}
+
+impl UniqueName {
+    /// `<address>.<attribute>` named `name` in `namespace`.
+    pub fn of(
+        item: &dyn StackItem,
+        attribute: &str,
+        name: &Expr,
+        namespace: rules::Namespace,
+    ) -> UniqueName {
+        UniqueName {
+            field: format!("{}.{attribute}", item.address()),
+            name: name.clone(),
+            namespace,
+        }
+    }
+}
+
+/// Items as a profile lists them.
+pub type Items = Vec<Box<dyn StackItem>>;
+
 /// One entry of the catalogue. Each type implements this in its own file.
 pub trait StackItem: fmt::Debug + ItemObject + Send + Sync {
     /// How references name this item.
@@ -325,6 +404,19 @@ pub trait StackItem: fmt::Debug + ItemObject + Send + Sync {
     /// `stack` to resolve what this item's own values refer to.
     fn value(&self, _attribute: &[String], _stack: &Stack) -> Option<String> {
         None
+    }
+
+    /// How `tfgen adopt` imports it: every managed resource says (a test
+    /// holds every profile to it); variables, data sources, outputs and
+    /// settings have nothing to import.
+    fn import(&self, _stack: &Stack) -> Option<Import> {
+        None
+    }
+
+    /// Its names that no other environment may create where this one
+    /// deploys (`validate` checks them across environments).
+    fn unique_names(&self) -> Vec<UniqueName> {
+        Vec::new()
     }
 
     /// Its policy documents.
@@ -397,10 +489,13 @@ pub struct Stack {
     pub environment: String,
     pub profile: Profile,
     pub items: Vec<Box<dyn StackItem>>,
+    /// The account the ARNs items compute name: [`PLACEHOLDER_ACCOUNT`],
+    /// unless a command knows better (`adopt` marks where an ID names it).
+    pub account: &'static str,
 }
 
-/// The Terraform and provider versions the output is written for.
-pub const REQUIRED_TERRAFORM: &str = ">= 1.5.0";
+/// The provider the output is written for (the Terraform version it needs
+/// is computed from what it uses: `model::features`).
 pub const AWS_PROVIDER_SOURCE: &str = "hashicorp/aws";
 pub const AWS_PROVIDER_VERSION: &str = "~> 5.0";
 
@@ -418,10 +513,13 @@ impl Stack {
             .iter()
             .map(|spec| Variable::for_input(spec, &input))
             .collect();
+        let mut items = input.profile.items(&input, variables);
+        items.extend(moves(&items));
         Stack {
             environment: input.environment.clone(),
             profile: input.profile,
-            items: input.profile.items(&input, variables),
+            items,
+            account: PLACEHOLDER_ACCOUNT,
         }
     }
 
@@ -472,27 +570,51 @@ impl Stack {
 
     /// The blocks of one file.
     pub fn blocks(&self, file: StackFile) -> Vec<Block> {
-        self.items
-            .iter()
-            .filter(|item| item.file() == file)
-            .flat_map(|item| item.blocks())
-            .collect()
+        self.lowered()
+            .into_iter()
+            .find(|(have, _)| *have == file)
+            .map(|(_, blocks)| blocks)
+            .unwrap_or_default()
+    }
+
+    /// Every item lowered, file by file in the order their first item
+    /// appears, with the terraform block's `required_version` the one the
+    /// blocks need (`model::features`).
+    fn lowered(&self) -> Vec<(StackFile, Vec<Block>)> {
+        let files = self.file_list();
+        let mut lowered: Vec<(StackFile, Vec<Block>)> =
+            files.iter().map(|file| (*file, Vec::new())).collect();
+        for item in &self.items {
+            let file = item.file();
+            let index = files
+                .iter()
+                .position(|have| *have == file)
+                .expect("every item's file is listed");
+            lowered[index].1.extend(item.blocks());
+        }
+        let version = crate::model::features::required_version(
+            lowered.iter().flat_map(|(_, blocks)| blocks.iter()),
+        );
+        for (_, blocks) in &mut lowered {
+            crate::model::features::set_required_version(blocks, &version);
+        }
+        lowered
     }
 
     /// The stack split into files, as `--out` and `out/` hold it.
     pub fn files(&self) -> Vec<(StackFile, Document)> {
-        self.file_list()
+        self.lowered()
             .into_iter()
-            .map(|file| (file, Document::new(self.blocks(file))))
+            .map(|(file, blocks)| (file, Document::new(blocks)))
             .collect()
     }
 
     /// The whole stack as one document: a root module by itself.
     pub fn document(&self) -> Document {
         Document::new(
-            self.file_list()
+            self.lowered()
                 .into_iter()
-                .flat_map(|file| self.blocks(file))
+                .flat_map(|(_, blocks)| blocks)
                 .collect(),
         )
     }
@@ -562,8 +684,9 @@ impl Stack {
     /// stack, with the placeholder account.
     pub fn arn(&self, service: &str, resource: &str) -> Option<String> {
         Some(format!(
-            "arn:aws:{service}:{}:{PLACEHOLDER_ACCOUNT}:{resource}",
-            self.region()?
+            "arn:aws:{service}:{}:{}:{resource}",
+            self.region()?,
+            self.account
         ))
     }
 
@@ -571,6 +694,31 @@ impl Stack {
     pub fn evaluate(&self, expr: &Expr) -> Option<String> {
         expr.evaluate_string(&|path| self.resolve(path))
     }
+}
+
+/// The `moved` and `removed` blocks [`history`] has for these items: a
+/// rename whose new address they have and old one they have not, a forget
+/// whose replacement they have. None when nothing applies.
+fn moves(items: &[Box<dyn StackItem>]) -> Option<Box<dyn StackItem>> {
+    let addresses: std::collections::HashSet<String> = items
+        .iter()
+        .map(|item| item.address().to_string())
+        .collect();
+    let has = |address: &str| addresses.contains(address);
+    let renames: Vec<history::Rename> = history::RENAMES
+        .iter()
+        .filter(|rename| has(rename.to) && !has(rename.from))
+        .copied()
+        .collect();
+    let forgets: Vec<history::Forget> = history::FORGETS
+        .iter()
+        .filter(|forget| has(forget.replaced_by) && !has(forget.address))
+        .copied()
+        .collect();
+    if renames.is_empty() && forgets.is_empty() {
+        return None;
+    }
+    Some(Box::new(resources::Moves { renames, forgets }))
 }
 
 impl<'a> From<&'a StackInput> for std::borrow::Cow<'a, StackInput> {

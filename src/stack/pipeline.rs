@@ -1,22 +1,32 @@
 //! The MLOps pipeline around the foundation, switched on per environment with
 //! `pipeline = true`: the source repositories, the three builds, the CI and
-//! CD pipelines and the rules that start them. Both profiles build it from
-//! the same lists; they differ in who runs each service ([`ServiceRoles`])
-//! and in what `hardened` adds: the artifacts key, the builds' log groups,
-//! source rules instead of polling, and the names defined once as locals.
-//! The hardened roles and their policies are in [`super::pipeline_roles`].
+//! CD pipelines, the rules that start them, and the git mirror user that
+//! copies the team's repositories into CodeCommit ([`super::git_mirror`]).
+//! Both profiles build it from the same lists; they differ in who runs each
+//! service ([`ServiceRoles`]), in their names, and in what `hardened` adds:
+//! the artifacts key, the builds' log groups, source rules instead of
+//! polling, supported build images, `prevent_destroy` on what holds data,
+//! and the names defined once as locals. The hardened roles and their
+//! policies are in [`super::pipeline_roles`].
 //!
-//! Stage names, action names, run orders, artifacts, images, timeouts and
-//! environment variables are the write-up's (RicardoRibeiroRodrigues/
-//! AWS-IaC-mlops-pipeline, adapted from aws-samples/aws-mlops-pipelines-terraform).
+//! `seed` is upstream's `terraform/` folder (RicardoRibeiroRodrigues/
+//! AWS-IaC-mlops-pipeline, `fixtures/upstream/`) transcribed: its names
+//! (which two environments in one account would share: `validate` reports
+//! it), tags, images, every setting it spells out, its buildspec files as
+//! `templatefile` would make them, and its one EventBridge rule, so an
+//! environment of the team plans to exactly what they applied. Stage names,
+//! action names, run orders, artifacts, timeouts and environment variables
+//! are the same in both profiles.
 
+use super::git_mirror;
 use super::pipeline_roles;
 use super::resources::{
     Action, BuildEnvironment, Buildspec, BuildspecSource, CodeBuildProject, CodeCommitRepository,
-    CodePipeline, EventRule, EventTarget, KmsAlias, KmsKey, Locals, LogGroup, Phase, Stage,
+    CodePipeline, EventRule, EventTarget, KmsAlias, KmsKey, Locals, LogGroup, Phase, SpelledOut,
+    Stage,
 };
 use super::seed::boxed;
-use super::{Profile, StackFile, StackItem};
+use super::{Items, Profile, StackFile, StackItem};
 use crate::model::Expr;
 use crate::policy::{PolicyDocument, Statement, many, one};
 
@@ -61,14 +71,18 @@ impl ServiceRoles {
 }
 
 /// The names the pipeline uses more than once, as template text: `seed`
-/// spells them out as the write-up does, `hardened` names them once as
-/// locals that the policies reuse.
+/// spells them out as upstream does, `hardened` names them once as locals
+/// that the policies reuse, and gives every name the environment's.
 struct Names {
     /// `<project_name>-<project_id>`: the model package group, the SageMaker
     /// pipeline and its jobs' prefix.
     sagemaker_project: &'static str,
     staging_stack: &'static str,
     prod_stack: &'static str,
+    /// The model build, model deploy and staging test projects.
+    projects: [&'static str; 3],
+    /// The CI and CD pipelines.
+    pipelines: [&'static str; 2],
 }
 
 impl Names {
@@ -78,39 +92,88 @@ impl Names {
                 sagemaker_project: "${var.project_name}-${var.project_id}",
                 staging_stack: "sagemaker-${var.project_name}-${var.project_id}-deploy-staging",
                 prod_stack: "sagemaker-${var.project_name}-${var.project_id}-deploy-prod",
+                projects: [
+                    "tf-mlops-modelbuild",
+                    "tf-mlops-deploybuild",
+                    "tf-mlops-testbuild",
+                ],
+                pipelines: ["modelbuild-pipeline", "modeldeploy-pipeline"],
             },
             Profile::Hardened => Names {
                 sagemaker_project: "${local.sagemaker_project}",
                 staging_stack: "${local.staging_stack}",
                 prod_stack: "${local.prod_stack}",
+                projects: [MODELBUILD_PROJECT, DEPLOYBUILD_PROJECT, TESTBUILD_PROJECT],
+                pipelines: [
+                    "modelbuild-pipeline-${var.env}",
+                    "modeldeploy-pipeline-${var.env}",
+                ],
             },
         }
     }
 }
 
-/// The pipeline's items for a profile, in the order they are written.
-pub fn items(profile: Profile, roles: &ServiceRoles) -> Vec<Box<dyn StackItem>> {
+/// What differs between the profiles beyond names: whether `hardened`'s
+/// protections apply, and whether what holds data is kept from `terraform
+/// destroy` (`deletion_protection` in tfgen.hcl, on unless switched off).
+#[derive(Clone, Copy)]
+struct Flavor {
+    profile: Profile,
+    hardened: bool,
+    protect: bool,
+}
+
+/// The images the builds run on: upstream's (deprecated by CodeBuild since
+/// 2022 and 2023; `validate` warns), and for `hardened` the current Amazon
+/// Linux 2023 standard image, with the Python it ships.
+const SEED_IMAGES: [&str; 3] = [
+    "aws/codebuild/amazonlinux2-x86_64-standard:2.0",
+    "aws/codebuild/amazonlinux2-x86_64-standard:3.0",
+    "aws/codebuild/amazonlinux2-x86_64-standard:2.0",
+];
+pub const HARDENED_IMAGE: &str = super::resources::codebuild_project::CURRENT_IMAGE;
+const HARDENED_PYTHON: &str = "3.12";
+
+/// Upstream's buildspec files, which `seed` writes into its projects as
+/// `templatefile` makes them; `tests/golden.rs` holds them to the fixture.
+const MODELBUILD_BUILDSPEC: &str = include_str!("../../fixtures/upstream/modelbuild_buildspec.yml");
+const MODELDEPLOY_BUILDSPEC: &str =
+    include_str!("../../fixtures/upstream/modeldeploy_buildspec.yml");
+
+/// The pipeline's items for a profile, in the order they are written, and
+/// its outputs (the git mirror's URLs and password). `protect`: keep what
+/// holds data from `terraform destroy` (hardened only; seed keeps
+/// upstream's values).
+pub fn items(profile: Profile, roles: &ServiceRoles, protect: bool) -> (Items, Items) {
     let names = Names::of(profile);
     let hardened = profile == Profile::Hardened;
-    let mut repositories = [
-        CodeCommitRepository::named_by(
-            "build_repository",
-            "build_repository_name",
+    let flavor = Flavor {
+        profile,
+        hardened,
+        protect: hardened && protect,
+    };
+    let descriptions = match profile {
+        Profile::Seed => [
+            "Repository for model build pipeline",
+            "Repository for model deploy pipeline",
+        ],
+        Profile::Hardened => [
             "Code of the SageMaker pipeline that builds the model",
-        ),
-        CodeCommitRepository::named_by(
-            "deploy_repository",
-            "deploy_repository_name",
             "CloudFormation templates and configuration that deploy the model",
-        ),
+        ],
+    };
+    let mut repositories = [
+        CodeCommitRepository::named_by("build", "build_repository_name", descriptions[0]),
+        CodeCommitRepository::named_by("deploy", "deploy_repository_name", descriptions[1]),
     ];
     if hardened {
         for repository in &mut repositories {
             repository.checkov_skips = REPOSITORY_CHECKOV_SKIPS.to_vec();
+            repository.prevent_destroy = flavor.protect;
         }
     }
     let [build_repository, deploy_repository] = repositories;
-    let key = hardened.then(artifacts_key);
+    let key = hardened.then(|| artifacts_key(flavor.protect));
     let log_groups = hardened.then(|| build_log_groups(key.as_ref().expect("hardened has a key")));
     let key_arn = key.as_ref().map(|key| key.reference_to("arn"));
     let log_group = |index: usize| {
@@ -119,25 +182,26 @@ pub fn items(profile: Profile, roles: &ServiceRoles) -> Vec<Box<dyn StackItem>> 
             .map(|groups: &Vec<LogGroup>| groups[index].reference_to("name"))
     };
     let projects = [
-        model_build(roles, key_arn.clone(), log_group(0), !hardened),
-        deploy_build(roles, &names, key_arn.clone(), log_group(1)),
-        test_build(roles, key_arn.clone(), log_group(2)),
+        model_build(flavor, roles, &names, key_arn.clone(), log_group(0)),
+        deploy_build(flavor, roles, &names, key_arn.clone(), log_group(1)),
+        test_build(flavor, roles, &names, key_arn.clone(), log_group(2)),
     ];
     let [modelbuild, deploybuild, testbuild] = &projects;
     let ci = ci_pipeline(
+        flavor,
         roles,
+        &names,
         &build_repository,
         modelbuild,
         key_arn.clone(),
-        hardened,
     );
     let cd = cd_pipeline(
+        flavor,
         roles,
         &names,
         &deploy_repository,
         [deploybuild, testbuild],
         key_arn,
-        hardened,
     );
     let mut rules = Vec::new();
     if hardened {
@@ -156,7 +220,8 @@ pub fn items(profile: Profile, roles: &ServiceRoles) -> Vec<Box<dyn StackItem>> 
             roles,
         ));
     }
-    rules.push(model_approval_rule(profile, &names, &cd, roles));
+    rules.push(model_registry_rule(profile, &names, &cd, roles));
+    let (mirror, outputs) = git_mirror::items(profile, [&build_repository, &deploy_repository]);
 
     let mut items: Vec<Box<dyn StackItem>> = Vec::new();
     if hardened {
@@ -184,7 +249,8 @@ pub fn items(profile: Profile, roles: &ServiceRoles) -> Vec<Box<dyn StackItem>> 
     if hardened {
         items.extend(pipeline_roles::items());
     }
-    items
+    items.extend(mirror);
+    (items, outputs)
 }
 
 /// `hardened`'s names defined once: the SageMaker project, the two stacks
@@ -236,7 +302,7 @@ pub const BUILD_LOG_GROUPS: [&str; 3] = ["modelbuild", "deploybuild", "testbuild
 /// The customer-managed key of the artifacts (CodePipeline's store, the
 /// builds' output) and the build logs, which checkov asks for (CKV_AWS_147,
 /// CKV_AWS_219, CKV_AWS_158).
-fn artifacts_key() -> KmsKey {
+fn artifacts_key(protect: bool) -> KmsKey {
     let log_group_arns = BUILD_LOG_GROUPS.map(|group| {
         format!(
             "arn:aws:logs:${{var.region}}:${{local.account_id}}:log-group:${{local.build_log_groups.{group}}}"
@@ -248,6 +314,7 @@ fn artifacts_key() -> KmsKey {
             "Pipeline artifacts and build logs of ${local.sagemaker_project} (${var.env})",
         ),
         deletion_window_in_days: 30,
+        prevent_destroy: protect,
         policy: PolicyDocument::new(vec![
             Statement::allow()
                 .comment(
@@ -290,12 +357,85 @@ fn build_log_groups(key: &KmsKey) -> Vec<LogGroup> {
         .collect()
 }
 
-fn environment(variables: Vec<(&'static str, Expr)>) -> BuildEnvironment {
+fn environment(image: &'static str, variables: Vec<(&'static str, Expr)>) -> BuildEnvironment {
     BuildEnvironment {
         compute_type: "BUILD_GENERAL1_SMALL",
-        image: "aws/codebuild/amazonlinux2-x86_64-standard:3.0",
+        image,
         variables,
     }
+}
+
+/// What every project of a profile shares: `seed` spells out upstream's
+/// settings and tags each project with its environment; `hardened`
+/// encrypts with the key and logs to the build's own group.
+fn project(
+    flavor: Flavor,
+    Step {
+        label,
+        name,
+        description,
+    }: Step,
+    service_role: &Expr,
+    environment: BuildEnvironment,
+    buildspec: BuildspecSource,
+    [key, log_group]: [Option<Expr>; 2],
+) -> CodeBuildProject {
+    let seed = flavor.profile == Profile::Seed;
+    CodeBuildProject {
+        label: label.into(),
+        name: Expr::interpolated(name),
+        description: if seed {
+            String::new()
+        } else {
+            description.into()
+        },
+        service_role: service_role.clone(),
+        build_timeout: 60,
+        environment,
+        buildspec,
+        encryption_key: key,
+        log_group,
+        tags: match seed {
+            true => vec![("Environment", Expr::reference("var.env"))],
+            false => Vec::new(),
+        },
+        spelled_out: seed.then(|| SpelledOut {
+            queued_timeout: 480,
+            // Upstream names a project's artifacts after it and the environment.
+            artifacts_name: Expr::interpolated(&format!("{name}-${{var.env}}")),
+        }),
+    }
+}
+
+/// A build step's names: its label, its project's name, its description
+/// (which `seed`, as upstream, does not write).
+struct Step {
+    label: &'static str,
+    name: &'static str,
+    description: &'static str,
+}
+
+/// The image of build `index` (model build, model deploy, staging test).
+fn image(flavor: Flavor, index: usize) -> &'static str {
+    match flavor.hardened {
+        true => HARDENED_IMAGE,
+        false => SEED_IMAGES[index],
+    }
+}
+
+/// The Python of a hardened buildspec's install phase.
+fn python(flavor: Flavor) -> &'static str {
+    match flavor.hardened {
+        true => HARDENED_PYTHON,
+        false => "3.8",
+    }
+}
+
+/// Upstream's buildspec file `text` as `templatefile` makes it of `vars`.
+fn buildspec_text(text: &str, vars: &[(&str, Expr)]) -> BuildspecSource {
+    BuildspecSource::Text(
+        Expr::templatefile(text, vars).expect("upstream's buildspecs are plain substitutions"),
+    )
 }
 
 /// The variables every build gets: the environment, the SageMaker project
@@ -316,42 +456,55 @@ fn artifacts_bucket() -> Expr {
 }
 
 /// Model build: runs the SageMaker pipeline of the build repository.
-/// `sample_data`: first copy the write-up's sample data set from AWS's public
-/// bucket into the artifacts bucket. hardened does not: training data from a
+/// `seed` first copies upstream's sample data set from AWS's public bucket
+/// into the artifacts bucket. hardened does not: training data from a
 /// bucket outside the account is a supply-chain risk, and the grant would
 /// name a resource the stack does not own; the team uploads its data set to
 /// the same key of the artifacts bucket instead.
 fn model_build(
+    flavor: Flavor,
     roles: &ServiceRoles,
+    names: &Names,
     key: Option<Expr>,
     log_group: Option<Expr>,
-    sample_data: bool,
 ) -> CodeBuildProject {
-    let mut install = vec!["pip install --upgrade --force-reinstall . awscli"];
-    if sample_data {
-        install.push("aws s3 cp s3://sagemaker-sample-files/datasets/tabular/synthetic/churn.txt s3://${ARTIFACT_BUCKET}/sagemaker/DEMO-xgboost-churn/data/RawData.csv");
-    }
     let [environment_name, project_name, project_id] = project_variables();
-    CodeBuildProject {
-        label: "tf_mlops_modelbuild".into(),
-        name: Expr::interpolated(MODELBUILD_PROJECT),
-        description: "Runs the SageMaker pipeline that builds and registers the model".into(),
-        service_role: roles.codebuild.clone(),
-        build_timeout: 60,
-        environment: environment(vec![
-            environment_name,
-            project_name,
-            project_id,
-            ("ARTIFACT_BUCKET", artifacts_bucket()),
-            ("SAGEMAKER_PIPELINE_ROLE_ARN", roles.sagemaker.clone()),
-            ("AWS_REGION", Expr::reference("var.region")),
-        ]),
-        buildspec: BuildspecSource::Inline(Buildspec {
+    let variables = vec![
+        environment_name,
+        project_name,
+        project_id,
+        ("ARTIFACT_BUCKET", artifacts_bucket()),
+        ("SAGEMAKER_PIPELINE_ROLE_ARN", roles.sagemaker.clone()),
+        ("AWS_REGION", Expr::reference("var.region")),
+    ];
+    let buildspec = match flavor.profile {
+        Profile::Seed => buildspec_text(
+            MODELBUILD_BUILDSPEC,
+            &[
+                ("env", Expr::reference("var.env")),
+                (
+                    "SAGEMAKER_PROJECT_NAME",
+                    Expr::reference("var.project_name"),
+                ),
+                ("SAGEMAKER_PROJECT_ID", Expr::reference("var.project_id")),
+                (
+                    "ARTIFACT_BUCKET",
+                    Expr::reference("var.artifacts_bucket_name"),
+                ),
+                ("SAGEMAKER_PIPELINE_ROLE_ARN", roles.sagemaker.clone()),
+                ("AWS_REGION", Expr::reference("var.region")),
+                (
+                    "SAGEMAKER_PROJECT_NAME_ID",
+                    Expr::interpolated(names.sagemaker_project),
+                ),
+            ],
+        ),
+        Profile::Hardened => BuildspecSource::Inline(Buildspec {
             phases: vec![
                 Phase {
                     name: "install",
-                    runtime_versions: vec![("python", "3.8")],
-                    commands: install,
+                    runtime_versions: vec![("python", python(flavor))],
+                    commands: vec!["pip install --upgrade --force-reinstall . awscli"],
                 },
                 Phase {
                     name: "build",
@@ -366,54 +519,88 @@ fn model_build(
             ],
             artifacts: vec![],
         }),
-        encryption_key: key,
-        log_group,
-    }
+    };
+    project(
+        flavor,
+        Step {
+            label: "tf_mlops_modelbuild",
+            name: names.projects[0],
+            description: "Runs the SageMaker pipeline that builds and registers the model",
+        },
+        &roles.codebuild,
+        environment(image(flavor, 0), variables),
+        buildspec,
+        [key, log_group],
+    )
 }
 
 /// Model deploy: exports the endpoint's CloudFormation template and the
 /// staging and prod configurations for the CD pipeline.
 fn deploy_build(
+    flavor: Flavor,
     roles: &ServiceRoles,
     names: &Names,
     key: Option<Expr>,
     log_group: Option<Expr>,
 ) -> CodeBuildProject {
     let [environment_name, project_name, project_id] = project_variables();
-    CodeBuildProject {
-        label: "tf_mlops_deploybuild".into(),
-        name: Expr::interpolated(DEPLOYBUILD_PROJECT),
-        description:
-            "Exports the endpoint's CloudFormation template and its staging and prod configurations"
-                .into(),
-        service_role: roles.codebuild.clone(),
-        build_timeout: 60,
-        environment: environment(vec![
-            environment_name,
-            project_name,
-            project_id,
-            ("ARTIFACT_BUCKET", artifacts_bucket()),
-            ("MODEL_EXECUTION_ROLE_ARN", roles.sagemaker.clone()),
-            (
-                "SOURCE_MODEL_PACKAGE_GROUP_NAME",
-                Expr::interpolated(names.sagemaker_project),
-            ),
-            ("AWS_REGION", Expr::reference("var.region")),
-            ("EXPORT_TEMPLATE_NAME", Expr::from(TEMPLATE_EXPORT)),
-            (
-                "EXPORT_TEMPLATE_STAGING_CONFIG",
-                Expr::from(STAGING_CONFIG_EXPORT),
-            ),
-            (
-                "EXPORT_TEMPLATE_PROD_CONFIG",
-                Expr::from(PROD_CONFIG_EXPORT),
-            ),
-        ]),
-        buildspec: BuildspecSource::Inline(Buildspec {
+    let variables = vec![
+        environment_name,
+        project_name,
+        project_id,
+        ("ARTIFACT_BUCKET", artifacts_bucket()),
+        ("MODEL_EXECUTION_ROLE_ARN", roles.sagemaker.clone()),
+        (
+            "SOURCE_MODEL_PACKAGE_GROUP_NAME",
+            Expr::interpolated(names.sagemaker_project),
+        ),
+        ("AWS_REGION", Expr::reference("var.region")),
+        ("EXPORT_TEMPLATE_NAME", Expr::from(TEMPLATE_EXPORT)),
+        (
+            "EXPORT_TEMPLATE_STAGING_CONFIG",
+            Expr::from(STAGING_CONFIG_EXPORT),
+        ),
+        (
+            "EXPORT_TEMPLATE_PROD_CONFIG",
+            Expr::from(PROD_CONFIG_EXPORT),
+        ),
+    ];
+    let buildspec = match flavor.profile {
+        Profile::Seed => buildspec_text(
+            MODELDEPLOY_BUILDSPEC,
+            &[
+                ("env", Expr::reference("var.env")),
+                (
+                    "SAGEMAKER_PROJECT_NAME",
+                    Expr::reference("var.project_name"),
+                ),
+                ("SAGEMAKER_PROJECT_ID", Expr::reference("var.project_id")),
+                (
+                    "ARTIFACT_BUCKET",
+                    Expr::reference("var.artifacts_bucket_name"),
+                ),
+                ("MODEL_EXECUTION_ROLE_ARN", roles.sagemaker.clone()),
+                ("AWS_REGION", Expr::reference("var.region")),
+                (
+                    "SOURCE_MODEL_PACKAGE_GROUP_NAME",
+                    Expr::interpolated(names.sagemaker_project),
+                ),
+                ("EXPORT_TEMPLATE_NAME", Expr::from(TEMPLATE_EXPORT)),
+                (
+                    "EXPORT_TEMPLATE_STAGING_CONFIG",
+                    Expr::from(STAGING_CONFIG_EXPORT),
+                ),
+                (
+                    "EXPORT_TEMPLATE_PROD_CONFIG",
+                    Expr::from(PROD_CONFIG_EXPORT),
+                ),
+            ],
+        ),
+        Profile::Hardened => BuildspecSource::Inline(Buildspec {
             phases: vec![
                 Phase {
                     name: "install",
-                    runtime_versions: vec![("python", "3.8")],
+                    runtime_versions: vec![("python", python(flavor))],
                     commands: vec![
                         r#"pip install --upgrade --force-reinstall "botocore>1.21.30" "boto3>1.18.30" "awscli>1.20.30""#,
                     ],
@@ -435,50 +622,65 @@ fn deploy_build(
                 "$EXPORT_TEMPLATE_PROD_CONFIG",
             ],
         }),
-        encryption_key: key,
-        log_group,
-    }
+    };
+    project(
+        flavor,
+        Step {
+            label: "tf_mlops_deploybuild",
+            name: names.projects[1],
+            description: "Exports the endpoint's CloudFormation template and its staging and prod configurations",
+        },
+        &roles.codebuild,
+        environment(image(flavor, 1), variables),
+        buildspec,
+        [key, log_group],
+    )
 }
 
 /// The staging test: its buildspec lives in the deploy repository, beside
 /// its test code.
 fn test_build(
+    flavor: Flavor,
     roles: &ServiceRoles,
+    names: &Names,
     key: Option<Expr>,
     log_group: Option<Expr>,
 ) -> CodeBuildProject {
     let [environment_name, project_name, project_id] = project_variables();
-    CodeBuildProject {
-        label: "tf_mlops_testbuild".into(),
-        name: Expr::interpolated(TESTBUILD_PROJECT),
-        description: "Tests the staging endpoint before the manual approval".into(),
-        service_role: roles.codebuild.clone(),
-        build_timeout: 60,
-        environment: environment(vec![
-            environment_name,
-            project_name,
-            project_id,
-            ("AWS_REGION", Expr::reference("var.region")),
-            ("BUILD_CONFIG", Expr::from(STAGING_CONFIG_EXPORT)),
-            ("EXPORT_TEST_RESULTS", Expr::from("test-results.json")),
-        ]),
-        buildspec: BuildspecSource::File("test/test_buildspec.yml"),
-        encryption_key: key,
-        log_group,
-    }
+    let variables = vec![
+        environment_name,
+        project_name,
+        project_id,
+        ("AWS_REGION", Expr::reference("var.region")),
+        ("BUILD_CONFIG", Expr::from(STAGING_CONFIG_EXPORT)),
+        ("EXPORT_TEST_RESULTS", Expr::from("test-results.json")),
+    ];
+    project(
+        flavor,
+        Step {
+            label: "tf_mlops_testbuild",
+            name: names.projects[2],
+            description: "Tests the staging endpoint before the manual approval",
+        },
+        &roles.codebuild,
+        environment(image(flavor, 2), variables),
+        BuildspecSource::File("test/test_buildspec.yml"),
+        [key, log_group],
+    )
 }
 
 /// A CodeCommit source action on `var.repository_branch`. `hardened` turns
-/// polling off: a rule on the repository starts the pipeline.
-fn source_stage(repository: &CodeCommitRepository, hardened: bool) -> Stage {
-    let poll = if hardened { "false" } else { "true" };
+/// polling off: a rule on the repository starts the pipeline. `seed` writes
+/// upstream's empty list of input artifacts (the plan tells it from none).
+fn source_stage(flavor: Flavor, repository: &CodeCommitRepository) -> Stage {
+    let poll = if flavor.hardened { "false" } else { "true" };
     Stage {
         name: "Source",
         actions: vec![Action {
             name: "Source",
             category: "Source",
             provider: "CodeCommit",
-            input_artifacts: vec![],
+            input_artifacts: (!flavor.hardened).then(Vec::new),
             output_artifacts: vec!["SourceArtifact"],
             configuration: vec![
                 ("RepositoryName", repository.reference_to("repository_name")),
@@ -497,7 +699,7 @@ fn build_stage(project: &CodeBuildProject) -> Stage {
             name: "Build",
             category: "Build",
             provider: "CodeBuild",
-            input_artifacts: vec!["SourceArtifact"],
+            input_artifacts: Some(vec!["SourceArtifact"]),
             output_artifacts: vec!["BuildArtifact"],
             configuration: vec![("ProjectName", project.reference_to("name"))],
             run_order: 1,
@@ -505,22 +707,47 @@ fn build_stage(project: &CodeBuildProject) -> Stage {
     }
 }
 
-/// CI: the build repository's branch, then the model build.
-fn ci_pipeline(
+/// A pipeline of `stages` storing its artifacts in the bucket (with the
+/// key, in `hardened`); `seed` tags it with its environment, as upstream.
+fn pipeline(
+    flavor: Flavor,
+    label: &str,
+    name: &str,
     roles: &ServiceRoles,
-    repository: &CodeCommitRepository,
-    modelbuild: &CodeBuildProject,
     key: Option<Expr>,
-    hardened: bool,
+    stages: Vec<Stage>,
 ) -> CodePipeline {
     CodePipeline {
-        label: "sm_ci_pipeline".into(),
-        name: Expr::interpolated("modelbuild-pipeline-${var.env}"),
+        label: label.into(),
+        name: Expr::interpolated(name),
         role_arn: roles.codepipeline.clone(),
         artifact_bucket: artifacts_bucket(),
         artifact_key: key,
-        stages: vec![source_stage(repository, hardened), build_stage(modelbuild)],
+        stages,
+        tags: match flavor.profile {
+            Profile::Seed => vec![("Environment", Expr::reference("var.env"))],
+            Profile::Hardened => Vec::new(),
+        },
     }
+}
+
+/// CI: the build repository's branch, then the model build.
+fn ci_pipeline(
+    flavor: Flavor,
+    roles: &ServiceRoles,
+    names: &Names,
+    repository: &CodeCommitRepository,
+    modelbuild: &CodeBuildProject,
+    key: Option<Expr>,
+) -> CodePipeline {
+    pipeline(
+        flavor,
+        "sm_ci_pipeline",
+        names.pipelines[0],
+        roles,
+        key,
+        vec![source_stage(flavor, repository), build_stage(modelbuild)],
+    )
 }
 
 /// A CloudFormation deploy of the exported template with a stage's config.
@@ -535,7 +762,7 @@ fn deploy_action(
         name,
         category: "Deploy",
         provider: "CloudFormation",
-        input_artifacts: vec!["BuildArtifact"],
+        input_artifacts: Some(vec!["BuildArtifact"]),
         output_artifacts: vec![],
         configuration: vec![
             ("ActionMode", Expr::from(mode)),
@@ -558,12 +785,12 @@ fn deploy_action(
 /// CD: the deploy repository's branch, the deploy build, staging (deploy,
 /// test, manual approval), then prod.
 fn cd_pipeline(
+    flavor: Flavor,
     roles: &ServiceRoles,
     names: &Names,
     repository: &CodeCommitRepository,
     [deploybuild, testbuild]: [&CodeBuildProject; 2],
     key: Option<Expr>,
-    hardened: bool,
 ) -> CodePipeline {
     let staging = Stage {
         name: "DeployStaging",
@@ -579,7 +806,7 @@ fn cd_pipeline(
                 name: "TestStaging",
                 category: "Build",
                 provider: "CodeBuild",
-                input_artifacts: vec!["SourceArtifact", "BuildArtifact"],
+                input_artifacts: Some(vec!["SourceArtifact", "BuildArtifact"]),
                 output_artifacts: vec!["TestArtifact"],
                 configuration: vec![
                     ("ProjectName", testbuild.reference_to("name")),
@@ -591,7 +818,7 @@ fn cd_pipeline(
                 name: "ApproveDeployment",
                 category: "Approval",
                 provider: "Manual",
-                input_artifacts: vec![],
+                input_artifacts: None,
                 output_artifacts: vec![],
                 configuration: vec![(
                     "CustomData",
@@ -611,30 +838,31 @@ fn cd_pipeline(
             roles,
         )],
     };
-    CodePipeline {
-        label: "sm_cd_pipeline".into(),
-        name: Expr::interpolated("modeldeploy-pipeline-${var.env}"),
-        role_arn: roles.codepipeline.clone(),
-        artifact_bucket: artifacts_bucket(),
-        artifact_key: key,
-        stages: vec![
-            source_stage(repository, hardened),
+    pipeline(
+        flavor,
+        "sm_cd_pipeline",
+        names.pipelines[1],
+        roles,
+        key,
+        vec![
+            source_stage(flavor, repository),
             build_stage(deploybuild),
             staging,
             prod,
         ],
-    }
+    )
 }
 
 /// The target that starts `pipeline` when `rule` matches, as the events role.
 fn start(
+    label: &str,
     rule: &EventRule,
     pipeline: &CodePipeline,
     role_arn: &Expr,
-    target_id: &'static str,
+    target_id: Expr,
 ) -> EventTarget {
     EventTarget {
-        label: rule.label.clone(),
+        label: label.into(),
         rule: rule.reference_to("name"),
         target_id,
         arn: pipeline.reference_to("arn"),
@@ -690,58 +918,66 @@ fn source_rule(
         "build" => "StartModelBuildPipeline",
         _ => "StartModelDeployPipeline",
     };
-    let target = start(&rule, pipeline, &roles.events, target_id);
+    let target = start(
+        &rule.label,
+        &rule,
+        pipeline,
+        &roles.events,
+        Expr::from(target_id),
+    );
     (rule, target)
 }
 
 /// A model package of the project changing status starts the CD pipeline.
-/// `seed` keeps the SageMaker project template's pattern (Approved and
-/// Rejected); `hardened` fires on Approved only: a rejected package must not
-/// start a deployment.
-fn model_approval_rule(
+/// `seed` is upstream's rule: any state change of a package of the group
+/// (`sm_model_registry_rule`, fixed name, as the foundation role).
+/// `hardened` fires on Approved only (a rejected or new package must not
+/// start a deployment), names the rule after the project and environment,
+/// and starts the pipeline as the EventBridge role.
+fn model_registry_rule(
     profile: Profile,
     names: &Names,
     cd: &CodePipeline,
     roles: &ServiceRoles,
 ) -> (EventRule, EventTarget) {
     let project = names.sagemaker_project;
-    let (statuses, description) = match profile {
+    let group = (
+        "ModelPackageGroupName",
+        Expr::list([Expr::interpolated(project)]),
+    );
+    let (name, description, detail, target_id) = match profile {
         Profile::Seed => (
-            vec![Expr::from("Approved"), Expr::from("Rejected")],
-            format!(
-                "Start the model deploy pipeline when a model package of {project} changes status"
-            ),
+            Expr::from("sm-model-registry-event-rule"),
+            Expr::from("Capture new model registry"),
+            Expr::object([group]),
+            Expr::interpolated("sagemaker-${var.project_name}-registry-trigger"),
         ),
         Profile::Hardened => (
-            vec![Expr::from("Approved")],
-            format!(
+            Expr::interpolated(&format!("{project}-model-approval-${{var.env}}")),
+            Expr::interpolated(&format!(
                 "Start the model deploy pipeline when a model package of {project} is approved"
-            ),
+            )),
+            Expr::object([
+                group,
+                ("ModelApprovalStatus", Expr::list([Expr::from("Approved")])),
+            ]),
+            Expr::from("StartModelDeployPipeline"),
         ),
     };
     let rule = EventRule {
-        label: "model_approval".into(),
-        name: Expr::interpolated(&format!("{project}-model-approval-${{var.env}}")),
-        description: Expr::interpolated(&description),
+        label: "sm_model_registry_rule".into(),
+        name,
+        description,
         event_pattern: Expr::object([
             ("source", Expr::list([Expr::from("aws.sagemaker")])),
             (
                 "detail-type",
                 Expr::list([Expr::from("SageMaker Model Package State Change")]),
             ),
-            (
-                "detail",
-                Expr::object([
-                    (
-                        "ModelPackageGroupName",
-                        Expr::list([Expr::interpolated(project)]),
-                    ),
-                    ("ModelApprovalStatus", Expr::List(statuses)),
-                ]),
-            ),
+            ("detail", detail),
         ]),
     };
-    let target = start(&rule, cd, &roles.events, "StartModelDeployPipeline");
+    let target = start("sm_model_registry", &rule, cd, &roles.events, target_id);
     (rule, target)
 }
 
@@ -779,6 +1015,7 @@ mod tests {
                 settings: Vec::new(),
                 pipeline: true,
                 remote: Default::default(),
+                deletion_protection: true,
             });
             let mut found = Vec::new();
             for item in &stack.items {

@@ -107,6 +107,7 @@ pub fn items() -> Vec<Box<dyn StackItem>> {
             path: "/service-role/".into(),
             description: Expr::interpolated(description),
             document,
+            file: super::StackFile::IAM_ROLES,
         };
         let attachment = RolePolicyAttachment::of(label, role.reference_to("name"));
         [boxed(role), boxed(policy), boxed(attachment)]
@@ -180,8 +181,8 @@ pub fn codepipeline_policy() -> PolicyDocument {
                 "codecommit:UploadArchive",
             ]))
             .resource(many([
-                "${aws_codecommit_repository.build_repository.arn}",
-                "${aws_codecommit_repository.deploy_repository.arn}",
+                "${aws_codecommit_repository.build.arn}",
+                "${aws_codecommit_repository.deploy.arn}",
             ])),
         Statement::allow()
             .sid("RunBuilds")
@@ -487,6 +488,7 @@ mod tests {
             settings: Vec::new(),
             pipeline: true,
             remote: Default::default(),
+            deletion_protection: true,
         })
     }
 

@@ -178,6 +178,7 @@ pub fn state_bucket_module(
     blocks.push(provider);
     blocks.extend(state_bucket.blocks());
     blocks.extend(protections.iter().flat_map(|item| item.blocks()));
+    crate::model::features::settle_required_version(&mut blocks);
     blocks
 }
 

@@ -8,7 +8,7 @@
 //! where the value came from. `validate` runs the checks; the rules live
 //! here so items can use them without knowing `validate`.
 
-use crate::error::{Diagnostic, Origin};
+use crate::error::{Diagnostic, Origin, Severity};
 use crate::model::Expr;
 
 use super::Stack;
@@ -30,6 +30,8 @@ const BUCKET_SUFFIXES: [&str; 4] = ["-s3alias", "--ol-s3", ".mrap", "--x-s3"];
 pub struct Checks<'a> {
     stack: &'a Stack,
     problems: Vec<Diagnostic>,
+    /// Warnings and notes: told, but no reason to stop.
+    advice: Vec<Diagnostic>,
 }
 
 impl<'a> Checks<'a> {
@@ -37,6 +39,7 @@ impl<'a> Checks<'a> {
         Checks {
             stack,
             problems: Vec::new(),
+            advice: Vec::new(),
         }
     }
 
@@ -46,6 +49,33 @@ impl<'a> Checks<'a> {
 
     pub fn into_problems(self) -> Vec<Diagnostic> {
         self.problems
+    }
+
+    /// The errors, and the warnings and notes.
+    pub fn into_parts(self) -> (Vec<Diagnostic>, Vec<Diagnostic>) {
+        (self.problems, self.advice)
+    }
+
+    /// A warning or a note: what works today but should change, or what a
+    /// person must do that no API can.
+    pub fn advise(
+        &mut self,
+        severity: Severity,
+        rule: &'static str,
+        origin: Origin,
+        field: &str,
+        message: String,
+        help: &str,
+    ) {
+        self.advice.push(Diagnostic {
+            severity,
+            rule,
+            origin,
+            environment: Some(self.stack.environment.clone()),
+            field: Some(field.to_string()),
+            message,
+            help: help.to_string(),
+        });
     }
 
     /// The concrete value of `expr` in this environment, if tfgen can know it.
@@ -82,6 +112,7 @@ impl<'a> Checks<'a> {
         help: &str,
     ) {
         self.problems.push(Diagnostic {
+            severity: Severity::Error,
             rule,
             origin,
             environment: Some(self.stack.environment.clone()),
@@ -177,6 +208,73 @@ impl<'a> Checks<'a> {
                 ),
                 "shorten the description",
             );
+        }
+    }
+}
+
+/// How far beyond its own environment a resource's name must be unique.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// Everywhere: S3 bucket names.
+    Global,
+    /// In an account: IAM names.
+    Account,
+    /// In an account and region: most services' names.
+    Region,
+}
+
+/// The namespace a resource's name is in: its rule, what the name is in
+/// messages, its scope, and how to keep two environments apart.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Namespace {
+    pub rule: &'static str,
+    /// `IAM name`, `CodePipeline name`.
+    pub what: &'static str,
+    pub scope: Scope,
+    pub help: &'static str,
+}
+
+/// Per environment: each name of the `seed` pipeline is upstream's, and
+/// fixed.
+const DISTINCT_NAMES: &str = "give the environments distinct `env` values, account_id values or regions; seed's pipeline keeps upstream's fixed names, hardened names each after its environment";
+
+impl Namespace {
+    pub const S3_BUCKET: Namespace = Namespace {
+        rule: "s3-bucket-name-unique",
+        what: "bucket name",
+        scope: Scope::Global,
+        help: "S3 bucket names are global: give each environment its own artifacts_bucket_name",
+    };
+    pub const IAM: Namespace = Namespace {
+        rule: "iam-name-unique",
+        what: "IAM name",
+        scope: Scope::Account,
+        help: "give the environments distinct `env` values, or distinct account_id values",
+    };
+    /// The git mirror's user and group: IAM names that `seed` fixes.
+    pub const IAM_MIRROR: Namespace = Namespace {
+        help: "give the environments distinct account_id values: seed's git mirror user and group keep upstream's fixed names (hardened names them after the environment)",
+        ..Namespace::IAM
+    };
+
+    /// A regional namespace of `what` (`CodePipeline name`) whose names
+    /// the profile derives from the environment.
+    pub const fn regional(rule: &'static str, what: &'static str) -> Namespace {
+        Namespace::regional_with(rule, what, DISTINCT_NAMES)
+    }
+
+    /// A regional namespace whose names come from variables: `help` says
+    /// which to set.
+    pub const fn regional_with(
+        rule: &'static str,
+        what: &'static str,
+        help: &'static str,
+    ) -> Namespace {
+        Namespace {
+            rule,
+            what,
+            scope: Scope::Region,
+            help,
         }
     }
 }

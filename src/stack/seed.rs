@@ -34,10 +34,15 @@ pub fn items(input: &StackInput, variables: Vec<Variable>) -> Vec<Box<dyn StackI
         boxed(policy),
         boxed(attachment),
     ]);
+    // With the pipeline, the outputs are upstream's (the git mirror's), as
+    // the team's repository has them; without it, tfgen's own.
     if input.pipeline {
-        items.extend(pipeline::items(Profile::Seed, &roles));
+        let (pipeline, upstream_outputs) = pipeline::items(Profile::Seed, &roles, false);
+        items.extend(pipeline);
+        items.extend(upstream_outputs);
+    } else {
+        items.extend(outputs);
     }
-    items.extend(outputs);
     items
 }
 

@@ -8,13 +8,13 @@
 
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
-use crate::config::rules::{IamNames, iam_name_collisions};
+use crate::config::rules::{AccountNames, name_collisions};
 use crate::config::{Config, Environment};
-use crate::error::{Diagnostic, Error, Origin, Result};
+use crate::error::{Diagnostic, Error, Origin, Result, Severity};
 use crate::policy::{PolicyDocument, PolicyKind, VERSION};
 use crate::render::jsonencode::jsonencode_resolved;
-use crate::stack::resources::{IamPolicy, IamRole, S3Bucket};
-use crate::stack::{Checks, PolicyRef, SizeLimit, Stack, StackItem};
+use crate::stack::rules::{Namespace, Scope};
+use crate::stack::{Checks, PolicyRef, SizeLimit, Stack};
 
 pub use crate::stack::rules::{
     BUCKET_NAME_MAX, BUCKET_NAME_MIN, DESCRIPTION_MAX, PATH_MAX, POLICY_NAME_MAX, ROLE_NAME_MAX,
@@ -301,6 +301,17 @@ impl Queue {
 /// Checks one environment's stack: each item's own rules, then every policy
 /// document against the rules and size limit of its kind.
 pub fn validate(stack: &Stack) -> Vec<Diagnostic> {
+    checked(stack).0
+}
+
+/// The warnings and notes of one environment's stack (deprecated images,
+/// steps a person must take), which do not stop a command.
+pub fn advice(stack: &Stack) -> Vec<Diagnostic> {
+    checked(stack).1
+}
+
+/// Every check of one stack: its errors, and its warnings and notes.
+fn checked(stack: &Stack) -> (Vec<Diagnostic>, Vec<Diagnostic>) {
     let mut checks = Checks::new(stack);
     for item in &stack.items {
         item.check(&mut checks);
@@ -308,79 +319,88 @@ pub fn validate(stack: &Stack) -> Vec<Diagnostic> {
     for policy in stack.policies() {
         policy_document(&mut checks, &policy);
     }
-    checks.into_problems()
+    checks.into_parts()
 }
 
-/// The names of one environment that others must not reuse: its bucket
-/// names (global) and IAM names (unique per account), resolved, each with
-/// its field and origin.
+/// The names of one environment that others must not reuse, resolved,
+/// each with its field, origin and namespace: what the items declare
+/// ([`StackItem::unique_names`]).
 pub struct SharedNames {
     pub environment: String,
     pub account_id: Option<String>,
-    pub buckets: Vec<(String, String, Origin)>,
-    pub iam: Vec<(String, String, Origin)>,
+    pub region: String,
+    pub names: Vec<(String, String, Origin, Namespace)>,
 }
 
 impl SharedNames {
     pub fn of(environment: &Environment, stack: &Stack) -> SharedNames {
         let checks = Checks::new(stack);
-        let resolved = |address: String, expr: &crate::model::Expr| {
-            stack
-                .evaluate(expr)
-                .map(|value| (address, value, checks.origin_of(expr)))
-        };
-        let buckets = stack
-            .items_of::<S3Bucket>()
-            .filter_map(|bucket| resolved(format!("{}.bucket", bucket.address()), &bucket.bucket))
+        let names = stack
+            .items
+            .iter()
+            .flat_map(|item| item.unique_names())
+            .filter_map(|unique| {
+                let value = stack.evaluate(&unique.name)?;
+                Some((
+                    unique.field,
+                    value,
+                    checks.origin_of(&unique.name),
+                    unique.namespace,
+                ))
+            })
             .collect();
-        let roles = stack
-            .items_of::<IamRole>()
-            .filter_map(|role| resolved(format!("{}.name", StackItem::address(role)), &role.name));
-        let policies = stack.items_of::<IamPolicy>().filter_map(|policy| {
-            resolved(format!("{}.name", StackItem::address(policy)), &policy.name)
-        });
         SharedNames {
             environment: environment.name.clone(),
             account_id: environment
                 .account_id
                 .as_ref()
                 .map(|account| account.id.clone()),
-            buckets,
-            iam: roles.chain(policies).collect(),
+            region: stack.region().unwrap_or_default(),
+            names,
         }
     }
 }
 
 /// Checks what environments must not share: S3 bucket names are global,
-/// IAM names are unique per account.
+/// IAM names are unique per account, most services' names per account and
+/// region.
 pub fn validate_across(environments: &[SharedNames]) -> Vec<Diagnostic> {
     let mut problems = Vec::new();
     let mut seen: std::collections::HashMap<&str, &str> = std::collections::HashMap::new();
     for environment in environments {
-        for (field, name, origin) in &environment.buckets {
+        let global = environment
+            .names
+            .iter()
+            .filter(|(.., namespace)| namespace.scope == Scope::Global);
+        for (field, name, origin, namespace) in global {
             if let Some(first) = seen.get(name.as_str()) {
                 problems.push(Diagnostic {
-                    rule: "s3-bucket-name-unique",
+                    severity: Severity::Error,
+                    rule: namespace.rule,
                     origin: origin.clone(),
                     environment: Some(environment.environment.clone()),
                     field: Some(field.clone()),
-                    message: format!("bucket name \"{name}\" is also used by environment \"{first}\""),
-                    help: "S3 bucket names are global: give each environment its own artifacts_bucket_name".into(),
+                    message: format!(
+                        "{} \"{name}\" is also used by environment \"{first}\"",
+                        namespace.what
+                    ),
+                    help: namespace.help.into(),
                 });
             } else {
                 seen.insert(name, &environment.environment);
             }
         }
     }
-    let iam: Vec<IamNames<'_>> = environments
+    let in_accounts: Vec<AccountNames<'_>> = environments
         .iter()
-        .map(|environment| IamNames {
+        .map(|environment| AccountNames {
             environment: &environment.environment,
             account_id: environment.account_id.as_deref(),
-            names: environment.iam.as_slice().into(),
+            region: &environment.region,
+            names: environment.names.as_slice().into(),
         })
         .collect();
-    problems.extend(iam_name_collisions(&iam));
+    problems.extend(name_collisions(&in_accounts));
     problems
 }
 

@@ -132,6 +132,10 @@ impl Emulator {
     ///                          "max_session_duration", "tags", "inline_policies" } },
     ///   "iam_policies": { NAME: { "arn", "path", "description", "document", "tags" } },
     ///   "iam_role_policy_attachments": [ { "role", "policy_arn" } ],
+    ///   "iam_users": { NAME: { "arn", "path", "groups", "attached_policies",
+    ///                          "service_specific_credentials": [ { "service_name",
+    ///                          "service_user_name", "status" } ] } },
+    ///   "iam_groups": { NAME: { "arn", "path", "users", "attached_policies" } },
     ///   "codecommit_repositories": { NAME: { "arn", "description", "default_branch", "tags" } },
     ///   "codebuild_projects": { NAME: { "arn", "service_role", "encryption_key", "source",
     ///                                   "buildspec", "artifacts", "environment": { "type",
@@ -178,6 +182,52 @@ impl Emulator {
                 String::from_utf8_lossy(&output.stdout)
             )
         })
+    }
+
+    /// Runs `code` with the emulator's boto3, `ENDPOINT` and the
+    /// arguments in `sys.argv[1:]`: what a team does to its account outside
+    /// Terraform (an object uploaded, a policy edited in the console).
+    /// Panics with the script's output if it fails; returns what it printed.
+    pub fn boto3(&self, code: &str, args: &[&str]) -> String {
+        let prelude = "import sys, boto3\n\
+            def client(service):\n    \
+                return boto3.client(service, endpoint_url=ENDPOINT, region_name='us-east-1', \
+                aws_access_key_id='test', aws_secret_access_key='test')\n";
+        let script = format!("ENDPOINT = {:?}\n{prelude}{code}", self.endpoint());
+        let output = Command::new(self.python())
+            .arg("-c")
+            .arg(&script)
+            .args(args)
+            .env("AWS_EC2_METADATA_DISABLED", "true")
+            .output()
+            .unwrap_or_else(|e| panic!("running python: {e}"));
+        assert!(
+            output.status.success(),
+            "boto3 script failed ({}):\n{script}\n{}",
+            output.status,
+            String::from_utf8_lossy(&output.stderr)
+        );
+        String::from_utf8_lossy(&output.stdout).into_owned()
+    }
+
+    /// Uploads an object to `bucket` (path-style, as the emulator needs).
+    /// The emulator speaks plain HTTP, which a bucket policy denying
+    /// insecure transport refuses: the policy is lifted for the upload and
+    /// put back as it was, as a team's upload over TLS would pass it.
+    pub fn put_object(&self, bucket: &str, key: &str) {
+        self.boto3(
+            "from botocore.config import Config\n\
+             s3 = boto3.client('s3', endpoint_url=ENDPOINT, region_name='us-east-1', \
+             aws_access_key_id='test', aws_secret_access_key='test', \
+             config=Config(s3={'addressing_style': 'path'}))\n\
+             bucket, key = sys.argv[1:]\n\
+             try:\n    policy = s3.get_bucket_policy(Bucket=bucket)['Policy']\n\
+             except s3.exceptions.ClientError:\n    policy = None\n\
+             if policy:\n    s3.delete_bucket_policy(Bucket=bucket)\n\
+             s3.put_object(Bucket=bucket, Key=key, Body=b'model')\n\
+             if policy:\n    s3.put_bucket_policy(Bucket=bucket, Policy=policy)\n",
+            &[bucket, key],
+        );
     }
 
     fn python(&self) -> PathBuf {

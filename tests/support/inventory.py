@@ -6,7 +6,8 @@ The Rust test harness (tests/support/emulator.rs) runs this with the moto
 venv's python, which already ships boto3, so the harness needs no AWS SDK of
 its own. Only the resource kinds the generated stack creates are listed:
 S3 buckets with their bucket-level configuration, customer-managed IAM roles
-and policies, role -> managed policy attachments, and the MLOps pipeline's
+and policies, role -> managed policy attachments, IAM users (with their
+groups, policies and Git credentials) and groups, and the MLOps pipeline's
 CodeCommit repositories, CodeBuild projects, CodePipelines, EventBridge rules
 with their targets, customer-managed KMS keys and CloudWatch log groups. Policy documents and event
 patterns are returned parsed, so callers compare them as JSON values, not as
@@ -146,6 +147,65 @@ def attachments(iam, role_names):
         ):
             for attached in page["AttachedPolicies"]:
                 result.append({"role": role, "policy_arn": attached["PolicyArn"]})
+    return result
+
+
+def users(iam):
+    """IAM users, each with its groups, attached policies and Git
+    credentials (service, Git user name, status: the password is AWS's to
+    show once)."""
+    result = {}
+    for page in iam.get_paginator("list_users").paginate():
+        for listed in page["Users"]:
+            name = listed["UserName"]
+            result[name] = {
+                "arn": listed["Arn"],
+                "path": listed["Path"],
+                "groups": sorted(
+                    group["GroupName"]
+                    for page in iam.get_paginator("list_groups_for_user").paginate(
+                        UserName=name
+                    )
+                    for group in page["Groups"]
+                ),
+                "attached_policies": sorted(
+                    attached["PolicyArn"]
+                    for attached in iam.list_attached_user_policies(UserName=name)[
+                        "AttachedPolicies"
+                    ]
+                ),
+                "service_specific_credentials": [
+                    {
+                        "service_name": credential["ServiceName"],
+                        "service_user_name": credential["ServiceUserName"],
+                        "status": credential["Status"],
+                    }
+                    for credential in iam.list_service_specific_credentials(
+                        UserName=name
+                    )["ServiceSpecificCredentials"]
+                ],
+            }
+    return result
+
+
+def groups(iam):
+    """IAM groups, each with its members and attached policies."""
+    result = {}
+    for page in iam.get_paginator("list_groups").paginate():
+        for listed in page["Groups"]:
+            name = listed["GroupName"]
+            group = iam.get_group(GroupName=name)
+            result[name] = {
+                "arn": listed["Arn"],
+                "path": listed["Path"],
+                "users": sorted(user["UserName"] for user in group["Users"]),
+                "attached_policies": sorted(
+                    attached["PolicyArn"]
+                    for attached in iam.list_attached_group_policies(GroupName=name)[
+                        "AttachedPolicies"
+                    ]
+                ),
+            }
     return result
 
 
@@ -343,6 +403,8 @@ def main():
         "iam_roles": role_map,
         "iam_policies": policies(iam),
         "iam_role_policy_attachments": attachments(iam, role_map),
+        "iam_users": users(iam),
+        "iam_groups": groups(iam),
         "codecommit_repositories": repositories(client("codecommit", endpoint)),
         "codebuild_projects": projects(client("codebuild", endpoint)),
         "codepipelines": pipelines(client("codepipeline", endpoint)),

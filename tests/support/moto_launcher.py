@@ -124,6 +124,53 @@ def codecommit_has_no_list_repositories():
     responses.CodeCommitResponse.list_repositories = list_repositories
 
 
+def codecommit_has_no_repository_updates():
+    """CodeCommit UpdateRepositoryDescription and UpdateRepositoryName: moto
+    implements neither (HTTP 500), so the provider cannot change a
+    repository's description or name in place, as it does on AWS (both
+    keep the repository, its code and its ARN's account and region). AWS
+    answers an unknown repository with RepositoryDoesNotExistException and a
+    name taken with RepositoryNameExistsException, and returns an empty body
+    on success."""
+    from moto.codecommit import responses
+    from moto.codecommit.exceptions import (
+        RepositoryDoesNotExistException,
+        RepositoryNameExistsException,
+    )
+
+    def update_repository_description(self):
+        name = self._get_param("repositoryName")
+        repository = self.codecommit_backend.repositories.get(name)
+        if repository is None:
+            raise RepositoryDoesNotExistException(name)
+        metadata = repository.repository_metadata
+        metadata["repositoryDescription"] = self._get_param("repositoryDescription") or ""
+        metadata["lastModifiedDate"] = unix_time()
+        return "{}"
+
+    def update_repository_name(self):
+        old = self._get_param("oldName")
+        new = self._get_param("newName")
+        repositories = self.codecommit_backend.repositories
+        if old not in repositories:
+            raise RepositoryDoesNotExistException(old)
+        if new in repositories:
+            raise RepositoryNameExistsException(new)
+        repository = repositories.pop(old)
+        metadata = repository.repository_metadata
+        metadata["repositoryName"] = new
+        metadata["Arn"] = metadata["Arn"].rsplit(":", 1)[0] + ":" + new
+        for key in ("cloneUrlHttp", "cloneUrlSsh"):
+            if key in metadata:
+                metadata[key] = metadata[key].rsplit("/", 1)[0] + "/" + new
+        metadata["lastModifiedDate"] = unix_time()
+        repositories[new] = repository
+        return "{}"
+
+    responses.CodeCommitResponse.update_repository_description = update_repository_description
+    responses.CodeCommitResponse.update_repository_name = update_repository_name
+
+
 def codepipeline_metadata_dates_are_strings():
     """CodePipeline GetPipeline/ListPipelines: moto returns `created` and
     `updated` as ISO-8601 strings; AWS sends epoch seconds, and the provider
@@ -369,6 +416,7 @@ PATCHES = {
         codecommit_repository_dates_are_strings,
         codecommit_has_no_tagging,
         codecommit_has_no_list_repositories,
+        codecommit_has_no_repository_updates,
         codepipeline_metadata_dates_are_strings,
         codepipeline_trust_reads_service_as_string,
         codebuild_requires_location_for_codepipeline,

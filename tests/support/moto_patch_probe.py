@@ -186,6 +186,46 @@ def probe_codecommit_list():
         return {"error": type(err).__name__}
 
 
+def probe_codecommit_updates():
+    api = client("codecommit")
+    api.create_repository(repositoryName="probe", repositoryDescription="old")
+
+    def attempt(call):
+        try:
+            call()
+        except NotImplementedError as err:
+            return f"NotImplementedError: {err}"
+        except ClientError as err:
+            return err.response["Error"]["Code"]
+        return None
+
+    observed = {
+        "description": attempt(
+            lambda: api.update_repository_description(
+                repositoryName="probe", repositoryDescription="new"
+            )
+        )
+    }
+    if observed["description"] is not None:
+        return observed
+    api.create_repository(repositoryName="taken")
+    observed.update(
+        {
+            "described": api.get_repository(repositoryName="probe")["repositoryMetadata"][
+                "repositoryDescription"
+            ],
+            "rename": attempt(lambda: api.update_repository_name(oldName="probe", newName="renamed")),
+            "renamed_arn": api.get_repository(repositoryName="renamed")["repositoryMetadata"]["Arn"],
+            "old_name": attempt(lambda: api.get_repository(repositoryName="probe")),
+            "onto_taken": attempt(lambda: api.update_repository_name(oldName="renamed", newName="taken")),
+            "unknown": attempt(
+                lambda: api.update_repository_description(repositoryName="nothing", repositoryDescription="x")
+            ),
+        }
+    )
+    return observed
+
+
 def probe_codepipeline_dates():
     # A single service as a string: the form moto's trust check understands.
     role("codepipeline.amazonaws.com")
@@ -338,6 +378,17 @@ PROBES = {
         probe_codecommit_list,
         lambda o: "error" in o,
         lambda o: o.get("names") == ["alpha", "zeta"],
+    ),
+    "codecommit_has_no_repository_updates": (
+        probe_codecommit_updates,
+        lambda o: str(o["description"]).startswith("NotImplementedError"),
+        lambda o: o["description"] is None
+        and o["described"] == "new"
+        and o["rename"] is None
+        and o["renamed_arn"] == f"arn:aws:codecommit:{REGION}:{ACCOUNT}:renamed"
+        and o["old_name"] == "RepositoryDoesNotExistException"
+        and o["onto_taken"] == "RepositoryNameExistsException"
+        and o["unknown"] == "RepositoryDoesNotExistException",
     ),
     "codepipeline_metadata_dates_are_strings": (
         probe_codepipeline_dates,

@@ -14,7 +14,7 @@ resource "aws_codebuild_project" "tf_mlops_modelbuild" {
 
   environment {
     compute_type                = "BUILD_GENERAL1_SMALL"
-    image                       = "aws/codebuild/amazonlinux2-x86_64-standard:3.0"
+    image                       = "aws/codebuild/amazonlinux-x86_64-standard:5.0"
     type                        = "LINUX_CONTAINER"
     image_pull_credentials_type = "CODEBUILD"
     privileged_mode             = false
@@ -63,7 +63,7 @@ resource "aws_codebuild_project" "tf_mlops_modelbuild" {
       phases = {
         install = {
           runtime-versions = {
-            python = "3.8"
+            python = "3.12"
           }
           commands = ["pip install --upgrade --force-reinstall . awscli"]
         }
@@ -100,7 +100,7 @@ resource "aws_codebuild_project" "tf_mlops_deploybuild" {
 
   environment {
     compute_type                = "BUILD_GENERAL1_SMALL"
-    image                       = "aws/codebuild/amazonlinux2-x86_64-standard:3.0"
+    image                       = "aws/codebuild/amazonlinux-x86_64-standard:5.0"
     type                        = "LINUX_CONTAINER"
     image_pull_credentials_type = "CODEBUILD"
     privileged_mode             = false
@@ -173,7 +173,7 @@ resource "aws_codebuild_project" "tf_mlops_deploybuild" {
       phases = {
         install = {
           runtime-versions = {
-            python = "3.8"
+            python = "3.12"
           }
           commands = [
             "pip install --upgrade --force-reinstall \"botocore>1.21.30\" \"boto3>1.18.30\" \"awscli>1.20.30\"",
@@ -219,7 +219,7 @@ resource "aws_codebuild_project" "tf_mlops_testbuild" {
 
   environment {
     compute_type                = "BUILD_GENERAL1_SMALL"
-    image                       = "aws/codebuild/amazonlinux2-x86_64-standard:3.0"
+    image                       = "aws/codebuild/amazonlinux-x86_64-standard:5.0"
     type                        = "LINUX_CONTAINER"
     image_pull_credentials_type = "CODEBUILD"
     privileged_mode             = false

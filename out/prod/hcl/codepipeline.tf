@@ -26,7 +26,7 @@ resource "aws_codepipeline" "sm_ci_pipeline" {
       version          = "1"
       output_artifacts = ["SourceArtifact"]
       configuration = {
-        RepositoryName       = aws_codecommit_repository.build_repository.repository_name
+        RepositoryName       = aws_codecommit_repository.build.repository_name
         BranchName           = var.repository_branch
         PollForSourceChanges = "false"
       }
@@ -78,7 +78,7 @@ resource "aws_codepipeline" "sm_cd_pipeline" {
       version          = "1"
       output_artifacts = ["SourceArtifact"]
       configuration = {
-        RepositoryName       = aws_codecommit_repository.deploy_repository.repository_name
+        RepositoryName       = aws_codecommit_repository.deploy.repository_name
         BranchName           = var.repository_branch
         PollForSourceChanges = "false"
       }

@@ -7,7 +7,7 @@ resource "aws_cloudwatch_event_rule" "build_repository_change" {
   event_pattern = jsonencode({
     source      = ["aws.codecommit"]
     detail-type = ["CodeCommit Repository State Change"]
-    resources   = [aws_codecommit_repository.build_repository.arn]
+    resources   = [aws_codecommit_repository.build.arn]
     detail = {
       event         = ["referenceCreated", "referenceUpdated"]
       referenceType = ["branch"]
@@ -29,7 +29,7 @@ resource "aws_cloudwatch_event_rule" "deploy_repository_change" {
   event_pattern = jsonencode({
     source      = ["aws.codecommit"]
     detail-type = ["CodeCommit Repository State Change"]
-    resources   = [aws_codecommit_repository.deploy_repository.arn]
+    resources   = [aws_codecommit_repository.deploy.arn]
     detail = {
       event         = ["referenceCreated", "referenceUpdated"]
       referenceType = ["branch"]
@@ -45,7 +45,7 @@ resource "aws_cloudwatch_event_target" "deploy_repository_change" {
   role_arn  = aws_iam_role.events.arn
 }
 
-resource "aws_cloudwatch_event_rule" "model_approval" {
+resource "aws_cloudwatch_event_rule" "sm_model_registry_rule" {
   name        = "${local.sagemaker_project}-model-approval-${var.env}"
   description = "Start the model deploy pipeline when a model package of ${local.sagemaker_project} is approved"
   event_pattern = jsonencode({
@@ -58,8 +58,8 @@ resource "aws_cloudwatch_event_rule" "model_approval" {
   })
 }
 
-resource "aws_cloudwatch_event_target" "model_approval" {
-  rule      = aws_cloudwatch_event_rule.model_approval.name
+resource "aws_cloudwatch_event_target" "sm_model_registry" {
+  rule      = aws_cloudwatch_event_rule.sm_model_registry_rule.name
   target_id = "StartModelDeployPipeline"
   arn       = aws_codepipeline.sm_cd_pipeline.arn
   role_arn  = aws_iam_role.events.arn

@@ -222,10 +222,7 @@ resource "aws_iam_policy" "codepipeline" {
           "codecommit:GetUploadArchiveStatus",
           "codecommit:UploadArchive",
         ]
-        Resource = [
-          aws_codecommit_repository.build_repository.arn,
-          aws_codecommit_repository.deploy_repository.arn,
-        ]
+        Resource = [aws_codecommit_repository.build.arn, aws_codecommit_repository.deploy.arn]
       },
       {
         Sid    = "RunBuilds"

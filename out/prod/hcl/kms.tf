@@ -46,6 +46,10 @@ resource "aws_kms_key" "artifacts" {
       },
     ]
   })
+
+  lifecycle {
+    prevent_destroy = true
+  }
 }
 
 resource "aws_kms_alias" "artifacts" {

@@ -6,7 +6,11 @@ resource "aws_s3_bucket" "artifacts_bucket" {
   #checkov:skip=CKV_AWS_144:artifacts are rebuilt from the source repositories and kept by versioning; replication needs a second region
   #checkov:skip=CKV2_AWS_62:nothing in this stack consumes bucket events; the pipeline is started by its source, not by S3
   bucket        = var.artifacts_bucket_name
-  force_destroy = true
+  force_destroy = false
+
+  lifecycle {
+    prevent_destroy = true
+  }
 }
 
 resource "aws_s3_bucket_public_access_block" "artifacts_bucket" {

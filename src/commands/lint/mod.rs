@@ -214,7 +214,11 @@ fn report(findings: &[LocatedFinding], scope: Scope, args: &LintArgs) -> Result<
         LintFormat::Json => json_text(&JsonReport { findings, summary })?,
         LintFormat::Sarif => json_text(&sarif::log(findings))?,
     };
-    Ok(Report { report, outcome })
+    Ok(Report {
+        report,
+        notes: String::new(),
+        outcome,
+    })
 }
 
 /// Failure when any finding is at or above the `--deny` level.
@@ -303,7 +307,7 @@ environment \"prod\" {
         argv.extend(args);
         let cli = Cli::try_parse_from(argv).unwrap();
         let mut out = Vec::new();
-        let outcome = crate::run_with(&cli, &mut out).unwrap();
+        let outcome = crate::run_with(&cli, &mut out, &mut Vec::new()).unwrap();
         (outcome, String::from_utf8(out).unwrap())
     }
 
@@ -429,7 +433,7 @@ environment \"prod\" {
             "qa",
         ])
         .unwrap();
-        let error = crate::run_with(&cli, &mut Vec::new()).unwrap_err();
+        let error = crate::run_with(&cli, &mut Vec::new(), &mut Vec::new()).unwrap_err();
         assert!(matches!(error, crate::Error::UnknownEnvironment { .. }));
     }
 }

@@ -243,22 +243,54 @@ fn same_key_in_different_buckets_is_fine() {
     assert!(shared_state_problems([("dev", &dev), ("prod", &other)]).is_empty());
 }
 
-fn iam<'a>(environment: &'a str, account_id: Option<&'a str>, role: &str) -> IamNames<'a> {
-    IamNames {
+fn iam<'a>(environment: &'a str, account_id: Option<&'a str>, role: &str) -> AccountNames<'a> {
+    AccountNames {
         environment,
         account_id,
+        region: "us-east-1",
         names: vec![(
             "aws_iam_role.tf_mlops_role.name".into(),
             role.into(),
             origin(7),
+            Namespace::IAM,
         )]
         .into(),
     }
 }
 
 #[test]
+fn regional_names_collide_in_one_region_of_a_shared_account_only() {
+    let pipeline = |environment, region| AccountNames {
+        environment,
+        account_id: Some("123456789012"),
+        region,
+        names: vec![(
+            "aws_codepipeline.sm_ci_pipeline.name".into(),
+            "modelbuild-pipeline".into(),
+            origin(9),
+            Namespace::regional("codepipeline-name-unique", "CodePipeline name"),
+        )]
+        .into(),
+    };
+    let texts: Vec<String> = name_collisions(&[
+        pipeline("dev", "us-east-1"),
+        pipeline("qa", "us-east-1"),
+        pipeline("eu", "eu-west-1"),
+    ])
+    .iter()
+    .map(ToString::to_string)
+    .collect();
+    assert_eq!(
+        texts,
+        [
+            "error[codepipeline-name-unique]: tfgen.hcl:9:3: environment \"qa\": aws_codepipeline.sm_ci_pipeline.name: CodePipeline name \"modelbuild-pipeline\" is also created by environment \"dev\", and both may deploy into account 123456789012 in us-east-1; CodePipeline names are unique per account and region\n  help: give the environments distinct `env` values, account_id values or regions; seed's pipeline keeps upstream's fixed names, hardened names each after its environment"
+        ]
+    );
+}
+
+#[test]
 fn iam_names_collide_in_a_shared_account() {
-    let problems = iam_name_collisions(&[
+    let problems = name_collisions(&[
         iam("dev", Some("123456789012"), "tf-mlops-role-dev-1007"),
         iam("qa", Some("123456789012"), "tf-mlops-role-dev-1007"),
     ]);
@@ -273,7 +305,7 @@ fn iam_names_collide_in_a_shared_account() {
 
 #[test]
 fn iam_names_may_collide_when_an_account_is_unknown() {
-    let problems = iam_name_collisions(&[
+    let problems = name_collisions(&[
         iam("dev", None, "tf-mlops-role-dev-1007"),
         iam("qa", Some("123456789012"), "tf-mlops-role-dev-1007"),
     ]);
@@ -288,14 +320,14 @@ fn iam_names_may_collide_when_an_account_is_unknown() {
 #[test]
 fn iam_names_in_distinct_accounts_or_distinct_names_are_fine() {
     assert!(
-        iam_name_collisions(&[
+        name_collisions(&[
             iam("dev", Some("123456789012"), "tf-mlops-role-dev-1007"),
             iam("qa", Some("210987654321"), "tf-mlops-role-dev-1007"),
         ])
         .is_empty()
     );
     assert!(
-        iam_name_collisions(&[
+        name_collisions(&[
             iam("dev", None, "tf-mlops-role-dev-1007"),
             iam("qa", None, "tf-mlops-role-qa-1007"),
         ])
@@ -308,5 +340,5 @@ fn a_role_and_a_policy_of_the_same_name_do_not_collide() {
     let role = iam("dev", None, "tf-mlops-dev");
     let mut policy = iam("qa", None, "tf-mlops-dev");
     policy.names.to_mut()[0].0 = "aws_iam_policy.tf_mlops_policy.name".into();
-    assert!(iam_name_collisions(&[role, policy]).is_empty());
+    assert!(name_collisions(&[role, policy]).is_empty());
 }

@@ -4,7 +4,7 @@
 use std::borrow::Cow;
 
 use crate::model::Block;
-use crate::stack::{Address, PLACEHOLDER_ACCOUNT, Stack, StackFile, StackItem};
+use crate::stack::{Address, Stack, StackFile, StackItem};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct CallerIdentity {
@@ -34,7 +34,7 @@ impl StackItem for CallerIdentity {
 
     /// The account ID is known only at plan time; the placeholder has its
     /// real length, which is what the size limits need.
-    fn value(&self, attribute: &[String], _stack: &Stack) -> Option<String> {
-        matches!(attribute, [name] if name == "account_id").then(|| PLACEHOLDER_ACCOUNT.to_string())
+    fn value(&self, attribute: &[String], stack: &Stack) -> Option<String> {
+        matches!(attribute, [name] if name == "account_id").then(|| stack.account.to_string())
     }
 }

@@ -3,7 +3,8 @@
 
 use crate::model::{Block, Expr};
 use crate::stack::rules::NameRule;
-use crate::stack::{Address, Checks, Stack, StackFile, StackItem};
+use crate::stack::rules::Namespace;
+use crate::stack::{Address, Checks, Import, Stack, StackFile, StackItem, UniqueName};
 
 const KIND: &str = "aws_cloudwatch_event_rule";
 
@@ -29,6 +30,20 @@ pub struct EventRule {
 }
 
 impl StackItem for EventRule {
+    fn unique_names(&self) -> Vec<UniqueName> {
+        vec![UniqueName::of(
+            self,
+            "name",
+            &self.name,
+            Namespace::regional("events-rule-name-unique", "EventBridge rule name"),
+        )]
+    }
+
+    /// A rule on the default event bus is imported by its name.
+    fn import(&self, _stack: &Stack) -> Option<Import> {
+        Some(Import::id(self.name.clone()))
+    }
+
     fn address(&self) -> Address<'_> {
         Address::resource(KIND, &self.label)
     }

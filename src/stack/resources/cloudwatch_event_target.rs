@@ -2,7 +2,7 @@
 //! pipeline), and the role EventBridge acts as to start it.
 
 use crate::model::{Block, Expr};
-use crate::stack::{Address, RoleUse, StackFile, StackItem};
+use crate::stack::{Address, Import, RoleUse, Stack, StackFile, StackItem};
 
 const KIND: &str = "aws_cloudwatch_event_target";
 
@@ -11,7 +11,7 @@ pub struct EventTarget {
     pub label: String,
     /// The rule's `name`.
     pub rule: Expr,
-    pub target_id: &'static str,
+    pub target_id: Expr,
     /// The target's `arn`.
     pub arn: Expr,
     /// The role's `arn` EventBridge assumes to call the target.
@@ -19,6 +19,15 @@ pub struct EventTarget {
 }
 
 impl StackItem for EventTarget {
+    /// A target is imported as `<rule name>/<target ID>` (default bus).
+    fn import(&self, _stack: &Stack) -> Option<Import> {
+        Some(Import::id(Import::joined(&[
+            &self.rule,
+            &Expr::from("/"),
+            &self.target_id,
+        ])))
+    }
+
     fn address(&self) -> Address<'_> {
         Address::resource(KIND, &self.label)
     }
@@ -31,7 +40,7 @@ impl StackItem for EventTarget {
         vec![
             Block::new("resource", &[KIND, &self.label])
                 .attr("rule", self.rule.clone())
-                .attr("target_id", self.target_id)
+                .attr("target_id", self.target_id.clone())
                 .attr("arn", self.arn.clone())
                 .attr("role_arn", self.role_arn.clone()),
         ]

@@ -2,9 +2,18 @@
 //! set time and encrypted.
 
 use crate::model::{Block, Expr};
-use crate::stack::{Address, Stack, StackFile, StackItem};
+use crate::stack::rules::Namespace;
+use crate::stack::{Address, Import, Stack, StackFile, StackItem, UniqueName};
 
 const KIND: &str = "aws_cloudwatch_log_group";
+
+/// The builds' logs.
+pub const KEEPS: super::Keeps = super::Keeps {
+    kind: KIND,
+    what: "every log event in the group",
+    tier: super::Tier::Data,
+    replaced_when: &["name", "name_prefix", "log_group_class"],
+};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct LogGroup {
@@ -16,6 +25,20 @@ pub struct LogGroup {
 }
 
 impl StackItem for LogGroup {
+    fn unique_names(&self) -> Vec<UniqueName> {
+        vec![UniqueName::of(
+            self,
+            "name",
+            &self.name,
+            Namespace::regional("logs-group-name-unique", "CloudWatch Logs group name"),
+        )]
+    }
+
+    /// A log group is imported by its name.
+    fn import(&self, _stack: &Stack) -> Option<Import> {
+        Some(Import::id(self.name.clone()))
+    }
+
     fn address(&self) -> Address<'_> {
         Address::resource(KIND, &self.label)
     }

@@ -3,11 +3,21 @@
 //! typed value lowered to `yamlencode({...})`, so a reviewer reads every
 //! command on its own line in the pull request.
 
+use crate::error::Severity;
 use crate::model::{Block, Expr};
 use crate::stack::rules::NameRule;
-use crate::stack::{Address, Checks, RoleUse, Stack, StackFile, StackItem};
+use crate::stack::rules::Namespace;
+use crate::stack::{Address, Checks, Import, RoleUse, Stack, StackFile, StackItem, UniqueName};
 
 const KIND: &str = "aws_codebuild_project";
+
+/// The builds of the project, with their reports.
+pub const KEEPS: super::Keeps = super::Keeps {
+    kind: KIND,
+    what: "the record of every build",
+    tier: super::Tier::History,
+    replaced_when: &["name"],
+};
 
 /// The environment variables whose role a build hands on to SageMaker: the
 /// model build starts the SageMaker pipeline with `SAGEMAKER_PIPELINE_ROLE_ARN`,
@@ -15,6 +25,47 @@ const KIND: &str = "aws_codebuild_project";
 /// endpoints it creates. SageMaker assumes them, not CodeBuild.
 const ROLES_HANDED_TO_SAGEMAKER: [&str; 2] =
     ["SAGEMAKER_PIPELINE_ROLE_ARN", "MODEL_EXECUTION_ROLE_ARN"];
+
+/// The images CodeBuild has deprecated (no longer cached or updated, so
+/// slower to start and unpatched) or whose system reached its end of life,
+/// with the date: [`IMAGES_SOURCE`], and Amazon Linux 2's end of life.
+pub const DEPRECATED_IMAGES: [(&str, &str); 7] = [
+    (
+        "aws/codebuild/amazonlinux2-x86_64-standard:2.0",
+        "was deprecated by CodeBuild on 2022-06-30",
+    ),
+    (
+        "aws/codebuild/standard:3.0",
+        "was deprecated by CodeBuild on 2022-06-30",
+    ),
+    (
+        "aws/codebuild/standard:4.0",
+        "was deprecated by CodeBuild on 2023-03-31",
+    ),
+    (
+        "aws/codebuild/amazonlinux2-aarch64-standard:1.0",
+        "was deprecated by CodeBuild on 2023-03-31",
+    ),
+    (
+        "aws/codebuild/amazonlinux2-x86_64-standard:3.0",
+        "was deprecated by CodeBuild on 2023-05-09",
+    ),
+    (
+        "aws/codebuild/amazonlinux2-x86_64-standard:4.0",
+        "is based on Amazon Linux 2, which reached its end of life on 2026-06-30",
+    ),
+    (
+        "aws/codebuild/amazonlinux-x86_64-standard:4.0",
+        "is based on Amazon Linux 2, which reached its end of life on 2026-06-30",
+    ),
+];
+
+/// Where [`DEPRECATED_IMAGES`] comes from.
+pub const IMAGES_SOURCE: &str =
+    "https://docs.aws.amazon.com/codebuild/latest/userguide/deprecated-images.html";
+
+/// The image to move to: Amazon Linux 2023, CodeBuild's current standard.
+pub const CURRENT_IMAGE: &str = "aws/codebuild/amazonlinux-x86_64-standard:5.0";
 
 const NAME_RULE: NameRule = NameRule {
     length_rule: "codebuild-project-name-length",
@@ -31,6 +82,7 @@ const NAME_RULE: NameRule = NameRule {
 pub struct CodeBuildProject {
     pub label: String,
     pub name: Expr,
+    /// Empty: none written (upstream's projects have none).
     pub description: String,
     /// The role's `arn`.
     pub service_role: Expr,
@@ -42,6 +94,22 @@ pub struct CodeBuildProject {
     pub encryption_key: Option<Expr>,
     /// The CloudWatch Logs group the build logs to (`name`).
     pub log_group: Option<Expr>,
+    pub tags: Vec<(&'static str, Expr)>,
+    /// Every setting upstream writes, the provider's defaults included, so
+    /// that `seed` plans to its values; `None` writes only what differs
+    /// from the defaults.
+    pub spelled_out: Option<SpelledOut>,
+}
+
+/// The settings upstream's projects write that the provider would default:
+/// the badge off, the queue timeout, the artifacts' name and packaging,
+/// S3 logs off, a full clone without insecure SSL or status reports.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SpelledOut {
+    /// Minutes a build may wait in the queue.
+    pub queued_timeout: i64,
+    /// The artifacts' `name` (CodePipeline names the artifacts itself).
+    pub artifacts_name: Expr,
 }
 
 /// The container a build runs in, and its environment variables.
@@ -59,6 +127,9 @@ pub enum BuildspecSource {
     Inline(Buildspec),
     /// A file in the source repository, such as `test/test_buildspec.yml`.
     File(&'static str),
+    /// Written into the project as text, a template of the stack's values
+    /// (upstream's buildspec files after `templatefile`).
+    Text(Expr),
 }
 
 /// A CodeBuild buildspec (version 0.2).
@@ -108,6 +179,15 @@ impl Buildspec {
 }
 
 impl StackItem for CodeBuildProject {
+    fn unique_names(&self) -> Vec<UniqueName> {
+        vec![UniqueName::of(
+            self,
+            "name",
+            &self.name,
+            Namespace::regional("codebuild-project-name-unique", "CodeBuild project name"),
+        )]
+    }
+
     fn address(&self) -> Address<'_> {
         Address::resource(KIND, &self.label)
     }
@@ -117,6 +197,7 @@ impl StackItem for CodeBuildProject {
     }
 
     fn blocks(&self) -> Vec<Block> {
+        let spelled_out = self.spelled_out.as_ref();
         let environment = self.environment.variables.iter().fold(
             Block::new("environment", &[])
                 .attr("compute_type", self.environment.compute_type)
@@ -136,31 +217,58 @@ impl StackItem for CodeBuildProject {
         let buildspec = match &self.buildspec {
             BuildspecSource::Inline(spec) => spec.to_yamlencode(),
             BuildspecSource::File(path) => Expr::from(*path),
+            BuildspecSource::Text(text) => text.clone(),
         };
-        let mut block = Block::new("resource", &[KIND, &self.label])
-            .attr("name", self.name.clone())
-            .attr("description", self.description.as_str())
+        let mut block =
+            Block::new("resource", &[KIND, &self.label]).attr("name", self.name.clone());
+        if !self.description.is_empty() {
+            block = block.attr("description", self.description.as_str());
+        }
+        block = block
             .attr("service_role", self.service_role.clone())
             .attr("build_timeout", self.build_timeout);
+        if let Some(spelled_out) = spelled_out {
+            block = block
+                .attr("queued_timeout", spelled_out.queued_timeout)
+                .attr("badge_enabled", false);
+        }
         if let Some(key) = &self.encryption_key {
             block = block.attr("encryption_key", key.clone());
         }
-        block = block
-            .block(Block::new("artifacts", &[]).attr("type", "CODEPIPELINE"))
-            .block(environment)
-            .block(
-                Block::new("source", &[])
-                    .attr("type", "CODEPIPELINE")
-                    .attr("buildspec", buildspec),
-            );
+        if !self.tags.is_empty() {
+            let tags = self.tags.iter().map(|(key, value)| (*key, value.clone()));
+            block = block.attr("tags", Expr::object(tags));
+        }
+        let mut artifacts = Block::new("artifacts", &[]).attr("type", "CODEPIPELINE");
+        let mut source = Block::new("source", &[])
+            .attr("type", "CODEPIPELINE")
+            .attr("buildspec", buildspec);
+        if let Some(spelled_out) = spelled_out {
+            artifacts = artifacts
+                .attr("name", spelled_out.artifacts_name.clone())
+                .attr("packaging", "NONE")
+                .attr("encryption_disabled", false)
+                .attr("override_artifact_name", false);
+            source = source
+                .attr("git_clone_depth", 0)
+                .attr("insecure_ssl", false)
+                .attr("report_build_status", false);
+        }
+        block = block.block(artifacts).block(environment).block(source);
+        let mut cloudwatch_logs = Block::new("cloudwatch_logs", &[]).attr("status", "ENABLED");
         if let Some(group) = &self.log_group {
-            block = block.block(
-                Block::new("logs_config", &[]).block(
-                    Block::new("cloudwatch_logs", &[])
-                        .attr("status", "ENABLED")
-                        .attr("group_name", group.clone()),
-                ),
+            cloudwatch_logs = cloudwatch_logs.attr("group_name", group.clone());
+        }
+        let mut logs = Block::new("logs_config", &[]).block(cloudwatch_logs);
+        if spelled_out.is_some() {
+            logs = logs.block(
+                Block::new("s3_logs", &[])
+                    .attr("status", "DISABLED")
+                    .attr("encryption_disabled", false),
             );
+        }
+        if self.log_group.is_some() || spelled_out.is_some() {
+            block = block.block(logs);
         }
         vec![block]
     }
@@ -199,9 +307,27 @@ impl StackItem for CodeBuildProject {
         .collect()
     }
 
+    /// A project is imported by its name.
+    fn import(&self, _stack: &Stack) -> Option<Import> {
+        Some(Import::id(self.name.clone()))
+    }
+
     fn check(&self, checks: &mut Checks<'_>) {
         let field = format!("{}.name", self.address());
         checks.resource_name(&self.name, &field, &NAME_RULE);
+        let image = self.environment.image;
+        if let Some((_, why)) = DEPRECATED_IMAGES.iter().find(|(old, _)| *old == image) {
+            checks.advise(
+                Severity::Warning,
+                "codebuild-image-deprecated",
+                checks.profile_origin(),
+                &format!("{}.environment.image", self.address()),
+                format!("image \"{image}\" {why} (source: {IMAGES_SOURCE})"),
+                &format!(
+                    "use {CURRENT_IMAGE} (the hardened profile's) with a runtime it ships, such as python 3.12"
+                ),
+            );
+        }
         if !(5..=2160).contains(&self.build_timeout) {
             checks.report(
                 "codebuild-build-timeout",

@@ -1,11 +1,22 @@
 //! `aws_codecommit_repository`: a Git repository the pipeline builds from
 //! (the model-build code, the model-deploy code).
 
+use super::lifecycle;
 use crate::model::{Block, Expr};
 use crate::stack::rules::NameRule;
-use crate::stack::{Address, Checks, Stack, StackFile, StackItem};
+use crate::stack::rules::Namespace;
+use crate::stack::{Address, Checks, Import, Stack, StackFile, StackItem, UniqueName};
 
 const KIND: &str = "aws_codecommit_repository";
+
+/// The team's code and its history. Renaming is done in place
+/// (`UpdateRepositoryName`); only the clone URLs change.
+pub const KEEPS: super::Keeps = super::Keeps {
+    kind: KIND,
+    what: "the team's code, its branches and its history",
+    tier: super::Tier::Data,
+    replaced_when: &[],
+};
 const NAME_RULE: NameRule = NameRule {
     length_rule: "codecommit-repository-name-length",
     charset_rule: "codecommit-repository-name-charset",
@@ -25,6 +36,8 @@ pub struct CodeCommitRepository {
     /// checkov checks that do not apply, with the reason, emitted as
     /// `#checkov:skip=ID:reason` inside the resource.
     pub checkov_skips: Vec<(&'static str, &'static str)>,
+    /// `lifecycle { prevent_destroy = true }`: the team's code is in it.
+    pub prevent_destroy: bool,
 }
 
 impl CodeCommitRepository {
@@ -35,11 +48,25 @@ impl CodeCommitRepository {
             repository_name: Expr::reference(&format!("var.{name_variable}")),
             description: description.to_string(),
             checkov_skips: Vec::new(),
+            prevent_destroy: false,
         }
     }
 }
 
 impl StackItem for CodeCommitRepository {
+    fn unique_names(&self) -> Vec<UniqueName> {
+        vec![UniqueName::of(
+            self,
+            "repository_name",
+            &self.repository_name,
+            Namespace::regional_with(
+                "codecommit-repository-name-unique",
+                "CodeCommit repository name",
+                "give each environment its own build_repository_name and deploy_repository_name, or distinct account_id values or regions",
+            ),
+        )]
+    }
+
     fn address(&self) -> Address<'_> {
         Address::resource(KIND, &self.label)
     }
@@ -57,11 +84,10 @@ impl StackItem for CodeCommitRepository {
             Block::new("resource", &[KIND, &self.label]),
             |block, (id, reason)| block.directive(&format!("checkov:skip={id}:{reason}")),
         );
-        vec![
-            block
-                .attr("repository_name", self.repository_name.clone())
-                .attr("description", self.description.as_str()),
-        ]
+        let block = block
+            .attr("repository_name", self.repository_name.clone())
+            .attr("description", self.description.as_str());
+        vec![lifecycle(block, self.prevent_destroy)]
     }
 
     fn value(&self, attribute: &[String], stack: &Stack) -> Option<String> {
@@ -76,6 +102,11 @@ impl StackItem for CodeCommitRepository {
             )),
             _ => None,
         }
+    }
+
+    /// A repository is imported by its name.
+    fn import(&self, _stack: &Stack) -> Option<Import> {
+        Some(Import::id(self.repository_name.clone()))
     }
 
     /// CodeCommit's naming rules: 1 to 100 letters, digits, `.`, `_` and
@@ -123,6 +154,7 @@ mod tests {
                 .collect(),
             pipeline: true,
             remote: Default::default(),
+            deletion_protection: true,
         })
     }
 
@@ -131,13 +163,11 @@ mod tests {
         let stack = stack(&[("region", "eu-west-1")]);
         let path = |text: &str| text.split('.').map(String::from).collect::<Vec<_>>();
         assert_eq!(
-            stack.resolve(&path("aws_codecommit_repository.build_repository.arn")),
+            stack.resolve(&path("aws_codecommit_repository.build.arn")),
             Some("arn:aws:codecommit:eu-west-1:123456789012:model-build-pipeline".into())
         );
         assert_eq!(
-            stack.resolve(&path(
-                "aws_codecommit_repository.deploy_repository.clone_url_http"
-            )),
+            stack.resolve(&path("aws_codecommit_repository.deploy.clone_url_http")),
             Some(
                 "https://git-codecommit.eu-west-1.amazonaws.com/v1/repos/model-deploy-pipeline"
                     .into()
@@ -168,7 +198,7 @@ mod tests {
         );
         assert_eq!(
             problems[1].to_string(),
-            "error[codecommit-repository-name-charset]: tfgen.hcl:3:20: environment \"ci\": aws_codecommit_repository.deploy_repository.repository_name: repository name \"model deploy.git\" contains ' '; CodeCommit allows letters, digits, '.', '_' and '-'\n  help: remove the character from the variables the name is built from"
+            "error[codecommit-repository-name-charset]: tfgen.hcl:3:20: environment \"ci\": aws_codecommit_repository.deploy.repository_name: repository name \"model deploy.git\" contains ' '; CodeCommit allows letters, digits, '.', '_' and '-'\n  help: remove the character from the variables the name is built from"
         );
     }
 }

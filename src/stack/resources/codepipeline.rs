@@ -4,9 +4,18 @@
 
 use crate::model::{Block, Expr};
 use crate::stack::rules::NameRule;
-use crate::stack::{Address, Checks, RoleUse, Stack, StackFile, StackItem};
+use crate::stack::rules::Namespace;
+use crate::stack::{Address, Checks, Import, RoleUse, Stack, StackFile, StackItem, UniqueName};
 
 const KIND: &str = "aws_codepipeline";
+
+/// The executions of the pipeline, with their approvals.
+pub const KEEPS: super::Keeps = super::Keeps {
+    kind: KIND,
+    what: "the record of every execution and approval",
+    tier: super::Tier::History,
+    replaced_when: &["name"],
+};
 
 const NAME_RULE: NameRule = NameRule {
     length_rule: "codepipeline-name-length",
@@ -31,6 +40,7 @@ pub struct CodePipeline {
     /// AWS-managed `aws/s3` key.
     pub artifact_key: Option<Expr>,
     pub stages: Vec<Stage>,
+    pub tags: Vec<(&'static str, Expr)>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -46,7 +56,9 @@ pub struct Action {
     pub category: &'static str,
     /// `CodeCommit`, `CodeBuild`, `CloudFormation`, `Manual`, ...
     pub provider: &'static str,
-    pub input_artifacts: Vec<&'static str>,
+    /// `None` writes none; `Some` writes the list even when it is empty, as
+    /// upstream's source actions do (the plan tells `[]` from none).
+    pub input_artifacts: Option<Vec<&'static str>>,
     pub output_artifacts: Vec<&'static str>,
     /// The provider's settings, in order: `RepositoryName`, `ProjectName`,
     /// `StackName`, `RoleArn`, ...
@@ -75,6 +87,15 @@ fn strings(items: &[&str]) -> Expr {
 }
 
 impl StackItem for CodePipeline {
+    fn unique_names(&self) -> Vec<UniqueName> {
+        vec![UniqueName::of(
+            self,
+            "name",
+            &self.name,
+            Namespace::regional("codepipeline-name-unique", "CodePipeline name"),
+        )]
+    }
+
     fn address(&self) -> Address<'_> {
         Address::resource(KIND, &self.label)
     }
@@ -96,8 +117,12 @@ impl StackItem for CodePipeline {
         }
         let mut block = Block::new("resource", &[KIND, &self.label])
             .attr("name", self.name.clone())
-            .attr("role_arn", self.role_arn.clone())
-            .block(store);
+            .attr("role_arn", self.role_arn.clone());
+        if !self.tags.is_empty() {
+            let tags = self.tags.iter().map(|(key, value)| (*key, value.clone()));
+            block = block.attr("tags", Expr::object(tags));
+        }
+        block = block.block(store);
         for stage in &self.stages {
             let mut stage_block = Block::new("stage", &[]).attr("name", stage.name);
             for action in &stage.actions {
@@ -107,9 +132,8 @@ impl StackItem for CodePipeline {
                     .attr("owner", "AWS")
                     .attr("provider", action.provider)
                     .attr("version", "1");
-                if !action.input_artifacts.is_empty() {
-                    action_block =
-                        action_block.attr("input_artifacts", strings(&action.input_artifacts));
+                if let Some(inputs) = &action.input_artifacts {
+                    action_block = action_block.attr("input_artifacts", strings(inputs));
                 }
                 if !action.output_artifacts.is_empty() {
                     action_block =
@@ -167,6 +191,11 @@ impl StackItem for CodePipeline {
         }
     }
 
+    /// A pipeline is imported by its name.
+    fn import(&self, _stack: &Stack) -> Option<Import> {
+        Some(Import::id(self.name.clone()))
+    }
+
     fn check(&self, checks: &mut Checks<'_>) {
         let field = format!("{}.name", self.address());
         checks.resource_name(&self.name, &field, &NAME_RULE);
@@ -182,7 +211,7 @@ impl StackItem for CodePipeline {
                 );
             }
             for action in &stage.actions {
-                for input in &action.input_artifacts {
+                for input in action.input_artifacts.iter().flatten() {
                     if !produced.contains(input) {
                         checks.report(
                             "codepipeline-artifact-unknown",
@@ -229,7 +258,7 @@ mod tests {
             name,
             category: "Build",
             provider: "CodeBuild",
-            input_artifacts: inputs,
+            input_artifacts: Some(inputs),
             output_artifacts: outputs,
             configuration: vec![("ProjectName", Expr::from("p"))],
             run_order: 1,
@@ -244,6 +273,7 @@ mod tests {
             settings: Vec::new(),
             pipeline: false,
             remote: Default::default(),
+            deletion_protection: true,
         });
         let pipeline = CodePipeline {
             label: "ci".into(),
@@ -252,6 +282,7 @@ mod tests {
             artifact_bucket: Expr::from("b"),
             artifact_key: None,
             stages,
+            tags: Vec::new(),
         };
         let mut checks = Checks::new(&stack);
         pipeline.check(&mut checks);

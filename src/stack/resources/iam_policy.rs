@@ -3,8 +3,8 @@
 
 use crate::model::{Block, Expr};
 use crate::policy::{PolicyDocument, PolicyKind};
-use crate::stack::rules::POLICY_NAME_MAX;
-use crate::stack::{Address, Checks, PLACEHOLDER_ACCOUNT, PolicyRef, Stack, StackFile, StackItem};
+use crate::stack::rules::{Namespace, POLICY_NAME_MAX};
+use crate::stack::{Address, Checks, Import, PolicyRef, Stack, StackFile, StackItem, UniqueName};
 
 const KIND: &str = "aws_iam_policy";
 
@@ -16,6 +16,8 @@ pub struct IamPolicy {
     pub path: String,
     pub description: Expr,
     pub document: PolicyDocument,
+    /// The file it is written to: beside the role or group it is for.
+    pub file: StackFile,
 }
 
 impl IamPolicy {
@@ -29,6 +31,7 @@ impl IamPolicy {
                 "Policy used in trust relationship with CodeBuild (${var.env})",
             ),
             document,
+            file: StackFile::IAM_ROLES,
         }
     }
 
@@ -39,12 +42,21 @@ impl IamPolicy {
 }
 
 impl StackItem for IamPolicy {
+    fn unique_names(&self) -> Vec<UniqueName> {
+        vec![UniqueName::of(self, "name", &self.name, Namespace::IAM)]
+    }
+
+    /// A managed policy is imported by its ARN.
+    fn import(&self, _stack: &Stack) -> Option<Import> {
+        Some(Import::id(StackItem::reference_to(self, "arn")))
+    }
+
     fn address(&self) -> Address<'_> {
         Address::resource(KIND, &self.label)
     }
 
     fn file(&self) -> StackFile {
-        StackFile::IAM_ROLES
+        self.file
     }
 
     fn blocks(&self) -> Vec<Block> {
@@ -61,7 +73,8 @@ impl StackItem for IamPolicy {
         let name = || stack.evaluate(&self.name);
         let arn = || {
             Some(format!(
-                "arn:aws:iam::{PLACEHOLDER_ACCOUNT}:policy{}{}",
+                "arn:aws:iam::{}:policy{}{}",
+                stack.account,
                 self.path,
                 name()?
             ))

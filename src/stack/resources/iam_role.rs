@@ -2,8 +2,8 @@
 
 use crate::model::{Block, Expr};
 use crate::policy::{PolicyDocument, PolicyKind};
-use crate::stack::rules::ROLE_NAME_MAX;
-use crate::stack::{Address, Checks, PLACEHOLDER_ACCOUNT, PolicyRef, Stack, StackFile, StackItem};
+use crate::stack::rules::{Namespace, ROLE_NAME_MAX};
+use crate::stack::{Address, Checks, Import, PolicyRef, Stack, StackFile, StackItem, UniqueName};
 
 const KIND: &str = "aws_iam_role";
 
@@ -32,6 +32,15 @@ impl IamRole {
 }
 
 impl StackItem for IamRole {
+    fn unique_names(&self) -> Vec<UniqueName> {
+        vec![UniqueName::of(self, "name", &self.name, Namespace::IAM)]
+    }
+
+    /// A role is imported by its name.
+    fn import(&self, _stack: &Stack) -> Option<Import> {
+        Some(Import::id(self.name.clone()))
+    }
+
     fn address(&self) -> Address<'_> {
         Address::resource(KIND, &self.label)
     }
@@ -57,7 +66,8 @@ impl StackItem for IamRole {
         match attribute {
             [name_or_id] if name_or_id == "name" || name_or_id == "id" => name(),
             [arn] if arn == "arn" => Some(format!(
-                "arn:aws:iam::{PLACEHOLDER_ACCOUNT}:role{}{}",
+                "arn:aws:iam::{}:role{}{}",
+                stack.account,
                 self.path,
                 name()?
             )),

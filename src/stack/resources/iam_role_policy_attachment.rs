@@ -1,7 +1,7 @@
 //! `aws_iam_role_policy_attachment`: a managed policy attached to a role.
 
 use crate::model::{Block, Expr};
-use crate::stack::{Address, StackFile, StackItem};
+use crate::stack::{Address, Import, Stack, StackFile, StackItem};
 
 const KIND: &str = "aws_iam_role_policy_attachment";
 
@@ -27,6 +27,15 @@ impl RolePolicyAttachment {
 }
 
 impl StackItem for RolePolicyAttachment {
+    /// An attachment is imported as `<role name>/<policy ARN>`.
+    fn import(&self, _stack: &Stack) -> Option<Import> {
+        Some(Import::id(Import::joined(&[
+            &self.role,
+            &Expr::from("/"),
+            &self.policy_arn,
+        ])))
+    }
+
     fn address(&self) -> Address<'_> {
         Address::resource(KIND, &self.label)
     }

@@ -1,7 +1,8 @@
 //! `aws_kms_alias`: a readable name for a key (`alias/...`).
 
 use crate::model::{Block, Expr};
-use crate::stack::{Address, StackFile, StackItem};
+use crate::stack::rules::Namespace;
+use crate::stack::{Address, Import, Stack, StackFile, StackItem, UniqueName};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct KmsAlias {
@@ -13,6 +14,20 @@ pub struct KmsAlias {
 }
 
 impl StackItem for KmsAlias {
+    fn unique_names(&self) -> Vec<UniqueName> {
+        vec![UniqueName::of(
+            self,
+            "name",
+            &self.name,
+            Namespace::regional("kms-alias-name-unique", "KMS alias name"),
+        )]
+    }
+
+    /// An alias is imported by its name, `alias/...`.
+    fn import(&self, _stack: &Stack) -> Option<Import> {
+        Some(Import::id(self.name.clone()))
+    }
+
     fn address(&self) -> Address<'_> {
         Address::resource("aws_kms_alias", &self.label)
     }

@@ -8,8 +8,11 @@ use crate::stack::{Address, StackFile, StackItem};
 #[derive(Debug, Clone, PartialEq)]
 pub struct Output {
     pub name: String,
+    /// Empty: none written (upstream's outputs have none).
     pub description: String,
     pub value: Expr,
+    /// `sensitive = true`: Terraform shows `(sensitive value)` instead.
+    pub sensitive: bool,
 }
 
 impl Output {
@@ -19,6 +22,25 @@ impl Output {
             name: name.to_string(),
             description: description.to_string(),
             value: Expr::reference(value),
+            sensitive: false,
+        }
+    }
+
+    /// An output of any expression, without a description.
+    pub fn new(name: &str, value: Expr) -> Self {
+        Output {
+            name: name.to_string(),
+            description: String::new(),
+            value,
+            sensitive: false,
+        }
+    }
+
+    /// The output, marked sensitive.
+    pub fn sensitive(self) -> Self {
+        Output {
+            sensitive: true,
+            ..self
         }
     }
 }
@@ -33,10 +55,14 @@ impl StackItem for Output {
     }
 
     fn blocks(&self) -> Vec<Block> {
-        vec![
-            Block::new("output", &[&self.name])
-                .attr("description", self.description.as_str())
-                .attr("value", self.value.clone()),
-        ]
+        let mut block = Block::new("output", &[&self.name]);
+        if !self.description.is_empty() {
+            block = block.attr("description", self.description.as_str());
+        }
+        block = block.attr("value", self.value.clone());
+        if self.sensitive {
+            block = block.attr("sensitive", true);
+        }
+        vec![block]
     }
 }

@@ -1,9 +1,19 @@
 //! `aws_s3_bucket`: the bucket that holds every artifact of the pipeline.
 
+use super::lifecycle;
 use crate::model::{Block, Expr};
-use crate::stack::{Address, Checks, Stack, StackFile, StackItem};
+use crate::stack::rules::Namespace;
+use crate::stack::{Address, Checks, Import, Stack, StackFile, StackItem, UniqueName};
 
 const KIND: &str = "aws_s3_bucket";
+
+/// Every object in the bucket, every version of it.
+pub const KEEPS: super::Keeps = super::Keeps {
+    kind: KIND,
+    what: "every object in the bucket (the pipeline's artifacts and models, or Terraform's state)",
+    tier: super::Tier::Data,
+    replaced_when: &["bucket", "bucket_prefix", "object_lock_enabled"],
+};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct S3Bucket {
@@ -32,6 +42,15 @@ impl S3Bucket {
 }
 
 impl StackItem for S3Bucket {
+    fn unique_names(&self) -> Vec<UniqueName> {
+        vec![UniqueName::of(
+            self,
+            "bucket",
+            &self.bucket,
+            Namespace::S3_BUCKET,
+        )]
+    }
+
     fn address(&self) -> Address<'_> {
         Address::resource(KIND, &self.label)
     }
@@ -53,10 +72,7 @@ impl StackItem for S3Bucket {
         if let Some(force_destroy) = self.force_destroy {
             block = block.attr("force_destroy", force_destroy);
         }
-        if self.prevent_destroy {
-            block = block.block(Block::new("lifecycle", &[]).attr("prevent_destroy", true));
-        }
-        vec![block]
+        vec![lifecycle(block, self.prevent_destroy)]
     }
 
     fn value(&self, attribute: &[String], stack: &Stack) -> Option<String> {
@@ -66,6 +82,11 @@ impl StackItem for S3Bucket {
             [arn] if arn == "arn" => Some(format!("arn:aws:s3:::{}", name()?)),
             _ => None,
         }
+    }
+
+    /// A bucket is imported by its name.
+    fn import(&self, _stack: &Stack) -> Option<Import> {
+        Some(Import::id(self.bucket.clone()))
     }
 
     fn check(&self, checks: &mut Checks<'_>) {

@@ -2,7 +2,7 @@
 //! and ACLs are off.
 
 use crate::model::{Block, Expr};
-use crate::stack::{Address, StackFile, StackItem};
+use crate::stack::{Address, Import, Stack, StackFile, StackItem};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct BucketOwnershipControls {
@@ -14,6 +14,11 @@ pub struct BucketOwnershipControls {
 }
 
 impl StackItem for BucketOwnershipControls {
+    /// Imported by its bucket's name.
+    fn import(&self, _stack: &Stack) -> Option<Import> {
+        Some(Import::id(self.bucket.clone()))
+    }
+
     fn address(&self) -> Address<'_> {
         Address::resource("aws_s3_bucket_ownership_controls", &self.label)
     }

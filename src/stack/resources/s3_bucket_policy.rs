@@ -2,7 +2,7 @@
 
 use crate::model::{Block, Expr};
 use crate::policy::{PolicyDocument, PolicyKind};
-use crate::stack::{Address, PolicyRef, StackFile, StackItem};
+use crate::stack::{Address, Import, PolicyRef, Stack, StackFile, StackItem};
 
 const KIND: &str = "aws_s3_bucket_policy";
 
@@ -16,6 +16,11 @@ pub struct BucketPolicy {
 }
 
 impl StackItem for BucketPolicy {
+    /// Imported by its bucket's name.
+    fn import(&self, _stack: &Stack) -> Option<Import> {
+        Some(Import::id(self.bucket.clone()))
+    }
+
     fn address(&self) -> Address<'_> {
         Address::resource(KIND, &self.label)
     }

@@ -2,7 +2,7 @@
 //! public.
 
 use crate::model::{Block, Expr};
-use crate::stack::{Address, StackFile, StackItem};
+use crate::stack::{Address, Import, Stack, StackFile, StackItem};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct BucketPublicAccessBlock {
@@ -12,6 +12,11 @@ pub struct BucketPublicAccessBlock {
 }
 
 impl StackItem for BucketPublicAccessBlock {
+    /// Imported by its bucket's name.
+    fn import(&self, _stack: &Stack) -> Option<Import> {
+        Some(Import::id(self.bucket.clone()))
+    }
+
     fn address(&self) -> Address<'_> {
         Address::resource("aws_s3_bucket_public_access_block", &self.label)
     }

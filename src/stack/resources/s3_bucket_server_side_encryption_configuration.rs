@@ -2,7 +2,7 @@
 //! encrypted at rest by default.
 
 use crate::model::{Block, Expr};
-use crate::stack::{Address, StackFile, StackItem};
+use crate::stack::{Address, Import, Stack, StackFile, StackItem};
 
 const KIND: &str = "aws_s3_bucket_server_side_encryption_configuration";
 
@@ -18,6 +18,11 @@ pub struct BucketEncryption {
 }
 
 impl StackItem for BucketEncryption {
+    /// Imported by its bucket's name.
+    fn import(&self, _stack: &Stack) -> Option<Import> {
+        Some(Import::id(self.bucket.clone()))
+    }
+
     fn address(&self) -> Address<'_> {
         Address::resource(KIND, &self.label)
     }

@@ -2,7 +2,7 @@
 //! recovered.
 
 use crate::model::{Block, Expr};
-use crate::stack::{Address, StackFile, StackItem};
+use crate::stack::{Address, Import, Stack, StackFile, StackItem};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct BucketVersioning {
@@ -14,6 +14,11 @@ pub struct BucketVersioning {
 }
 
 impl StackItem for BucketVersioning {
+    /// Imported by its bucket's name.
+    fn import(&self, _stack: &Stack) -> Option<Import> {
+        Some(Import::id(self.bucket.clone()))
+    }
+
     fn address(&self) -> Address<'_> {
         Address::resource("aws_s3_bucket_versioning", &self.label)
     }

@@ -1,10 +1,9 @@
 //! The `terraform` block: the Terraform and provider versions the output is
-//! written for.
+//! written for. `required_version` is the module's: `Stack` settles it
+//! once every item is lowered.
 
-use crate::model::{Block, Expr};
-use crate::stack::{
-    AWS_PROVIDER_SOURCE, AWS_PROVIDER_VERSION, Address, REQUIRED_TERRAFORM, StackFile, StackItem,
-};
+use crate::model::{Block, Expr, features};
+use crate::stack::{AWS_PROVIDER_SOURCE, AWS_PROVIDER_VERSION, Address, StackFile, StackItem};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct TerraformSettings;
@@ -25,7 +24,9 @@ impl StackItem for TerraformSettings {
         ]);
         vec![
             Block::new("terraform", &[])
-                .attr("required_version", REQUIRED_TERRAFORM)
+                // Settled when the whole module is lowered: the newest
+                // language feature it uses (`model::features`).
+                .attr("required_version", features::required_version([]))
                 .block(Block::new("required_providers", &[]).attr("aws", aws)),
         ]
     }
