@@ -29,22 +29,10 @@ fn every_environment_plans_the_same_in_both_formats_and_seed_plans_as_the_refere
     for environment in &project_config().environments {
         let variables = variable_values(environment);
         let plan = |label: &str, fill: &dyn Fn(&Path)| -> Value {
-            let directory = tempfile::Builder::new()
-                .prefix("tfgen-plan-")
-                .tempdir()
-                .unwrap();
-            fill(directory.path());
-            write_override(directory.path(), &emulator.endpoint()).unwrap();
-            let mut terraform = Terraform::new(directory.path());
-            let vars: Vec<(&str, &str)> = variables
-                .iter()
-                .map(|(n, v)| (n.as_str(), v.as_str()))
-                .collect();
-            let result = terraform.init().and_then(|()| terraform.plan_json(&vars));
-            let plan = result.unwrap_or_else(|error| {
+            plan_json(&emulator, &variables, fill).unwrap_or_else(|error| {
                 panic!("environment {}, {label}: {error}", environment.name)
-            });
-            plan["planned_values"].clone()
+            })["planned_values"]
+                .clone()
         };
 
         let reference = plan("reference", &|directory| {
@@ -118,6 +106,27 @@ fn every_environment_plans_the_same_in_both_formats_and_seed_plans_as_the_refere
             assert!(!resources(&own_hcl).is_empty());
         }
     }
+}
+
+/// `terraform show -json` of the plan of the module `fill` writes, against
+/// the emulator, with `variables` given as `-var`.
+fn plan_json(
+    emulator: &Emulator,
+    variables: &[(String, String)],
+    fill: &dyn Fn(&Path),
+) -> Result<Value, crate::support::terraform::TerraformError> {
+    let directory = tempfile::Builder::new()
+        .prefix("tfgen-plan-")
+        .tempdir()
+        .unwrap();
+    fill(directory.path());
+    write_override(directory.path(), &emulator.endpoint()).unwrap();
+    let mut terraform = Terraform::new(directory.path());
+    let vars: Vec<(&str, &str)> = variables
+        .iter()
+        .map(|(name, value)| (name.as_str(), value.as_str()))
+        .collect();
+    terraform.init().and_then(|()| terraform.plan_json(&vars))
 }
 
 /// Every variable of the stack with the environment's value, passed to both
@@ -220,23 +229,9 @@ fn seed_with_the_pipeline_plans_as_the_teams_whole_repository() {
         environment.tags = Vec::new();
         let variables = variable_values(&environment);
         let plan = |label: &str, fill: &dyn Fn(&Path)| -> Value {
-            let directory = tempfile::Builder::new()
-                .prefix("tfgen-upstream-")
-                .tempdir()
-                .unwrap();
-            fill(directory.path());
-            write_override(directory.path(), &emulator.endpoint()).unwrap();
-            let mut terraform = Terraform::new(directory.path());
-            let vars: Vec<(&str, &str)> = variables
-                .iter()
-                .map(|(n, v)| (n.as_str(), v.as_str()))
-                .collect();
-            terraform
-                .init()
-                .and_then(|()| terraform.plan_json(&vars))
-                .unwrap_or_else(|error| {
-                    panic!("environment {}, {label}: {error}", environment.name)
-                })
+            plan_json(&emulator, &variables, fill).unwrap_or_else(|error| {
+                panic!("environment {}, {label}: {error}", environment.name)
+            })
         };
         let upstream = plan("upstream", &|directory| copy_upstream(directory));
         let name = environment.name.clone();

@@ -431,10 +431,24 @@ fn python(flavor: Flavor) -> &'static str {
     }
 }
 
-/// Upstream's buildspec file `text` as `templatefile` makes it of `vars`.
-fn buildspec_text(text: &str, vars: &[(&str, Expr)]) -> BuildspecSource {
+/// Upstream's buildspec file `text` as `templatefile` makes it: upstream
+/// gives it `env` and the build's own environment variables, and `extra`.
+fn buildspec_text(
+    text: &str,
+    variables: &[(&'static str, Expr)],
+    extra: &[(&'static str, Expr)],
+) -> BuildspecSource {
+    let vars: Vec<(&str, Expr)> = std::iter::once(("env", Expr::reference("var.env")))
+        .chain(
+            variables
+                .iter()
+                .filter(|(name, _)| *name != "environment")
+                .cloned(),
+        )
+        .chain(extra.iter().cloned())
+        .collect();
     BuildspecSource::Text(
-        Expr::templatefile(text, vars).expect("upstream's buildspecs are plain substitutions"),
+        Expr::templatefile(text, &vars).expect("upstream's buildspecs are plain substitutions"),
     )
 }
 
@@ -480,24 +494,11 @@ fn model_build(
     let buildspec = match flavor.profile {
         Profile::Seed => buildspec_text(
             MODELBUILD_BUILDSPEC,
-            &[
-                ("env", Expr::reference("var.env")),
-                (
-                    "SAGEMAKER_PROJECT_NAME",
-                    Expr::reference("var.project_name"),
-                ),
-                ("SAGEMAKER_PROJECT_ID", Expr::reference("var.project_id")),
-                (
-                    "ARTIFACT_BUCKET",
-                    Expr::reference("var.artifacts_bucket_name"),
-                ),
-                ("SAGEMAKER_PIPELINE_ROLE_ARN", roles.sagemaker.clone()),
-                ("AWS_REGION", Expr::reference("var.region")),
-                (
-                    "SAGEMAKER_PROJECT_NAME_ID",
-                    Expr::interpolated(names.sagemaker_project),
-                ),
-            ],
+            &variables,
+            &[(
+                "SAGEMAKER_PROJECT_NAME_ID",
+                Expr::interpolated(names.sagemaker_project),
+            )],
         ),
         Profile::Hardened => BuildspecSource::Inline(Buildspec {
             phases: vec![
@@ -566,36 +567,7 @@ fn deploy_build(
         ),
     ];
     let buildspec = match flavor.profile {
-        Profile::Seed => buildspec_text(
-            MODELDEPLOY_BUILDSPEC,
-            &[
-                ("env", Expr::reference("var.env")),
-                (
-                    "SAGEMAKER_PROJECT_NAME",
-                    Expr::reference("var.project_name"),
-                ),
-                ("SAGEMAKER_PROJECT_ID", Expr::reference("var.project_id")),
-                (
-                    "ARTIFACT_BUCKET",
-                    Expr::reference("var.artifacts_bucket_name"),
-                ),
-                ("MODEL_EXECUTION_ROLE_ARN", roles.sagemaker.clone()),
-                ("AWS_REGION", Expr::reference("var.region")),
-                (
-                    "SOURCE_MODEL_PACKAGE_GROUP_NAME",
-                    Expr::interpolated(names.sagemaker_project),
-                ),
-                ("EXPORT_TEMPLATE_NAME", Expr::from(TEMPLATE_EXPORT)),
-                (
-                    "EXPORT_TEMPLATE_STAGING_CONFIG",
-                    Expr::from(STAGING_CONFIG_EXPORT),
-                ),
-                (
-                    "EXPORT_TEMPLATE_PROD_CONFIG",
-                    Expr::from(PROD_CONFIG_EXPORT),
-                ),
-            ],
-        ),
+        Profile::Seed => buildspec_text(MODELDEPLOY_BUILDSPEC, &variables, &[]),
         Profile::Hardened => BuildspecSource::Inline(Buildspec {
             phases: vec![
                 Phase {

@@ -80,9 +80,9 @@ impl StackItem for CodeCommitRepository {
     }
 
     fn blocks(&self) -> Vec<Block> {
-        let block = self.checkov_skips.iter().fold(
+        let block = super::skipping(
             Block::new("resource", &[KIND, &self.label]),
-            |block, (id, reason)| block.directive(&format!("checkov:skip={id}:{reason}")),
+            &self.checkov_skips,
         );
         let block = block
             .attr("repository_name", self.repository_name.clone())

@@ -40,9 +40,9 @@ impl StackItem for IamUser {
     }
 
     fn blocks(&self) -> Vec<Block> {
-        let block = self.checkov_skips.iter().fold(
+        let block = super::skipping(
             Block::new("resource", &[KIND, &self.label]),
-            |block, (id, reason)| block.directive(&format!("checkov:skip={id}:{reason}")),
+            &self.checkov_skips,
         );
         let block = block.attr("name", self.name.clone());
         vec![match &self.path {

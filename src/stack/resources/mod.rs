@@ -111,6 +111,14 @@ pub fn keeps(kind: &str) -> Option<&'static Keeps> {
     KEEPERS.iter().copied().find(|keeps| keeps.kind == kind)
 }
 
+/// A resource block with a `#checkov:skip=ID:reason` line for each check
+/// that does not apply, first in its body, where checkov reads them.
+pub fn skipping(block: crate::model::Block, skips: &[(&str, &str)]) -> crate::model::Block {
+    skips.iter().fold(block, |block, (id, reason)| {
+        block.directive(&format!("checkov:skip={id}:{reason}"))
+    })
+}
+
 /// `block` with `lifecycle { prevent_destroy = true }` when `prevent`:
 /// Terraform then refuses any plan that destroys it, replacements included.
 pub fn lifecycle(block: crate::model::Block, prevent: bool) -> crate::model::Block {

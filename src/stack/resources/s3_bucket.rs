@@ -64,9 +64,9 @@ impl StackItem for S3Bucket {
     }
 
     fn blocks(&self) -> Vec<Block> {
-        let block = self.checkov_skips.iter().fold(
+        let block = super::skipping(
             Block::new("resource", &[KIND, &self.label]),
-            |block, (id, reason)| block.directive(&format!("checkov:skip={id}:{reason}")),
+            &self.checkov_skips,
         );
         let mut block = block.attr("bucket", self.bucket.clone());
         if let Some(force_destroy) = self.force_destroy {
