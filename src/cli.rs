@@ -15,7 +15,8 @@ const ABOUT: &str = "Generate, check and review the Terraform of the SageMaker M
 const EXIT_CODES: &str = "\
 Exit codes:
   0  success: rendered, no drift, no finding at the --deny level, no difference
-  1  `check` found drift, `diff` found a difference, or `lint` found a finding at the --deny level
+  1  `check` found drift, `diff` found a difference, `lint` found a finding at the --deny level,
+     or `plan-summary` failed its gate (a destroy of what keeps data) or, with --drift, found drift
   2  error: bad arguments, bad tfgen.hcl, a value AWS would reject, or an I/O failure;
      nothing is written (every write is all or nothing)
 check, lint, diff and validate exit with their verdict even when stdout is closed early
@@ -44,6 +45,8 @@ pub enum Command {
     Validate(ValidateArgs),
     /// Write import blocks that take an environment's existing resources into Terraform's state
     Adopt(AdoptArgs),
+    /// Summarize what applying plans does, and gate destroys of what keeps data
+    PlanSummary(PlanSummaryArgs),
     /// Find risky or broken statements in the IAM policies
     Lint(LintArgs),
     /// List the environments with their profile, account, region, state and output directories
@@ -165,6 +168,39 @@ pub struct AdoptArgs {
     /// Remove the import blocks tfgen adopt wrote, once `terraform apply` has imported them
     #[arg(long, conflicts_with = "ids")]
     pub done: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct PlanSummaryArgs {
+    /// Plans as `terraform show -json PLAN` writes them; the environment of each is the
+    /// directory after `out/` in its path (out/prod/hcl/plan.json), else its file name
+    #[arg(value_name = "PLAN.json", required = true)]
+    pub plans: Vec<PathBuf>,
+
+    /// The environment of the one plan given
+    #[arg(long, value_name = "ENV")]
+    pub env: Option<String>,
+
+    /// text for a terminal, markdown for a pull-request comment, json for a bot
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: PlanFormat,
+
+    /// A destroy or replacement the pull request means, as ENV:ADDRESS or ADDRESS (every
+    /// environment); repeatable
+    #[arg(long, value_name = "ADDRESS")]
+    pub allow_destroy: Vec<String>,
+
+    /// The plans are refresh-only (`terraform plan -refresh-only`): summarize what changed
+    /// outside Terraform; exit 1 when anything did
+    #[arg(long)]
+    pub drift: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum PlanFormat {
+    Text,
+    Markdown,
+    Json,
 }
 
 #[derive(Debug, Args)]

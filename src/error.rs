@@ -128,6 +128,14 @@ pub enum Error {
         message: String,
     },
 
+    /// A file given to `tfgen plan-summary` that is not a JSON plan.
+    #[error("{}: cannot read the plan: {message}\n  help: write it with `terraform show -json PLAN > FILE`", located(path, *position))]
+    Plan {
+        path: PathBuf,
+        position: Option<(usize, usize)>,
+        message: String,
+    },
+
     #[error("git {args}: {message}")]
     Git { args: String, message: String },
 }

@@ -18,6 +18,7 @@ pub mod graph;
 pub mod hcl_syntax;
 pub mod lint;
 pub mod model;
+pub mod plan;
 pub mod policy;
 pub mod read;
 pub mod render;

@@ -24,3 +24,4 @@ mod emulator_patches; // each moto defect the emulator launcher corrects: still 
 mod environments; // remote state, locks and the account guard, against moto
 mod parliament; // parliament next to tfgen lint on the seed policy
 mod plan; // terraform plan: HCL = JSON, seed = the reference
+mod plan_summary; // tfgen plan-summary on real plans: fixtures, goldens, the gate, drift

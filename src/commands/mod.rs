@@ -11,6 +11,7 @@ mod diff;
 mod envs;
 mod graph;
 mod lint;
+mod plan_summary;
 mod render;
 mod validate;
 
@@ -74,6 +75,7 @@ pub fn run_with(cli: &Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<O
         Command::Diff(args) => (escaped(diff::run(cli.config.as_deref(), args)?), true),
         Command::Validate(args) => (escaped(validate::run(&config()?, args)?), true),
         Command::Adopt(args) => (escaped(adopt::run(&config()?, args)?), false),
+        Command::PlanSummary(args) => (plan_summary::run(args)?, true),
         Command::Lint(args) if !args.paths.is_empty() => (lint::run_paths(args)?, true),
         Command::Lint(args) => (lint::run(&config()?, args)?, true),
         Command::Envs(args) => (envs::run(&config()?, args), false),

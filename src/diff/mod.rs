@@ -347,7 +347,10 @@ pub fn template_text(value: &Expr) -> String {
 /// Two versions of one value, each cut at [`MAX_VALUE_WIDTH`] around where
 /// they first differ, so a long string changed near its end still shows
 /// the change.
-fn display_pair(old: Option<String>, new: Option<String>) -> (Option<String>, Option<String>) {
+pub(crate) fn display_pair(
+    old: Option<String>,
+    new: Option<String>,
+) -> (Option<String>, Option<String>) {
     let (Some(old), Some(new)) = (&old, &new) else {
         return (old.map(|text| cut(&text, 0)), new.map(|text| cut(&text, 0)));
     };

@@ -186,7 +186,7 @@ fn policy_mark(change: &BlockChange, policy: &PolicyChange) -> char {
 
 /// `+ Action       s3:GetObject`: the field padded so values line up. The
 /// value stays on its line: a line break in it could forge a `+` line.
-fn permission_line(line: &PermissionLine) -> String {
+pub(crate) fn permission_line(line: &PermissionLine) -> String {
     format!(
         "{} {:<12} {}",
         line.sign.mark(),
@@ -288,7 +288,7 @@ fn diff_lines(policy: &PolicyChange) -> Vec<String> {
 
 /// A code fence longer than any run of backticks in `lines` (at least
 /// three), so a value holding ```` ``` ```` cannot end the block early.
-fn fence_for(lines: &[String]) -> String {
+pub(crate) fn fence_for(lines: &[String]) -> String {
     let longest_run = lines
         .iter()
         .flat_map(|line| line.split(|c| c != '`'))
@@ -303,7 +303,12 @@ fn fence_for(lines: &[String]) -> String {
 /// backslash, and line breaks become spaces, so a value cannot open a link,
 /// a tag or a new paragraph.
 fn escape_markdown(value: Value) -> String {
-    let text = crate::terminal::escape_line(&value.to_string());
+    markdown_text(&value.to_string())
+}
+
+/// [`escape_markdown`] of a text.
+pub(crate) fn markdown_text(text: &str) -> String {
+    let text = crate::terminal::escape_line(text);
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
@@ -325,7 +330,13 @@ fn code(value: Value) -> String {
     if value.is_none() || value.is_undefined() {
         return "—".to_string();
     }
-    let text = value.to_string().replace('|', "\\|");
+    inline_code(&value.to_string())
+}
+
+/// A text as inline code fit for a markdown table cell: backticks long
+/// enough for it, `|` escaped.
+pub(crate) fn inline_code(text: &str) -> String {
+    let text = text.replace('|', "\\|");
     let longest_run = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
     let fence = "`".repeat(longest_run + 1);
     if text.starts_with('`') || text.ends_with('`') {

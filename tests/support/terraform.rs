@@ -193,6 +193,19 @@ impl Terraform {
             .map(drop)
     }
 
+    /// Any terraform command (`plan -refresh-only ...`, `show -json FILE`),
+    /// failing unless it exits with one of `ok`; its standard output.
+    pub fn raw(&mut self, args: &[&str], ok: &[i32]) -> Result<Vec<u8>, TerraformError> {
+        let step = match args.first().copied() {
+            Some("show") => Step::Show,
+            Some("apply") => Step::Apply,
+            Some("destroy") => Step::Destroy,
+            _ => Step::Plan,
+        };
+        self.run_accepting(step, args, ok)
+            .map(|output| output.stdout)
+    }
+
     /// Wall time of every step run so far, in order.
     pub fn timings(&self) -> &[(Step, Duration)] {
         &self.timings

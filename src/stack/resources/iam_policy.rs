@@ -8,6 +8,10 @@ use crate::stack::{Address, Checks, Import, PolicyRef, Stack, StackFile, StackIt
 
 const KIND: &str = "aws_iam_policy";
 
+/// What the provider reads back from the policy's attachments, which other
+/// resources make: it lags one refresh behind them.
+pub const MIRRORED: [&str; 1] = ["attachment_count"];
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct IamPolicy {
     /// The Terraform name: `tf_mlops_policy`.

@@ -7,6 +7,10 @@ use crate::stack::{Address, Checks, Import, PolicyRef, Stack, StackFile, StackIt
 
 const KIND: &str = "aws_iam_role";
 
+/// What the provider reads back from the role's attachments and inline
+/// policies when the role does not set them: they are other resources'.
+pub const MIRRORED: [&str; 2] = ["inline_policy", "managed_policy_arns"];
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct IamRole {
     pub label: String,

@@ -106,6 +106,18 @@ pub const KEEPERS: [&Keeps; 6] = [
     &codebuild_project::KEEPS,
 ];
 
+/// The arguments of a resource type that only mirror another resource's
+/// settings (an `aws_s3_bucket`'s `versioning`): drift there is reported
+/// where it belongs.
+pub fn mirrored(kind: &str) -> &'static [&'static str] {
+    match kind {
+        "aws_s3_bucket" => &s3_bucket::MIRRORED,
+        "aws_iam_policy" => &iam_policy::MIRRORED,
+        "aws_iam_role" => &iam_role::MIRRORED,
+        _ => &[],
+    }
+}
+
 /// What a resource type keeps, if anything.
 pub fn keeps(kind: &str) -> Option<&'static Keeps> {
     KEEPERS.iter().copied().find(|keeps| keeps.kind == kind)

@@ -7,6 +7,24 @@ use crate::stack::{Address, Checks, Import, Stack, StackFile, StackItem, UniqueN
 
 const KIND: &str = "aws_s3_bucket";
 
+/// The bucket's arguments that provider 5 keeps only as read-only copies of
+/// its companion resources' settings (`aws_s3_bucket_versioning`, ...):
+/// a change outside Terraform shows on the companion, and here only as an
+/// echo, even after an apply puts it back.
+pub const MIRRORED: [&str; 11] = [
+    "acl",
+    "cors_rule",
+    "grant",
+    "lifecycle_rule",
+    "logging",
+    "object_lock_configuration",
+    "policy",
+    "replication_configuration",
+    "request_payer",
+    "server_side_encryption_configuration",
+    "versioning",
+];
+
 /// Every object in the bucket, every version of it.
 pub const KEEPS: super::Keeps = super::Keeps {
     kind: KIND,
