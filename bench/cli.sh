@@ -19,6 +19,10 @@
 #   tfgen check (whole out/)  median <= 3 x the hello-world binary
 #   tfgen lint --env prod     median <= 3 x the hello-world binary (with the
 #                             IAM catalogue loaded)
+#   tfgen plan-summary of prod's first-apply plan (fixtures/plans/first-apply.json,
+#                             46 resources to add)  median <= 3 x the hello-world binary
+#   tfgen plan-summary of 1,000 environments' plans  median <= 1 s, for plans of one
+#                             change each (policy-change.json) and for first applies
 #   10,000 resources to HCL   <= 100 ms (criterion, scale_items/resources_hcl/10000)
 #   peak RSS of render prod   <= 10 MiB
 #
@@ -35,6 +39,8 @@ WARMUP=${WARMUP:-30}
 RENDER_RATIO_MAX=2
 CHECK_RATIO_MAX=3
 LINT_RATIO_MAX=3
+PLAN_RATIO_MAX=3
+PLANS_1000_MAX_S=1
 HCL_10K_MAX_MS=100
 RSS_MAX_KIB=$((10 * 1024))
 
@@ -119,6 +125,7 @@ hyperfine -N --warmup "$WARMUP" --runs "$RUNS" --style basic \
     -n "tfgen render --all --out TMPDIR" "$tfgen render --all --out $work/tree" \
     -n "tfgen check" "$tfgen check" \
     -n "tfgen lint --env prod" "$tfgen lint --env prod" \
+    -n "tfgen plan-summary (prod, first apply)" "$tfgen plan-summary --env prod fixtures/plans/first-apply.json" \
     -n "tfgen render --env prod (cargo build --release)" "$work/tfgen-dynamic render --env prod" \
     -n "tfgen check (cargo build --release)" "$work/tfgen-dynamic check" \
     -n "hello-world (rustc -O)" "$work/hello" \
@@ -126,6 +133,25 @@ hyperfine -N --warmup "$WARMUP" --runs "$RUNS" --style basic \
 
 median() {
     jq -r --arg name "$1" '.results[] | select(.command == $name) | .median' "$json"
+}
+
+# 1,000 environments' plans, each under out/<env>/hcl/ as the workflow
+# keeps them: a plan of one change each, and a first apply each.
+for kind in policy-change first-apply; do
+    for index in $(seq 1 1000); do
+        mkdir -p "$work/plans-$kind/out/env$index/hcl"
+        cp "fixtures/plans/$kind.json" "$work/plans-$kind/out/env$index/hcl/plan.json"
+    done
+done
+plans_json="$repo/target/bench/plans.json"
+(
+    cd "$work"
+    hyperfine -N --warmup 1 --runs 10 --style basic --export-json "$plans_json" \
+        -n "plan-summary of 1,000 plans of one change" "$tfgen plan-summary $(echo plans-policy-change/out/*/hcl/plan.json)" \
+        -n "plan-summary of 1,000 first applies" "$tfgen plan-summary $(echo plans-first-apply/out/*/hcl/plan.json)" >&2
+)
+plans_median() {
+    jq -r --arg name "$1" '.results[] | select(.command == $name) | .median' "$plans_json"
 }
 hello=$(median "hello-world (rustc -O)")
 
@@ -192,6 +218,9 @@ ratio() { jq -n --argjson a "$1" --argjson b "$2" '$a / $b * 100 | round / 100';
 render_ratio=$(ratio "$(median "tfgen render --env prod")" "$hello")
 check_ratio=$(ratio "$(median "tfgen check")" "$hello")
 lint_ratio=$(ratio "$(median "tfgen lint --env prod")" "$hello")
+plan_ratio=$(ratio "$(median "tfgen plan-summary (prod, first apply)")" "$hello")
+plans_one=$(plans_median "plan-summary of 1,000 plans of one change" | jq -r '. * 1000 | round / 1000')
+plans_first=$(plans_median "plan-summary of 1,000 first applies" | jq -r '. * 1000 | round / 1000')
 echo
 echo "## Targets"
 echo
@@ -203,6 +232,12 @@ verdict "check vs hello-world" "${check_ratio}×" "${CHECK_RATIO_MAX}×" \
     "$(le "$check_ratio" "$CHECK_RATIO_MAX")"
 verdict "lint --env prod vs hello-world" "${lint_ratio}×" "${LINT_RATIO_MAX}×" \
     "$(le "$lint_ratio" "$LINT_RATIO_MAX")"
+verdict "plan-summary of prod's plan vs hello-world" "${plan_ratio}×" "${PLAN_RATIO_MAX}×" \
+    "$(le "$plan_ratio" "$PLAN_RATIO_MAX")"
+verdict "plan-summary, 1,000 plans of one change" "$plans_one s" "$PLANS_1000_MAX_S s" \
+    "$(le "$plans_one" "$PLANS_1000_MAX_S")"
+verdict "plan-summary, 1,000 first applies" "$plans_first s" "$PLANS_1000_MAX_S s" \
+    "$(le "$plans_first" "$PLANS_1000_MAX_S")"
 if [ -n "$hcl_10k_ms" ]; then
     verdict "10,000 resources to HCL" "$hcl_10k_ms ms" "$HCL_10K_MAX_MS ms" \
         "$(le "$hcl_10k_ms" "$HCL_10K_MAX_MS")"

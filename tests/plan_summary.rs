@@ -365,6 +365,20 @@ fn the_fixtures_are_the_plans_terraform_writes_today() {
         &["tf-mlops-codebuild-prod", "sagemaker-artifacts-pipeline-18345-prod"],
     );
     let drift = show(&mut terraform, &["-refresh-only"], work.path());
+    let drift_path = work.path().join("drift-today.json");
+    std::fs::write(&drift_path, drift.to_string()).unwrap();
+    let found = summary(&drift_path, "text", &["--drift"]);
+    assert_eq!(found.code, 1, "drift is exit 1:\n{}", found.stdout);
+    for said in [
+        "a statement granting `s3:*` on `*` was added to tf-mlops-codebuild-prod's (aws_iam_policy.codebuild) policy",
+        "aws_s3_bucket_versioning.artifacts_bucket: versioning_configuration[0].status changed from \"Enabled\" to \"Suspended\" outside Terraform",
+    ] {
+        assert!(
+            found.stdout.contains(said),
+            "{said}\nnot in:\n{}",
+            found.stdout
+        );
+    }
     made.push(("drift", drift));
     // The nightly job's exit code: 2, changes outside Terraform.
     assert_eq!(

@@ -11,7 +11,7 @@ use crate::cli::{PlanFormat, PlanSummaryArgs};
 use crate::error::{Error, Result};
 use crate::plan::read::parse;
 use crate::plan::report::{render_json, render_markdown, render_text};
-use crate::plan::summary::{Allowed, Input, summarize};
+use crate::plan::summary::{Allowed, EnvironmentSummary, Summary, environment};
 use crate::terminal::display_path;
 
 pub fn run(args: &PlanSummaryArgs) -> Result<Report> {
@@ -20,42 +20,64 @@ pub fn run(args: &PlanSummaryArgs) -> Result<Report> {
             "--env names the environment of one plan; with several, each plan's environment is the directory after out/ in its path (out/prod/hcl/plan.json)\n  help: give one plan with --env, or plans under out/<env>/".into(),
         ));
     }
-    let mut inputs: Vec<Input> = Vec::with_capacity(args.plans.len());
-    for path in &args.plans {
-        let text =
-            std::fs::read_to_string(path).map_err(|source| Error::io("read", path, source))?;
-        let plan = parse(&text).map_err(|error| Error::Plan {
-            path: path.clone(),
-            position: Some((error.line, error.column)),
-            message: error.message,
-        })?;
-        let environment = args.env.clone().unwrap_or_else(|| environment_of(path));
-        if let Some(first) = inputs.iter().find(|input| input.environment == environment) {
+    let names: Vec<String> = args
+        .plans
+        .iter()
+        .map(|path| args.env.clone().unwrap_or_else(|| environment_of(path)))
+        .collect();
+    for (index, name) in names.iter().enumerate() {
+        if let Some(first) = names[..index].iter().position(|other| other == name) {
             return Err(Error::Usage(format!(
-                "{} and {} are both plans of environment \"{environment}\"\n  help: give one plan per environment",
-                first.source,
-                display_path(path)
+                "{} and {} are both plans of environment \"{name}\"\n  help: give one plan per environment",
+                display_path(&args.plans[first]),
+                display_path(&args.plans[index])
             )));
         }
-        if plan.errored {
-            return Err(Error::Plan {
-                path: path.clone(),
-                position: None,
-                message: "Terraform stopped planning at an error: the plan is incomplete".into(),
-            });
-        }
-        inputs.push(Input {
-            environment,
-            source: display_path(path),
-            plan,
-        });
     }
+    // Each plan is read, parsed and summarized on one of the processors,
+    // and its text dropped: a plan is mostly state no summary shows.
+    let workers = std::thread::available_parallelism()
+        .map_or(1, std::num::NonZero::get)
+        .min(args.plans.len().div_ceil(8))
+        .max(1);
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let summarize_next = || {
+        let mut done = Vec::new();
+        loop {
+            let index = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let Some(path) = args.plans.get(index) else {
+                break;
+            };
+            done.push((index, summarize_file(path, &names[index], args.drift)));
+        }
+        done
+    };
+    let mut results: Vec<(usize, Result<EnvironmentSummary>)> = if workers == 1 {
+        summarize_next()
+    } else {
+        std::thread::scope(|scope| {
+            let threads: Vec<_> = (0..workers).map(|_| scope.spawn(summarize_next)).collect();
+            threads
+                .into_iter()
+                .flat_map(|thread| {
+                    thread
+                        .join()
+                        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+                })
+                .collect()
+        })
+    };
+    results.sort_by_key(|(index, _)| *index);
+    let environments = results
+        .into_iter()
+        .map(|(_, summary)| summary)
+        .collect::<Result<Vec<_>>>()?;
     let allowed: Vec<Allowed> = args
         .allow_destroy
         .iter()
         .map(|text| Allowed::parse(text))
         .collect();
-    let summary = summarize(&inputs, &allowed, args.drift);
+    let summary = Summary::new(args.drift, environments, &allowed);
     let report = match args.format {
         PlanFormat::Text => crate::terminal::escape_controls(&render_text(&summary)).into_owned(),
         PlanFormat::Markdown => render_markdown(&summary),
@@ -77,6 +99,24 @@ pub fn run(args: &PlanSummaryArgs) -> Result<Report> {
             Outcome::Success
         },
     })
+}
+
+/// One plan file's summary, as environment `name`.
+fn summarize_file(path: &Path, name: &str, drift: bool) -> Result<EnvironmentSummary> {
+    let text = std::fs::read_to_string(path).map_err(|source| Error::io("read", path, source))?;
+    let plan = parse(&text).map_err(|error| Error::Plan {
+        path: path.to_path_buf(),
+        position: Some((error.line, error.column)),
+        message: error.message,
+    })?;
+    if plan.errored {
+        return Err(Error::Plan {
+            path: path.to_path_buf(),
+            position: None,
+            message: "Terraform stopped planning at an error: the plan is incomplete".into(),
+        });
+    }
+    Ok(environment(name, &display_path(path), &plan, drift))
 }
 
 /// The environment a plan's path names: the directory after `out/`

@@ -16,4 +16,4 @@ pub mod report;
 pub mod summary;
 
 pub use read::{Plan, PlanError};
-pub use summary::{Gate, Summary, summarize};
+pub use summary::{Gate, Summary, environment};

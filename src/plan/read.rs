@@ -8,21 +8,24 @@
 
 use serde::Deserialize;
 use serde_json::Value;
+use serde_json::value::RawValue;
 
-/// A plan, as `terraform show -json` writes it.
+/// A plan, as `terraform show -json` writes it, borrowing from its text:
+/// the values of a change are kept as raw JSON until a summary needs them,
+/// which for the resources a plan leaves alone is never.
 #[derive(Debug, Clone, Deserialize)]
-pub struct Plan {
+pub struct Plan<'a> {
     pub format_version: String,
     #[serde(default)]
     pub terraform_version: Option<String>,
     /// What applying changes.
-    #[serde(default)]
-    pub resource_changes: Vec<ResourceChange>,
+    #[serde(default, borrow)]
+    pub resource_changes: Vec<ResourceChange<'a>>,
     /// What changed outside Terraform since the last apply (a refresh).
-    #[serde(default)]
-    pub resource_drift: Vec<ResourceChange>,
-    #[serde(default)]
-    pub output_changes: std::collections::BTreeMap<String, Change>,
+    #[serde(default, borrow)]
+    pub resource_drift: Vec<ResourceChange<'a>>,
+    #[serde(default, borrow)]
+    pub output_changes: std::collections::BTreeMap<String, Change<'a>>,
     /// True when the plan was cut short by an error.
     #[serde(default)]
     pub errored: bool,
@@ -30,7 +33,7 @@ pub struct Plan {
 
 /// One resource instance's change.
 #[derive(Debug, Clone, Deserialize)]
-pub struct ResourceChange {
+pub struct ResourceChange<'a> {
     pub address: String,
     /// `managed` or `data`.
     #[serde(default)]
@@ -43,31 +46,67 @@ pub struct ResourceChange {
     /// Why Terraform does what it does (`delete_because_no_resource_config`).
     #[serde(default)]
     pub action_reason: Option<String>,
-    pub change: Change,
+    #[serde(borrow)]
+    pub change: Change<'a>,
 }
 
-/// Before and after, with what is unknown and what is sensitive.
+/// Before and after, with what is unknown and what is sensitive, each as
+/// the raw JSON the plan holds ([`Change::values`] parses them).
 #[derive(Debug, Clone, Deserialize)]
-pub struct Change {
+pub struct Change<'a> {
     pub actions: Vec<String>,
-    #[serde(default)]
-    pub before: Value,
-    #[serde(default)]
-    pub after: Value,
+    #[serde(default, borrow)]
+    pub before: Option<&'a RawValue>,
+    #[serde(default, borrow)]
+    pub after: Option<&'a RawValue>,
     /// `true` at a path whose value is known only after apply.
-    #[serde(default)]
-    pub after_unknown: Value,
+    #[serde(default, borrow)]
+    pub after_unknown: Option<&'a RawValue>,
     /// `true` at a path whose value is sensitive.
-    #[serde(default)]
-    pub before_sensitive: Value,
-    #[serde(default)]
-    pub after_sensitive: Value,
+    #[serde(default, borrow)]
+    pub before_sensitive: Option<&'a RawValue>,
+    #[serde(default, borrow)]
+    pub after_sensitive: Option<&'a RawValue>,
     /// The attribute paths that force a replacement.
     #[serde(default)]
     pub replace_paths: Vec<Vec<Value>>,
     /// Set when the change imports an existing object.
-    #[serde(default)]
-    pub importing: Option<Value>,
+    #[serde(default, borrow)]
+    pub importing: Option<&'a RawValue>,
+}
+
+/// A change's values, parsed.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Values {
+    pub before: Value,
+    pub after: Value,
+    pub after_unknown: Value,
+    pub before_sensitive: Value,
+    pub after_sensitive: Value,
+}
+
+impl Change<'_> {
+    /// The values, parsed from the plan's raw JSON (which the parse of the
+    /// plan already checked).
+    pub fn values(&self) -> Values {
+        let parse = |raw: Option<&RawValue>| {
+            raw.map_or(Value::Null, |raw| {
+                serde_json::from_str(raw.get()).unwrap_or(Value::Null)
+            })
+        };
+        Values {
+            before: parse(self.before),
+            after: parse(self.after),
+            after_unknown: parse(self.after_unknown),
+            before_sensitive: parse(self.before_sensitive),
+            after_sensitive: parse(self.after_sensitive),
+        }
+    }
+
+    /// Whether the change imports an object.
+    pub fn imports(&self) -> bool {
+        self.importing.is_some_and(|raw| raw.get() != "null")
+    }
 }
 
 /// A plan file that is not what `terraform show -json` writes.
@@ -117,7 +156,7 @@ impl Action {
     }
 }
 
-impl Change {
+impl Change<'_> {
     /// Terraform's list of actions as one: `["delete", "create"]` (or the
     /// other order) is a replacement.
     pub fn action(&self) -> Action {
@@ -135,7 +174,7 @@ impl Change {
 }
 
 /// Reads a plan from the text of `terraform show -json`.
-pub fn parse(text: &str) -> Result<Plan, PlanError> {
+pub fn parse(text: &str) -> Result<Plan<'_>, PlanError> {
     let plan: Plan = serde_json::from_str(text).map_err(|error| PlanError {
         line: error.line(),
         column: error.column(),
@@ -167,11 +206,11 @@ mod tests {
     fn actions_are_read_as_terraform_means_them() {
         let change = |actions: &[&str]| Change {
             actions: actions.iter().map(|a| a.to_string()).collect(),
-            before: Value::Null,
-            after: Value::Null,
-            after_unknown: Value::Null,
-            before_sensitive: Value::Null,
-            after_sensitive: Value::Null,
+            before: None,
+            after: None,
+            after_unknown: None,
+            before_sensitive: None,
+            after_sensitive: None,
             replace_paths: Vec::new(),
             importing: None,
         };

@@ -18,7 +18,7 @@ use std::collections::BTreeSet;
 
 use serde_json::Value;
 
-use super::read::{Action, Plan, ResourceChange};
+use super::read::{Action, Plan, ResourceChange, Values};
 use crate::diff::policy::{self, PolicyChange, Sign};
 use crate::lint::catalogue::{AccessLevel, Catalogue};
 use crate::lint::{self, Finding};
@@ -31,13 +31,6 @@ use crate::stack::{PolicyRef, SizeLimit};
 pub const SENSITIVE: &str = "(sensitive value)";
 /// What is shown for a value known only after apply.
 pub const UNKNOWN: &str = "(known after apply)";
-
-/// One plan to summarize: the environment it is of, where it was read.
-pub struct Input {
-    pub environment: String,
-    pub source: String,
-    pub plan: Plan,
-}
 
 /// `--allow-destroy`: an address, for one environment or every one.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -209,38 +202,37 @@ impl Summary {
     }
 }
 
-/// Summarizes plans. With `drift`, each plan is a refresh-only plan and what
-/// is summarized is what changed outside Terraform.
-pub fn summarize(inputs: &[Input], allowed: &[Allowed], drift: bool) -> Summary {
-    let mut gate = Gate::default();
-    let environments = inputs
-        .iter()
-        .map(|input| {
-            let summary = environment(input, drift);
-            if !drift {
-                judge(&summary, allowed, &mut gate);
+impl Summary {
+    /// The summaries of each environment's plan, and the gate over them
+    /// (none with `drift`: a refresh-only plan applies nothing).
+    pub fn new(drift: bool, environments: Vec<EnvironmentSummary>, allowed: &[Allowed]) -> Summary {
+        let mut gate = Gate::default();
+        if !drift {
+            for environment in &environments {
+                judge(environment, allowed, &mut gate);
             }
-            summary
-        })
-        .collect();
-    Summary {
-        drift,
-        environments,
-        gate,
+        }
+        Summary {
+            drift,
+            environments,
+            gate,
+        }
     }
 }
 
-fn environment(input: &Input, drift: bool) -> EnvironmentSummary {
+/// What one environment's plan does (with `drift`, what its refresh-only
+/// plan found changed outside Terraform). `source` is where it was read.
+pub fn environment(name: &str, source: &str, plan: &Plan, drift: bool) -> EnvironmentSummary {
     let changes = match drift {
-        true => &input.plan.resource_drift,
-        false => &input.plan.resource_changes,
+        true => &plan.resource_drift,
+        false => &plan.resource_changes,
     };
     let mut counts = Counts::default();
     let mut resources = Vec::new();
     let mut findings = Vec::new();
     for change in changes.iter().filter(|change| change.mode != "data") {
         let action = change.change.action();
-        let importing = change.change.importing.is_some();
+        let importing = change.change.imports();
         let moved_from = change
             .previous_address
             .clone()
@@ -258,7 +250,10 @@ fn environment(input: &Input, drift: bool) -> EnvironmentSummary {
         if matches!(action, Action::Read | Action::NoOp) && !importing && moved_from.is_none() {
             continue;
         }
-        let (mut attributes, mut policies) = attribute_changes(change, action);
+        // Only what changes is parsed: a plan is mostly resources it leaves
+        // alone, each with its whole state twice.
+        let values = change.change.values();
+        let (mut attributes, mut policies) = attribute_changes(change, &values, action);
         if drift {
             // An echo of another resource's setting is not drift of its own.
             let mirrored = mirrored(&change.kind);
@@ -271,8 +266,8 @@ fn environment(input: &Input, drift: bool) -> EnvironmentSummary {
                 continue;
             }
         }
-        findings.extend(new_grant_findings(change, &policies));
-        let name = [&change.change.after, &change.change.before]
+        findings.extend(new_grant_findings(change, &values, &policies));
+        let name = [&values.after, &values.before]
             .into_iter()
             .find_map(|side| side.get("name").and_then(Value::as_str))
             .map(str::to_string);
@@ -287,26 +282,28 @@ fn environment(input: &Input, drift: bool) -> EnvironmentSummary {
             policies,
         });
     }
-    let outputs = input
-        .plan
+    let outputs = plan
         .output_changes
         .iter()
         .filter(|(_, change)| !matches!(change.action(), Action::NoOp | Action::Read))
-        .map(|(name, change)| OutputSummary {
-            name: name.clone(),
-            action: change.action(),
-            old: leaf_text(&change.before, &change.before_sensitive, &Value::Null),
-            new: leaf_text(
-                &change.after,
-                &change.after_sensitive,
-                &change.after_unknown,
-            ),
+        .map(|(name, change)| {
+            let values = change.values();
+            OutputSummary {
+                name: name.clone(),
+                action: change.action(),
+                old: leaf_text(&values.before, &values.before_sensitive, &Value::Null),
+                new: leaf_text(
+                    &values.after,
+                    &values.after_sensitive,
+                    &values.after_unknown,
+                ),
+            }
         })
         .collect();
     EnvironmentSummary {
-        name: input.environment.clone(),
-        source: input.source.clone(),
-        terraform_version: input.plan.terraform_version.clone(),
+        name: name.to_string(),
+        source: source.to_string(),
+        terraform_version: plan.terraform_version.clone(),
         counts,
         resources,
         outputs,
@@ -390,16 +387,16 @@ struct Side<'a> {
 /// Every leaf of a side: scalars, and empty lists and objects, each with
 /// its text (masked, or unknown); a sensitive or unknown subtree is one
 /// leaf.
-fn leaves(side: &Side, path: &mut Vec<Step>, found: &mut Vec<(Vec<Step>, Leaf)>) {
+fn leaves(side: &Side, path: &mut Vec<Step>, found: &mut Vec<(String, Leaf)>) {
     // Sensitive first: Terraform masks a value known only after apply too.
     if is_marked(side.sensitive) {
         if !side.value.is_null() || is_marked(side.unknown) {
-            found.push((path.clone(), Leaf::Sensitive(side.value.clone())));
+            found.push((path_text(path), Leaf::Sensitive(side.value.clone())));
         }
         return;
     }
     if is_marked(side.unknown) {
-        found.push((path.clone(), Leaf::Unknown));
+        found.push((path_text(path), Leaf::Unknown));
         return;
     }
     let children: Vec<Step> = match side.value {
@@ -412,7 +409,7 @@ fn leaves(side: &Side, path: &mut Vec<Step>, found: &mut Vec<(Vec<Step>, Leaf)>)
         Value::Null => return,
         Value::Object(_) | Value::Array(_) if !is_marked_partly(side.unknown) => return,
         other => {
-            found.push((path.clone(), Leaf::Value(other.clone())));
+            found.push((path_text(path), Leaf::Value(other.clone())));
             return;
         }
     };
@@ -469,9 +466,9 @@ impl Leaf {
 /// sets; a destroyed one, nothing.
 fn attribute_changes(
     change: &ResourceChange,
+    plan: &Values,
     action: Action,
 ) -> (Vec<AttributeChange>, Vec<PolicyChange>) {
-    let plan = &change.change;
     if matches!(action, Action::Delete | Action::Forget) {
         return (Vec::new(), Vec::new());
     }
@@ -497,7 +494,8 @@ fn attribute_changes(
         &mut Vec::new(),
         &mut after,
     );
-    let replacing: BTreeSet<String> = plan
+    let replacing: BTreeSet<String> = change
+        .change
         .replace_paths
         .iter()
         .map(|path| {
@@ -512,22 +510,30 @@ fn attribute_changes(
             )
         })
         .collect();
-    let mut paths: Vec<&Vec<Step>> = before.iter().chain(&after).map(|(path, _)| path).collect();
-    paths.sort_by_key(|path| path_text(path));
-    paths.dedup();
-    let find = |side: &[(Vec<Step>, Leaf)], path: &Vec<Step>| {
-        side.iter()
-            .find(|(have, _)| have == path)
-            .map(|(_, leaf)| leaf.clone())
-    };
+    // In the order of the new values, then what only the old had.
+    let before_by_path: std::collections::HashMap<&str, &Leaf> = before
+        .iter()
+        .map(|(path, leaf)| (path.as_str(), leaf))
+        .collect();
+    let after_paths: std::collections::HashSet<&str> =
+        after.iter().map(|(path, _)| path.as_str()).collect();
+    let pairs = after
+        .iter()
+        .map(|(path, leaf)| (path, before_by_path.get(path.as_str()).copied(), Some(leaf)))
+        .chain(
+            before
+                .iter()
+                .filter(|(path, _)| !after_paths.contains(path.as_str()))
+                .map(|(path, leaf)| (path, Some(leaf), None)),
+        );
     let mut attributes = Vec::new();
     let mut policies = Vec::new();
-    for path in paths {
-        let (old, new) = (find(&before, path), find(&after, path));
+    for (text, old, new) in pairs {
         if old == new {
             continue;
         }
-        let text = path_text(path);
+        let (old, new) = (old.cloned(), new.cloned());
+        let text = text.clone();
         // A new resource shows what it is given, not Terraform's
         // bookkeeping (`id`, `tags_all`).
         if action == Action::Create && (text == "id" || text.starts_with("tags_all")) {
@@ -537,18 +543,40 @@ fn attribute_changes(
             old.as_ref().and_then(Leaf::policy),
             new.as_ref().and_then(Leaf::policy),
         );
-        if old_policy.is_some() || new_policy.is_some() {
+        // A policy on a side that is known, compared with the other side's
+        // (or with none, when the resource is new or the attribute goes);
+        // a policy whose new text is known only after apply (it names a
+        // resource being created) is said so, not shown as removed.
+        let comparable = |leaf: &Option<Leaf>, policy: &Option<PolicyDocument>| {
+            leaf.is_none() || policy.is_some()
+        };
+        if (old_policy.is_some() || new_policy.is_some())
+            && comparable(&old, &old_policy)
+            && comparable(&new, &new_policy)
+        {
             let compared = policy::compare(&text, old_policy.as_ref(), new_policy.as_ref());
             if !compared.is_empty() {
                 policies.push(compared);
             }
-            if old_policy.is_some() && new_policy.is_some() {
-                continue;
-            }
-            // One side unknown or masked: say so as a value too.
-            if new == Some(Leaf::Unknown) || old.is_none() && new_policy.is_some() {
-                continue;
-            }
+            continue;
+        }
+        let describe = |leaf: Option<Leaf>, policy: &Option<PolicyDocument>| {
+            leaf.map(|leaf| match policy {
+                Some(document) => format!(
+                    "(an IAM policy of {} statement(s))",
+                    document.statements.len()
+                ),
+                None => leaf.text(),
+            })
+        };
+        if old_policy.is_some() || new_policy.is_some() {
+            attributes.push(AttributeChange {
+                forces_replacement: replacing.contains(&text),
+                path: text,
+                old: describe(old, &old_policy),
+                new: describe(new, &new_policy),
+            });
+            continue;
         }
         attributes.push(AttributeChange {
             forces_replacement: replacing.contains(&text),
@@ -563,7 +591,11 @@ fn attribute_changes(
 /// lint's findings on what the planned policies newly grant: the
 /// statements added or changed, judged on the planned document. Rules that
 /// need the whole stack (who uses a role) are left to `tfgen lint`.
-fn new_grant_findings(change: &ResourceChange, policies: &[PolicyChange]) -> Vec<Finding> {
+fn new_grant_findings(
+    change: &ResourceChange,
+    values: &Values,
+    policies: &[PolicyChange],
+) -> Vec<Finding> {
     const NEEDS_THE_STACK: [&str; 4] = [
         "iam-trusted-service-unused",
         "iam-role-unused",
@@ -572,8 +604,7 @@ fn new_grant_findings(change: &ResourceChange, policies: &[PolicyChange]) -> Vec
     ];
     let mut findings = Vec::new();
     for change_of_policy in policies {
-        let Some(Value::String(text)) = lookup(&change.change.after, &change_of_policy.attribute)
-        else {
+        let Some(Value::String(text)) = lookup(&values.after, &change_of_policy.attribute) else {
             continue;
         };
         let Some(document) = policy::document(&Expr::String(text.clone())) else {
