@@ -82,3 +82,38 @@ fn command_lines_are_extracted_up_to_the_shell_operators() {
         [vec!["diff", "--base", "HEAD"], vec!["check"]]
     );
 }
+
+#[test]
+fn every_tfgen_command_of_the_drift_workflow_runs() {
+    let text = read(".github/workflows/tfgen-drift.yml");
+    // What a night's run has in the repository: the matrix's environment,
+    // and its refresh-only plan (a committed one).
+    let text = text
+        .replace("${{ matrix.environment }}", "prod")
+        .replace("drift.json", "fixtures/plans/drift.json");
+    let mut commands = tfgen_commands(&text);
+    // The matrix comes from a command substitution.
+    assert!(text.contains("echo \"matrix=$(tfgen envs --format json)\""));
+    commands.insert(0, vec!["envs".into(), "--format".into(), "json".into()]);
+    let subcommands: Vec<&str> = commands.iter().map(|args| args[0].as_str()).collect();
+    assert_eq!(subcommands, ["envs", "plan-summary"], "{commands:?}");
+    for args in &commands {
+        let words: Vec<&str> = args.iter().map(String::as_str).collect();
+        let output = tfgen(&words).in_dir(&project_root()).run();
+        assert_eq!(output.stderr, "", "tfgen {words:?}");
+        let expected: &[i32] = match words[0] {
+            "envs" => &[0],
+            // The plan drifted: 1, and the markdown the issue gets.
+            _ => &[1],
+        };
+        assert!(expected.contains(&output.code), "tfgen {words:?}: {}", output.code);
+        if words[0] == "envs" {
+            let matrix: Value = serde_json::from_str(&output.stdout).unwrap();
+            assert!(matrix["include"].is_array());
+        } else {
+            assert!(output.stdout.starts_with("## tfgen plan-summary"));
+            assert!(output.stdout.contains("s3:*"));
+        }
+    }
+    assert!(read(".github/workflows/tfgen-drift.yml").contains("-refresh-only -detailed-exitcode"));
+}
