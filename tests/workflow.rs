@@ -106,7 +106,11 @@ fn every_tfgen_command_of_the_drift_workflow_runs() {
             // The plan drifted: 1, and the markdown the issue gets.
             _ => &[1],
         };
-        assert!(expected.contains(&output.code), "tfgen {words:?}: {}", output.code);
+        assert!(
+            expected.contains(&output.code),
+            "tfgen {words:?}: {}",
+            output.code
+        );
         if words[0] == "envs" {
             let matrix: Value = serde_json::from_str(&output.stdout).unwrap();
             assert!(matrix["include"].is_array());
