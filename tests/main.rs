@@ -14,8 +14,8 @@ mod golden; // output vs the reference fixtures (semantic) and out/ (bytes)
 mod graph; // `tfgen graph`: Mermaid and dot diagrams of a stack
 mod history; // the addresses a team's state holds, kept across versions and profiles
 mod lint; // `tfgen lint`: exit codes, the reference files, SARIF against its schema
-mod roundtrip;
-mod workflow; // every tfgen command of the CI workflow and pre-commit hooks runs // property tests: HCL and JSON read back to the same model
+mod roundtrip; // property tests: HCL and JSON read back to the same model
+mod workflow; // every tfgen command of the CI workflow and pre-commit hooks runs
 
 mod adoption; // upstream's state under seed and hardened; tfgen adopt of a lost state
 mod apply; // terraform apply / plan / destroy against moto, per environment and format

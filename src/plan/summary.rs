@@ -15,6 +15,7 @@
 //! resource is a warning.
 
 use std::collections::BTreeSet;
+use std::fmt::Write;
 
 use serde_json::Value;
 
@@ -345,105 +346,121 @@ fn is_marked_partly(marks: &Value) -> bool {
     }
 }
 
-/// One step into a value and its marks trees.
-fn child<'a>(value: &'a Value, key: &Step) -> &'a Value {
-    match (value, key) {
-        (Value::Object(map), Step::Key(key)) => map.get(key.as_str()).unwrap_or(&Value::Null),
-        (Value::Array(items), Step::Index(index)) => items.get(*index).unwrap_or(&Value::Null),
+/// One step into a marks tree (`after_sensitive`, `after_unknown`): a
+/// marks tree that is not a container marks nothing below it.
+fn mark_child<'a>(marks: &'a Value, key: Step) -> &'a Value {
+    match (marks, key) {
+        (Value::Object(map), Step::Key(key)) if !map.is_empty() => {
+            map.get(key).unwrap_or(&Value::Null)
+        }
+        (Value::Array(items), Step::Index(index)) => items.get(index).unwrap_or(&Value::Null),
         _ => &Value::Null,
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum Step {
-    Key(String),
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Step<'a> {
+    Key(&'a str),
     Index(usize),
 }
 
+/// A path of steps as a review reads it: `a.b[0].c`.
 fn path_text(path: &[Step]) -> String {
     let mut text = String::new();
     for step in path {
-        match step {
-            Step::Key(key) => {
-                if !text.is_empty() {
-                    text.push('.');
-                }
-                text.push_str(key);
-            }
-            Step::Index(index) => text.push_str(&format!("[{index}]")),
-        }
+        push_step(&mut text, *step);
     }
     text
 }
 
+fn push_step(text: &mut String, step: Step) {
+    match step {
+        Step::Key(key) => {
+            if !text.is_empty() {
+                text.push('.');
+            }
+            text.push_str(key);
+        }
+        Step::Index(index) => {
+            let _ = write!(text, "[{index}]");
+        }
+    }
+}
+
 /// The values of one side of a change, by path, masked and unknown ones
 /// said.
+#[derive(Clone, Copy)]
 struct Side<'a> {
     value: &'a Value,
     sensitive: &'a Value,
     unknown: &'a Value,
 }
 
+impl<'a> Side<'a> {
+    fn child(self, value: &'a Value, step: Step) -> Side<'a> {
+        Side {
+            value,
+            sensitive: mark_child(self.sensitive, step),
+            unknown: mark_child(self.unknown, step),
+        }
+    }
+}
+
 /// Every leaf of a side: scalars, and empty lists and objects, each with
 /// its text (masked, or unknown); a sensitive or unknown subtree is one
-/// leaf.
-fn leaves(side: &Side, path: &mut Vec<Step>, found: &mut Vec<(String, Leaf)>) {
+/// leaf. `path` is the text of where `side` is, and is as it was on return.
+fn leaves<'a>(side: Side<'a>, path: &mut String, found: &mut Vec<(String, Leaf<'a>)>) {
     // Sensitive first: Terraform masks a value known only after apply too.
     if is_marked(side.sensitive) {
         if !side.value.is_null() || is_marked(side.unknown) {
-            found.push((path_text(path), Leaf::Sensitive(side.value.clone())));
+            found.push((path.clone(), Leaf::Sensitive(side.value)));
         }
         return;
     }
     if is_marked(side.unknown) {
-        found.push((path_text(path), Leaf::Unknown));
+        found.push((path.clone(), Leaf::Unknown));
         return;
     }
-    let children: Vec<Step> = match side.value {
-        Value::Object(map) if !map.is_empty() => {
-            map.keys().map(|key| Step::Key(key.clone())).collect()
-        }
-        Value::Array(items) if !items.is_empty() => (0..items.len()).map(Step::Index).collect(),
-        // An empty list or object is no value, as null is: Terraform reads
-        // `tags = {}` and no tags alike.
-        Value::Null => return,
-        Value::Object(_) | Value::Array(_) if !is_marked_partly(side.unknown) => return,
-        other => {
-            found.push((path_text(path), Leaf::Value(other.clone())));
-            return;
-        }
+    let mut descend = |step: Step, value: &'a Value, path: &mut String| {
+        let length = path.len();
+        push_step(path, step);
+        leaves(side.child(value, step), path, found);
+        path.truncate(length);
     };
-    // A list or object Terraform knows only in part shows its unknown
-    // entries too.
-    let mut steps = children;
-    if let Value::Object(unknown) = side.unknown {
-        for key in unknown.keys() {
-            let step = Step::Key(key.clone());
-            if !steps.contains(&step) {
-                steps.push(step);
+    match side.value {
+        Value::Object(map) if !map.is_empty() => {
+            for (key, value) in map {
+                descend(Step::Key(key), value, path);
+            }
+            // An object Terraform knows only in part shows its unknown
+            // entries too.
+            if let Value::Object(unknown) = side.unknown {
+                for key in unknown.keys().filter(|key| !map.contains_key(key.as_str())) {
+                    descend(Step::Key(key), &Value::Null, path);
+                }
             }
         }
-    }
-    for step in steps {
-        path.push(step.clone());
-        let next = Side {
-            value: child(side.value, &step),
-            sensitive: child(side.sensitive, &step),
-            unknown: child(side.unknown, &step),
-        };
-        leaves(&next, path, found);
-        path.pop();
+        Value::Array(items) if !items.is_empty() => {
+            for (index, value) in items.iter().enumerate() {
+                descend(Step::Index(index), value, path);
+            }
+        }
+        // An empty list or object is no value, as null is: Terraform reads
+        // `tags = {}` and no tags alike.
+        Value::Null => {}
+        Value::Object(_) | Value::Array(_) if !is_marked_partly(side.unknown) => {}
+        other => found.push((path.clone(), Leaf::Value(other))),
     }
 }
 
-#[derive(Debug, Clone, PartialEq)]
-enum Leaf {
-    Value(Value),
-    Sensitive(Value),
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Leaf<'a> {
+    Value(&'a Value),
+    Sensitive(&'a Value),
     Unknown,
 }
 
-impl Leaf {
+impl Leaf<'_> {
     fn text(&self) -> String {
         match self {
             Leaf::Value(value) => value_text(value),
@@ -452,10 +469,13 @@ impl Leaf {
         }
     }
 
-    /// The string a policy attribute holds, when known and not masked.
+    /// The policy document of a string attribute, when known and not
+    /// masked: only a JSON object can be one.
     fn policy(&self) -> Option<PolicyDocument> {
         match self {
-            Leaf::Value(Value::String(text)) => policy::document(&Expr::String(text.clone())),
+            Leaf::Value(Value::String(text)) if text.trim_start().starts_with('{') => {
+                policy::document(&Expr::String(text.clone()))
+            }
             _ => None,
         }
     }
@@ -475,25 +495,19 @@ fn attribute_changes(
     let mut before = Vec::new();
     let mut after = Vec::new();
     if action != Action::Create {
-        leaves(
-            &Side {
-                value: &plan.before,
-                sensitive: &plan.before_sensitive,
-                unknown: &Value::Null,
-            },
-            &mut Vec::new(),
-            &mut before,
-        );
+        let side = Side {
+            value: &plan.before,
+            sensitive: &plan.before_sensitive,
+            unknown: &Value::Null,
+        };
+        leaves(side, &mut String::new(), &mut before);
     }
-    leaves(
-        &Side {
-            value: &plan.after,
-            sensitive: &plan.after_sensitive,
-            unknown: &plan.after_unknown,
-        },
-        &mut Vec::new(),
-        &mut after,
-    );
+    let side = Side {
+        value: &plan.after,
+        sensitive: &plan.after_sensitive,
+        unknown: &plan.after_unknown,
+    };
+    leaves(side, &mut String::new(), &mut after);
     let replacing: BTreeSet<String> = change
         .change
         .replace_paths
@@ -504,7 +518,7 @@ fn attribute_changes(
                     .iter()
                     .map(|step| match step {
                         Value::Number(index) => Step::Index(index.as_u64().unwrap_or(0) as usize),
-                        other => Step::Key(other.as_str().unwrap_or_default().to_string()),
+                        other => Step::Key(other.as_str().unwrap_or_default()),
                     })
                     .collect::<Vec<_>>(),
             )
