@@ -350,9 +350,12 @@ fn is_marked_partly(marks: &Value) -> bool {
 /// marks tree that is not a container marks nothing below it.
 fn mark_child<'a>(marks: &'a Value, key: Step) -> &'a Value {
     match (marks, key) {
-        (Value::Object(map), Step::Key(key)) if !map.is_empty() => {
-            map.get(key).unwrap_or(&Value::Null)
-        }
+        // A marks object has a few keys: compared, not hashed.
+        (Value::Object(map), Step::Key(key)) if map.len() <= 16 => map
+            .iter()
+            .find_map(|(name, marks)| (name == key).then_some(marks))
+            .unwrap_or(&Value::Null),
+        (Value::Object(map), Step::Key(key)) => map.get(key).unwrap_or(&Value::Null),
         (Value::Array(items), Step::Index(index)) => items.get(index).unwrap_or(&Value::Null),
         _ => &Value::Null,
     }
