@@ -208,6 +208,21 @@ pub struct EnvsArgs {
     /// text: a table for people; json: one line, `{"include": [...]}`, for a CI matrix
     #[arg(long, value_enum, default_value = "text")]
     pub format: EnvsFormat,
+
+    /// Only the environments a change touches since --base: whose rendered files (either
+    /// format, their `_state` module) differ from out/ at that revision, whose tfgen.hcl entry
+    /// means something else, and those removed since (marked removed, with their directories
+    /// at the revision, to plan their destroy)
+    #[arg(long, requires = "base")]
+    pub changed: bool,
+
+    /// The git revision to compare with, for --changed (a pull request's base commit)
+    #[arg(long, value_name = "GITREV", requires = "changed")]
+    pub base: Option<String>,
+
+    /// The directory `render --all` writes (and, with --changed, commits at --base)
+    #[arg(long, value_name = "DIR", default_value = "out")]
+    pub out: PathBuf,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

@@ -114,7 +114,10 @@ fn each_subcommand_has_its_own_help() {
         ),
         ("validate", &["--env", "--all", "--config"]),
         ("lint", &["--env", "--all", "--format", "--deny"]),
-        ("envs", &["--format", "--config"]),
+        (
+            "envs",
+            &["--format", "--changed", "--base", "--out", "--config"],
+        ),
         ("adopt", &["--env", "--format", "--out", "--id", "--done"]),
     ];
     for (command, flags) in flags {

@@ -6,6 +6,7 @@
 
 mod support; // runners for terraform and the moto emulator, rendering helpers
 
+mod changed; // `tfgen envs --changed --base REV` on git repositories with commits
 mod cli; // CLI contract: arguments → exit code, stdout, stderr; `check` drift
 mod config_fuzz; // arbitrary tfgen.hcl input never panics
 mod diff; // `tfgen diff`: semantic diff of resources and IAM permissions

@@ -78,7 +78,7 @@ pub fn run_with(cli: &Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<O
         Command::PlanSummary(args) => (plan_summary::run(args)?, true),
         Command::Lint(args) if !args.paths.is_empty() => (lint::run_paths(args)?, true),
         Command::Lint(args) => (lint::run(&config()?, args)?, true),
-        Command::Envs(args) => (envs::run(&config()?, args), false),
+        Command::Envs(args) => (envs::run(&config()?, args)?, false),
         Command::Graph(args) => (graph::run(&config()?, args)?, false),
         Command::Completions(args) => (completions::completions(args.shell)?, false),
         Command::Man => (completions::man()?, false),
