@@ -103,6 +103,19 @@ pub struct CheckArgs {
     /// The directory of committed output to compare with
     #[arg(long, value_name = "DIR", default_value = "out")]
     pub out: PathBuf,
+
+    #[arg(long, value_enum, default_value = "text", help = VERDICT_FORMAT_HELP)]
+    pub format: VerdictFormat,
+}
+
+/// The `--format` of `check` and `validate` (and of `diff`, with markdown).
+const VERDICT_FORMAT_HELP: &str = "Report format: text for people, or json for a bot: one object `{\"version\": 1, \"command\", \"outcome\": \"success\"|\"failure\"|\"error\", \"exit_code\", \"diagnostics\": [{severity, rule, message, help, environment, field, origin, file, line, column}], ...}` (the README's \"Machine-readable verdicts\" has each command's keys); an error (exit 2) is that object too, on stdout, with its message on stderr";
+
+/// `text` or `json`: the report of `check` and `validate`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum VerdictFormat {
+    Text,
+    Json,
 }
 
 #[derive(Debug, Args)]
@@ -123,7 +136,10 @@ pub struct DiffArgs {
     #[arg(long, value_name = "DIR", default_value = "out", requires = "base")]
     pub out: PathBuf,
 
-    /// Report format: text for a terminal, markdown for a pull-request comment
+    /// Report format: text for a terminal, markdown for a pull-request comment, json for a bot
+    /// (`{"version": 1, "command": "diff", "outcome", "exit_code", "diagnostics": [the risks
+    /// to data], "comparisons": [{environment, old, new, summary, changes}]}`; an error, exit
+    /// 2, is that object with its diagnostics)
     #[arg(long, value_enum, default_value = "text")]
     pub format: ReportFormat,
 }
@@ -132,6 +148,7 @@ pub struct DiffArgs {
 pub enum ReportFormat {
     Text,
     Markdown,
+    Json,
 }
 
 #[derive(Debug, Args)]
@@ -143,6 +160,9 @@ pub struct ValidateArgs {
     /// Check every environment (the default)
     #[arg(long)]
     pub all: bool,
+
+    #[arg(long, value_enum, default_value = "text", help = VERDICT_FORMAT_HELP)]
+    pub format: VerdictFormat,
 }
 
 #[derive(Debug, Args)]

@@ -16,6 +16,7 @@ mod graph; // `tfgen graph`: Mermaid and dot diagrams of a stack
 mod history; // the addresses a team's state holds, kept across versions and profiles
 mod lint; // `tfgen lint`: exit codes, the reference files, SARIF against its schema
 mod roundtrip;
+mod verdicts; // `--format json` of check, validate and diff: the envelope and its content
 mod workflow; // every tfgen command of the CI workflow and pre-commit hooks runs // property tests: HCL and JSON read back to the same model
 
 mod adoption; // upstream's state under seed and hardened; tfgen adopt of a lost state

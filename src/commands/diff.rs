@@ -17,6 +17,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Component, Path, PathBuf};
 
+use super::verdict::{JsonDiagnostic, envelope, to_value};
 use super::{Outcome, Report, build_valid, select};
 use crate::cli::{DiffArgs, ReportFormat};
 use crate::config::Config;
@@ -54,12 +55,46 @@ pub fn run(config: Option<&Path>, args: &DiffArgs) -> Result<Report> {
     let text = match args.format {
         ReportFormat::Text => report::render_text(&comparisons),
         ReportFormat::Markdown => report::render_markdown(&comparisons),
+        ReportFormat::Json => json_report(&comparisons, outcome)?,
     };
     Ok(Report {
         report: text,
         notes: String::new(),
         outcome,
     })
+}
+
+/// `diff --format json`: each risk to data a diagnostic, each comparison
+/// with its summary line and its changes.
+fn json_report(comparisons: &[Comparison], outcome: Outcome) -> Result<String> {
+    let diagnostics: Vec<JsonDiagnostic> = comparisons
+        .iter()
+        .flat_map(|comparison| {
+            comparison.risks.iter().map(|risk| {
+                JsonDiagnostic::in_environment(
+                    risk.rule,
+                    comparison.environment.as_deref(),
+                    &risk.address,
+                    &risk.message,
+                )
+            })
+        })
+        .collect();
+    let found: Vec<serde_json::Value> = comparisons
+        .iter()
+        .map(|comparison| {
+            Ok(serde_json::json!({
+                "environment": comparison.environment,
+                "old": comparison.old,
+                "new": comparison.new,
+                "summary": report::summary(comparison),
+                "changes": to_value(&comparison.changes)?,
+            }))
+        })
+        .collect::<Result<_>>()?;
+    let mut keys = serde_json::Map::new();
+    keys.insert("comparisons".into(), found.into());
+    envelope("diff", outcome, &diagnostics, keys)
 }
 
 /// One side of `diff OLD NEW`: a file, a root module directory, or an
