@@ -77,6 +77,7 @@ pub fn run_with(cli: &Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<O
     let (text, is_verdict) = match &cli.command {
         Command::Render(args) => (render::run(&config()?, args)?, false),
         Command::Check(args) => (
+            // `check` escapes its diffs itself, before colouring them.
             verdict::or_error_envelope(
                 args.format == VerdictFormat::Json,
                 "check",
@@ -85,21 +86,18 @@ pub fn run_with(cli: &Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<O
             true,
         ),
         Command::Diff(args) => (
-            verdict::or_error_envelope(
+            verdict_report(
                 args.format == ReportFormat::Json,
                 "diff",
-                diff::run(cli.config.as_deref(), args)
-                    .map(escaped_unless_json(args.format == ReportFormat::Json)),
+                diff::run(cli.config.as_deref(), args),
             )?,
             true,
         ),
         Command::Validate(args) => (
-            verdict::or_error_envelope(
+            verdict_report(
                 args.format == VerdictFormat::Json,
                 "validate",
-                config()
-                    .and_then(|config| validate::run(&config, args))
-                    .map(escaped_unless_json(args.format == VerdictFormat::Json)),
+                config().and_then(|config| validate::run(&config, args)),
             )?,
             true,
         ),
@@ -128,10 +126,13 @@ pub fn run_with(cli: &Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<O
     }
 }
 
-/// [`escaped`] for a report for people; JSON escapes control characters
-/// itself, and a `\u{1b}` written into one would no longer be JSON.
-fn escaped_unless_json(json: bool) -> impl Fn(Report) -> Report {
-    move |report| if json { report } else { escaped(report) }
+/// The report of a verdict with `--format json` or not: a JSON report as
+/// it is (JSON escapes control characters itself, and a `\u{1b}` written
+/// into it would no longer be JSON), an error as the envelope; a report for
+/// people [`escaped`].
+fn verdict_report(json: bool, command: &'static str, result: Result<Report>) -> Result<Report> {
+    let result = result.map(|report| if json { report } else { escaped(report) });
+    verdict::or_error_envelope(json, command, result)
 }
 
 /// A report with control characters from values escaped (`check` escapes

@@ -12,7 +12,7 @@
 
 pub mod rules;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use hcl_edit::Span;
@@ -137,49 +137,26 @@ impl From<&Environment> for std::borrow::Cow<'_, StackInput> {
 }
 
 /// What an environment's entry in `tfgen.hcl` means, without where it was
-/// written: the same meaning builds the same stack, so a comment, a moved
-/// block or reordered variables or tags are no change, while a value set in
-/// `defaults` is part of every environment that inherits it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Meaning {
-    name: String,
-    profile: Profile,
-    settings: BTreeMap<String, String>,
-    pipeline: bool,
-    state: Option<(String, String, String)>,
-    account_id: Option<String>,
-    assume_role: Option<String>,
-    tags: BTreeMap<String, String>,
-    deletion_protection: bool,
-}
+/// written: what its stack is built from, with no origin, its variables
+/// and tags in order of name. The same meaning builds the same stack, so a
+/// comment, a moved block or reordered variables or tags are no change,
+/// while a value set in `defaults` is part of every environment that
+/// inherits it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Meaning(StackInput);
 
 impl Environment {
     pub fn meaning(&self) -> Meaning {
-        Meaning {
-            name: self.name.clone(),
-            profile: self.profile,
-            settings: self
-                .settings
-                .iter()
-                .map(|setting| (setting.name.clone(), setting.value.clone()))
-                .collect(),
-            pipeline: self.pipeline,
-            state: self.state.as_ref().map(|state| {
-                (
-                    state.bucket.clone(),
-                    state.key.clone(),
-                    state.region.clone(),
-                )
-            }),
-            account_id: self.account_id.as_ref().map(|account| account.id.clone()),
-            assume_role: self.assume_role.as_ref().map(|role| role.role_arn.clone()),
-            tags: self
-                .tags
-                .iter()
-                .map(|tag| (tag.key.clone(), tag.value.clone()))
-                .collect(),
-            deletion_protection: self.deletion_protection,
+        let mut input = self.stack_input();
+        input.origin = Origin::BuiltIn(String::new());
+        for setting in &mut input.settings {
+            setting.origin = Origin::BuiltIn(String::new());
         }
+        input
+            .settings
+            .sort_by(|one, other| one.name.cmp(&other.name));
+        input.remote.tags.sort();
+        Meaning(input)
     }
 }
 
