@@ -72,7 +72,8 @@ pub fn changed_since(config: &Config, revision: &str, out: &Path) -> Result<Vec<
     git.verify_commit(revision)?;
     let tree = git.tree_path(out, "--out")?;
     let committed = Committed::new(git.files(revision, &tree)?);
-    let base = base_config(&git, config, revision)?;
+    let mut blobs = git.blobs()?;
+    let base = base_config(&git, &mut blobs, config, revision)?;
     let base_entries: HashMap<&str, &Environment> = base
         .environments
         .iter()
@@ -99,7 +100,6 @@ pub fn changed_since(config: &Config, revision: &str, out: &Path) -> Result<Vec<
     let mut rendered: Vec<(usize, Vec<PathBuf>, Vec<PathBuf>)> =
         parts.into_iter().flat_map(|(_, _, found)| found).collect();
     rendered.sort_by_key(|(index, _, _)| *index);
-    let mut blobs = git.blobs()?;
 
     // A state module of the revision that no environment renders now is a
     // file gone from the tree of its first user then.
@@ -201,7 +201,7 @@ fn wanted_state(wanted: &[(PathBuf, Vec<u8>)]) -> Vec<PathBuf> {
 /// tfgen's built-in ones when no `tfgen.hcl` was there, as `Config::load`
 /// would have found; no environment at all when a file of another name was
 /// not there yet.
-fn base_config(git: &Git, config: &Config, revision: &str) -> Result<Config> {
+fn base_config(git: &Git, blobs: &mut Blobs, config: &Config, revision: &str) -> Result<Config> {
     let path = match &config.source {
         Source::File(path) => path.clone(),
         Source::BuiltIn => PathBuf::from(DEFAULT_FILE),
@@ -218,10 +218,7 @@ fn base_config(git: &Git, config: &Config, revision: &str) -> Result<Config> {
         });
     }
     let name = object(revision, &in_tree);
-    let bytes = git
-        .blobs()?
-        .contents(std::slice::from_ref(&name))?
-        .remove(0);
+    let bytes = blobs.contents(std::slice::from_ref(&name))?.remove(0);
     Config::parse(Path::new(&name), &bytes).map_err(|source| Error::AtRevision {
         path: in_tree,
         revision: revision.to_string(),

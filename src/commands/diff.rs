@@ -8,8 +8,9 @@
 //! `tfgen diff --base GITREV` compares the committed `out/` tree at a git
 //! revision with what the model renders now, environment by environment
 //! (every environment present on either side), which is the question a
-//! pull request asks. The tree at the revision is read with `git ls-tree`
-//! and `git show`, never checked out.
+//! pull request asks. The tree at the revision is read through
+//! [`crate::git`] (`git ls-tree`, one `git cat-file --batch`), never
+//! checked out.
 //!
 //! Exit 0 when both sides mean the same (the report says so), 1 when they
 //! differ (the report is the diff), 2 on an error.
