@@ -18,7 +18,8 @@ Exit codes:
   1  `check` found drift, `diff` found a difference, `lint` found a finding at the --deny level,
      or `plan-summary` failed its gate (a destroy of what keeps data) or, with --drift, found drift
   2  error: bad arguments, bad tfgen.hcl, a value AWS would reject, or an I/O failure;
-     nothing is written (every write is all or nothing)
+     nothing is written (every write is all or nothing); with --format json, check, validate
+     and diff write the error as their JSON verdict on stdout too
 check, lint, diff and validate exit with their verdict even when stdout is closed early
 (`tfgen check | head -1`); render, envs and graph end quietly with 0 on a closed pipe.";
 
