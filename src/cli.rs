@@ -18,7 +18,8 @@ Exit codes:
   1  `check` found drift, `diff` found a difference, `lint` found a finding at the --deny level,
      or `plan-summary` failed its gate (a destroy of what keeps data) or, with --drift, found drift
   2  error: bad arguments, bad tfgen.hcl, a value AWS would reject, or an I/O failure;
-     nothing is written (every write is all or nothing)
+     nothing is written (every write is all or nothing); with --format json, check, validate
+     and diff write the error as their JSON verdict on stdout too
 check, lint, diff and validate exit with their verdict even when stdout is closed early
 (`tfgen check | head -1`); render, envs and graph end quietly with 0 on a closed pipe.";
 
@@ -103,6 +104,19 @@ pub struct CheckArgs {
     /// The directory of committed output to compare with
     #[arg(long, value_name = "DIR", default_value = "out")]
     pub out: PathBuf,
+
+    #[arg(long, value_enum, default_value = "text", help = VERDICT_FORMAT_HELP)]
+    pub format: VerdictFormat,
+}
+
+/// The `--format` of `check` and `validate` (and of `diff`, with markdown).
+const VERDICT_FORMAT_HELP: &str = "Report format: text for people, or json for a bot: one object `{\"version\": 1, \"command\", \"outcome\": \"success\"|\"failure\"|\"error\", \"exit_code\", \"diagnostics\": [{severity, rule, message, help, environment, field, origin, file, line, column}], ...}` (the README's \"Machine-readable verdicts\" has each command's keys); an error (exit 2) is that object too, on stdout, with its message on stderr";
+
+/// `text` or `json`: the report of `check` and `validate`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum VerdictFormat {
+    Text,
+    Json,
 }
 
 #[derive(Debug, Args)]
@@ -123,7 +137,10 @@ pub struct DiffArgs {
     #[arg(long, value_name = "DIR", default_value = "out", requires = "base")]
     pub out: PathBuf,
 
-    /// Report format: text for a terminal, markdown for a pull-request comment
+    /// Report format: text for a terminal, markdown for a pull-request comment, json for a bot
+    /// (`{"version": 1, "command": "diff", "outcome", "exit_code", "diagnostics": [the risks
+    /// to data], "comparisons": [{environment, old, new, summary, changes}]}`; an error, exit
+    /// 2, is that object with its diagnostics)
     #[arg(long, value_enum, default_value = "text")]
     pub format: ReportFormat,
 }
@@ -132,6 +149,7 @@ pub struct DiffArgs {
 pub enum ReportFormat {
     Text,
     Markdown,
+    Json,
 }
 
 #[derive(Debug, Args)]
@@ -143,6 +161,9 @@ pub struct ValidateArgs {
     /// Check every environment (the default)
     #[arg(long)]
     pub all: bool,
+
+    #[arg(long, value_enum, default_value = "text", help = VERDICT_FORMAT_HELP)]
+    pub format: VerdictFormat,
 }
 
 #[derive(Debug, Args)]
@@ -208,6 +229,21 @@ pub struct EnvsArgs {
     /// text: a table for people; json: one line, `{"include": [...]}`, for a CI matrix
     #[arg(long, value_enum, default_value = "text")]
     pub format: EnvsFormat,
+
+    /// Only the environments a change touches since --base: whose rendered files (either
+    /// format, their `_state` module) differ from out/ at that revision, whose tfgen.hcl entry
+    /// means something else, and those removed since (marked removed, with their directories
+    /// at the revision, to plan their destroy)
+    #[arg(long, requires = "base")]
+    pub changed: bool,
+
+    /// The git revision to compare with, for --changed (a pull request's base commit)
+    #[arg(long, value_name = "GITREV", requires = "changed")]
+    pub base: Option<String>,
+
+    /// The directory `render --all` writes (and, with --changed, commits at --base)
+    #[arg(long, value_name = "DIR", default_value = "out")]
+    pub out: PathBuf,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

@@ -138,6 +138,19 @@ pub enum Error {
 
     #[error("git {args}: {message}")]
     Git { args: String, message: String },
+
+    /// A file read from a git revision (`envs --changed --base REV`'s
+    /// `tfgen.hcl`) that tfgen cannot read.
+    #[error(
+        "{} at {revision} cannot be read, so the environments of that revision are not known:\n{source}\n  help: the revision's file is history, not to fix: pass --base a revision whose {} parses (the pull request's base, or the merge base)",
+        path.display(),
+        path.display()
+    )]
+    AtRevision {
+        path: PathBuf,
+        revision: String,
+        source: Box<Error>,
+    },
 }
 
 /// `path:line:col`, or the path alone.

@@ -8,12 +8,14 @@
 
 pub mod adopt;
 pub mod allocator;
+pub mod changed;
 pub mod cli;
 mod commands;
 pub mod config;
 pub mod diff;
 pub mod error;
 pub mod generated;
+pub mod git;
 pub mod graph;
 pub mod hcl_syntax;
 pub mod lint;

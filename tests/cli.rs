@@ -100,7 +100,7 @@ fn each_subcommand_has_its_own_help() {
             output.stdout
         );
     }
-    let flags: [(&str, &[&str]); 5] = [
+    let flags: [(&str, &[&str]); 7] = [
         (
             "render",
             &[
@@ -112,9 +112,14 @@ fn each_subcommand_has_its_own_help() {
                 "--out",
             ],
         ),
-        ("validate", &["--env", "--all", "--config"]),
+        ("validate", &["--env", "--all", "--format", "--config"]),
+        ("check", &["--out", "--format", "--config"]),
+        ("diff", &["--base", "--out", "--format", "--config"]),
         ("lint", &["--env", "--all", "--format", "--deny"]),
-        ("envs", &["--format", "--config"]),
+        (
+            "envs",
+            &["--format", "--changed", "--base", "--out", "--config"],
+        ),
         ("adopt", &["--env", "--format", "--out", "--id", "--done"]),
     ];
     for (command, flags) in flags {

@@ -14,16 +14,15 @@
 //! ```
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::path::Path;
 
-use similar::TextDiff;
 use tfgen::config::Config;
 use tfgen::model::Block;
 use tfgen::read::normalize;
 use tfgen::stack::Stack;
 
-use crate::support::{self, Output};
+use crate::support::git::committed_render;
+use crate::support::{self, Output, assert_golden};
 
 /// Runs the binary in `directory`.
 fn tfgen(directory: &Path, args: &[&str]) -> Output {
@@ -250,38 +249,6 @@ fn a_reordered_statement_list_is_no_change() {
     );
 }
 
-/// Runs git in `directory`, with an identity so commits work anywhere.
-fn git(directory: &Path, args: &[&str]) {
-    let status = Command::new("git")
-        .args([
-            "-c",
-            "user.name=tfgen tests",
-            "-c",
-            "user.email=tests@tfgen.invalid",
-        ])
-        .args(args)
-        .current_dir(directory)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .expect("the --base tests need git on PATH");
-    assert!(status.success(), "git {}", args.join(" "));
-}
-
-/// A git repository in `root` with the repository's tfgen.hcl and its
-/// rendered `out/`, `before_commit` run on it, then everything committed.
-/// Returns the tfgen.hcl text.
-fn committed_render(root: &Path, before_commit: impl FnOnce(&Path)) -> String {
-    let repository_config = read(&PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tfgen.hcl"));
-    write(&root.join("tfgen.hcl"), &repository_config);
-    git(root, &["init", "--quiet"]);
-    tfgen(root, &["render", "--all"]).expect(0);
-    before_commit(root);
-    git(root, &["add", "--all"]);
-    git(root, &["commit", "--quiet", "--message", "render"]);
-    repository_config
-}
-
 #[test]
 fn base_compares_the_committed_tree_with_the_current_render() {
     let project = tempfile::tempdir().unwrap();
@@ -342,7 +309,7 @@ variables: 1 changed
     assert_eq!(error.stdout, "");
     assert_eq!(
         error.stderr,
-        "tfgen: git rev-parse --verify no-such-revision^{commit}: \"no-such-revision\" is not a commit in this repository\n"
+        "tfgen: git rev-parse --verify no-such-revision^{commit}: \"no-such-revision\" is not a commit in this repository\n  help: pass --base a commit, branch or tag this clone has (a shallow CI checkout needs `fetch-depth: 0`)\n"
     );
 }
 
@@ -436,20 +403,5 @@ fn markdown_report_matches_the_golden() {
         &["diff", "out/dev", "out/prod", "--format", "markdown"],
     )
     .expect(1);
-    let golden = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/golden/diff.md");
-    if std::env::var_os("TFGEN_BLESS").is_some_and(|value| value == "1") {
-        std::fs::create_dir_all(golden.parent().unwrap()).unwrap();
-        write(&golden, &output.stdout);
-        return;
-    }
-    let expected = std::fs::read_to_string(&golden).unwrap_or_default();
-    if expected != output.stdout {
-        let diff = TextDiff::from_lines(&expected, &output.stdout)
-            .unified_diff()
-            .header("tests/golden/diff.md", "tfgen diff --format markdown")
-            .to_string();
-        panic!(
-            "the markdown report differs from its golden (re-bless with TFGEN_BLESS=1):\n{diff}"
-        );
-    }
+    assert_golden("tests/golden/diff.md", &output.stdout);
 }

@@ -6,6 +6,7 @@
 
 mod support; // runners for terraform and the moto emulator, rendering helpers
 
+mod changed; // `tfgen envs --changed --base REV` on git repositories with commits
 mod cli; // CLI contract: arguments → exit code, stdout, stderr; `check` drift
 mod config_fuzz; // arbitrary tfgen.hcl input never panics
 mod diff; // `tfgen diff`: semantic diff of resources and IAM permissions
@@ -15,6 +16,7 @@ mod graph; // `tfgen graph`: Mermaid and dot diagrams of a stack
 mod history; // the addresses a team's state holds, kept across versions and profiles
 mod lint; // `tfgen lint`: exit codes, the reference files, SARIF against its schema
 mod roundtrip; // property tests: HCL and JSON read back to the same model
+mod verdicts; // `--format json` of check, validate and diff: the envelope and its content
 mod workflow; // every tfgen command of the CI workflow and pre-commit hooks runs
 
 mod adoption; // upstream's state under seed and hardened; tfgen adopt of a lost state

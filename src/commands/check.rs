@@ -17,8 +17,9 @@ use std::path::{Path, PathBuf};
 
 use similar::{Algorithm, TextDiff};
 
+use super::verdict::{JsonDiagnostic, envelope};
 use super::{Outcome, Report};
-use crate::cli::CheckArgs;
+use crate::cli::{CheckArgs, VerdictFormat};
 use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::generated::{
@@ -70,7 +71,14 @@ pub fn run(config: &Config, args: &CheckArgs, colour: bool) -> Result<Report> {
     let known = |path: &Path| wanted.contains(path) || reported.contains(path);
     let extra = owned_in_tree_except(&args.out, &known)?;
     drift.extend(extra.into_iter().map(Drift::Extra));
-    let notes = adoptions_in_progress(&args.out)?;
+    let adoptions = adoptions_in_progress(&args.out)?;
+    if args.format == VerdictFormat::Json {
+        return json_report(config, args, &drift, &adoptions);
+    }
+    let notes: String = adoptions
+        .iter()
+        .map(|adoption| format!("tfgen: {}\n", adoption.note()))
+        .collect();
     if drift.is_empty() {
         return Ok(Report {
             notes,
@@ -116,10 +124,41 @@ pub fn run(config: &Config, args: &CheckArgs, colour: bool) -> Result<Report> {
     })
 }
 
-/// A note for each adoption in progress in the tree (`tfgen adopt`'s import
-/// blocks, which are not the model's and not drift), saying how to end it.
-fn adoptions_in_progress(root: &Path) -> Result<String> {
-    let mut notes = String::new();
+/// An adoption in progress in the tree: `tfgen adopt`'s import blocks,
+/// which are not the model's and not drift.
+struct Adoption {
+    path: PathBuf,
+    environment: String,
+}
+
+const ADOPTION_RULE: &str = "adopt-in-progress";
+
+impl Adoption {
+    fn message(&self) -> &'static str {
+        "import blocks of tfgen adopt, not part of the model"
+    }
+
+    fn help(&self) -> String {
+        format!(
+            "once terraform apply has imported them, run `tfgen adopt --env {} --done`",
+            self.environment
+        )
+    }
+
+    /// The note for stderr, saying how to end it.
+    fn note(&self) -> String {
+        format!(
+            "note[{ADOPTION_RULE}]: {}: {}; {}",
+            display_path(&self.path),
+            self.message(),
+            self.help()
+        )
+    }
+}
+
+/// Each adoption in progress in the tree.
+fn adoptions_in_progress(root: &Path) -> Result<Vec<Adoption>> {
+    let mut adoptions = Vec::new();
     for directory in managed_directories(root)? {
         for format in crate::render::Format::ALL {
             let path = directory.join(format!("{ADOPTION_FILE}{}", format.extension()));
@@ -131,13 +170,87 @@ fn adoptions_in_progress(root: &Path) -> Result<String> {
                 .and_then(|parent| parent.file_name())
                 .map(|name| name.to_string_lossy().into_owned())
                 .unwrap_or_default();
-            notes.push_str(&format!(
-                "tfgen: note[adopt-in-progress]: {}: import blocks of tfgen adopt, not part of the model; once terraform apply has imported them, run `tfgen adopt --env {environment} --done`\n",
-                display_path(&path)
-            ));
+            adoptions.push(Adoption { path, environment });
         }
     }
-    Ok(notes)
+    Ok(adoptions)
+}
+
+/// `check --format json`: a diagnostic per drifted file (rule
+/// `check-differs` with its diff, `check-missing`, `check-extra`,
+/// `check-foreign`), a note per adoption in progress, and the counts.
+fn json_report(
+    config: &Config,
+    args: &CheckArgs,
+    drift: &[Drift],
+    adoptions: &[Adoption],
+) -> Result<Report> {
+    let fix = format!(
+        "run `{}` and commit the result",
+        regenerate_all_command(config)
+    );
+    let mut diagnostics: Vec<JsonDiagnostic> = drift
+        .iter()
+        .map(|entry| {
+            let (rule, message, help) = match entry {
+                Drift::Differs { .. } => (
+                    "check-differs",
+                    "the file differs from what the model renders".to_string(),
+                    fix.clone(),
+                ),
+                Drift::Missing(_) => (
+                    "check-missing",
+                    "the model renders this file, and it is not there".to_string(),
+                    fix.clone(),
+                ),
+                Drift::Extra(_) => (
+                    "check-extra",
+                    "tfgen generated it, but no environment does now".to_string(),
+                    fix.clone(),
+                ),
+                Drift::Foreign { why, .. } => (
+                    "check-foreign",
+                    format!("{why}; Terraform loads what is in this directory, so it is not what the model renders"),
+                    "render never deletes it: remove it or move it out of the generated directories".to_string(),
+                ),
+            };
+            let mut diagnostic =
+                JsonDiagnostic::at_file("error", rule, entry.path(), message, help);
+            if let Drift::Differs { diff, .. } = entry {
+                diagnostic.diff = Some(cap(diff));
+            }
+            diagnostic
+        })
+        .collect();
+    diagnostics.extend(adoptions.iter().map(|adoption| {
+        JsonDiagnostic::at_file(
+            "note",
+            ADOPTION_RULE,
+            &adoption.path,
+            adoption.message().to_string(),
+            adoption.help(),
+        )
+    }));
+    let count = |kind: fn(&Drift) -> bool| drift.iter().filter(|entry| kind(entry)).count();
+    let summary = serde_json::json!({
+        "drifted": drift.len(),
+        "differs": count(|entry| matches!(entry, Drift::Differs { .. })),
+        "missing": count(|entry| matches!(entry, Drift::Missing(_))),
+        "extra": count(|entry| matches!(entry, Drift::Extra(_))),
+        "foreign": count(|entry| matches!(entry, Drift::Foreign { .. })),
+    });
+    let outcome = match drift.is_empty() {
+        true => Outcome::Success,
+        false => Outcome::Failure,
+    };
+    let mut found = serde_json::Map::new();
+    found.insert("out".into(), crate::git::git_path(&args.out).into());
+    found.insert("summary".into(), summary);
+    Ok(Report {
+        report: envelope("check", outcome, &diagnostics, found)?,
+        notes: String::new(),
+        outcome,
+    })
 }
 
 /// What one thread compared: each environment's drift with its index in

@@ -8,22 +8,23 @@
 //! `tfgen diff --base GITREV` compares the committed `out/` tree at a git
 //! revision with what the model renders now, environment by environment
 //! (every environment present on either side), which is the question a
-//! pull request asks. The tree at the revision is read with `git ls-tree`
-//! and `git show`, never checked out.
+//! pull request asks. The tree at the revision is read through
+//! [`crate::git`] (`git ls-tree`, one `git cat-file --batch`), never
+//! checked out.
 //!
 //! Exit 0 when both sides mean the same (the report says so), 1 when they
 //! differ (the report is the diff), 2 on an error.
 
 use std::collections::{BTreeMap, HashMap};
-use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Component, Path, PathBuf};
-use std::process::{Command, Stdio};
 
+use super::verdict::{JsonDiagnostic, envelope, to_value};
 use super::{Outcome, Report, build_valid, select};
 use crate::cli::{DiffArgs, ReportFormat};
 use crate::config::Config;
 use crate::diff::{Comparison, compare, report};
 use crate::error::{Error, Result};
+use crate::git::{Blobs, Git, object};
 use crate::model::Document;
 use crate::read::{SourceFile, files_in, module_directories, parse_files, read_dir, read_module};
 use crate::stack::Stack;
@@ -47,20 +48,54 @@ pub fn run(config: Option<&Path>, args: &DiffArgs) -> Result<Report> {
             ));
         }
     };
-    let text = match args.format {
-        ReportFormat::Text => report::render_text(&comparisons),
-        ReportFormat::Markdown => report::render_markdown(&comparisons),
-    };
     let outcome = if comparisons.iter().all(Comparison::is_empty) {
         Outcome::Success
     } else {
         Outcome::Failure
+    };
+    let text = match args.format {
+        ReportFormat::Text => report::render_text(&comparisons),
+        ReportFormat::Markdown => report::render_markdown(&comparisons),
+        ReportFormat::Json => json_report(&comparisons, outcome)?,
     };
     Ok(Report {
         report: text,
         notes: String::new(),
         outcome,
     })
+}
+
+/// `diff --format json`: each risk to data a diagnostic, each comparison
+/// with its summary line and its changes.
+fn json_report(comparisons: &[Comparison], outcome: Outcome) -> Result<String> {
+    let diagnostics: Vec<JsonDiagnostic> = comparisons
+        .iter()
+        .flat_map(|comparison| {
+            comparison.risks.iter().map(|risk| {
+                JsonDiagnostic::in_environment(
+                    risk.rule,
+                    comparison.environment.as_deref(),
+                    &risk.address,
+                    &risk.message,
+                )
+            })
+        })
+        .collect();
+    let found: Vec<serde_json::Value> = comparisons
+        .iter()
+        .map(|comparison| {
+            Ok(serde_json::json!({
+                "environment": comparison.environment,
+                "old": comparison.old,
+                "new": comparison.new,
+                "summary": report::summary(comparison),
+                "changes": to_value(&comparison.changes)?,
+            }))
+        })
+        .collect::<Result<_>>()?;
+    let mut keys = serde_json::Map::new();
+    keys.insert("comparisons".into(), found.into());
+    envelope("diff", outcome, &diagnostics, keys)
 }
 
 /// One side of `diff OLD NEW`: a file, a root module directory, or an
@@ -111,8 +146,8 @@ fn compare_with_revision(
     let stacks = build_valid(&config, select(&config, None)?)?;
     let git = Git::discover()?;
     git.verify_commit(revision)?;
-    let tree = git.tree_path(out)?;
-    let committed = git.environments(revision, &tree)?;
+    let tree = git.tree_path(out, "--out")?;
+    let committed = environments(git.files(revision, &tree)?);
 
     // Looked up by name, not searched: a tfgen.hcl may hold thousands.
     let current: HashMap<&str, &Stack> = stacks
@@ -133,7 +168,7 @@ fn compare_with_revision(
         let (old_label, old) = match committed.get(&name) {
             Some(files) => (
                 format!("{} at {revision}", directory.display()),
-                git.read_files(&mut blobs, revision, &tree.join(&name), files)?,
+                read_files(&mut blobs, revision, &tree.join(&name), files)?,
             ),
             None => (
                 format!("{} at {revision} (absent)", directory.display()),
@@ -154,221 +189,60 @@ fn compare_with_revision(
     Ok(comparisons)
 }
 
-/// The git of the repository around the current directory, run from its
-/// top level so every path is relative to the repository's root.
-struct Git {
-    top_level: PathBuf,
-}
-
-impl Git {
-    fn discover() -> Result<Git> {
-        let top_level = run_git(None, &["rev-parse", "--show-toplevel"])?;
-        Ok(Git {
-            top_level: PathBuf::from(top_level.trim_end_matches(['\n', '\r'])),
-        })
-    }
-
-    fn verify_commit(&self, revision: &str) -> Result<()> {
-        let spec = format!("{revision}^{{commit}}");
-        run_git(
-            Some(&self.top_level),
-            &["rev-parse", "--verify", "--quiet", &spec],
-        )
-        .map(|_| ())
-        .map_err(|_| Error::Git {
-            args: format!("rev-parse --verify {spec}"),
-            message: format!("\"{revision}\" is not a commit in this repository"),
-        })
-    }
-
-    /// `out` as a path from the repository's root.
-    fn tree_path(&self, out: &Path) -> Result<PathBuf> {
-        let from_root = if out.is_absolute() {
-            out.strip_prefix(&self.top_level)
-                .map(Path::to_path_buf)
-                .map_err(|_| {
-                    Error::Usage(format!(
-                        "--out {} is outside the git repository at {}",
-                        out.display(),
-                        self.top_level.display()
-                    ))
-                })?
-        } else {
-            let prefix = run_git(None, &["rev-parse", "--show-prefix"])?;
-            PathBuf::from(prefix.trim_end_matches(['\n', '\r'])).join(out)
+/// The files of each environment directory of a tree (paths relative to
+/// its root) that holds a root module, relative to that directory: `dev` →
+/// `json/s3.tf.json`, ...
+fn environments(files: Vec<PathBuf>) -> BTreeMap<String, Vec<PathBuf>> {
+    let mut environments: BTreeMap<String, Vec<PathBuf>> = BTreeMap::new();
+    for file in files {
+        let mut components = file.components();
+        let (Some(Component::Normal(environment)), rest) =
+            (components.next(), components.as_path())
+        else {
+            continue;
         };
-        let mut clean = PathBuf::new();
-        for component in from_root.components() {
-            match component {
-                Component::ParentDir => {
-                    clean.pop();
-                }
-                Component::Normal(part) => clean.push(part),
-                Component::CurDir | Component::RootDir | Component::Prefix(_) => {}
-            }
+        if rest.as_os_str().is_empty() {
+            continue;
         }
-        Ok(clean)
+        environments
+            .entry(environment.to_string_lossy().into_owned())
+            .or_default()
+            .push(rest.to_path_buf());
     }
-
-    /// The files of each environment directory under `tree` at `revision`,
-    /// relative to that directory: `dev` → `json/s3.tf.json`, ...
-    fn environments(&self, revision: &str, tree: &Path) -> Result<BTreeMap<String, Vec<PathBuf>>> {
-        let tree_text = git_path(tree);
-        let listing = run_git(
-            Some(&self.top_level),
-            &["ls-tree", "-r", "--name-only", revision, "--", &tree_text],
-        )?;
-        let mut environments: BTreeMap<String, Vec<PathBuf>> = BTreeMap::new();
-        for line in listing.lines() {
-            let Ok(relative) = Path::new(line).strip_prefix(tree) else {
-                continue;
-            };
-            let mut components = relative.components();
-            let (Some(Component::Normal(environment)), rest) =
-                (components.next(), components.as_path())
-            else {
-                continue;
-            };
-            if rest.as_os_str().is_empty() {
-                continue;
-            }
-            environments
-                .entry(environment.to_string_lossy().into_owned())
-                .or_default()
-                .push(rest.to_path_buf());
-        }
-        environments.retain(|_, files| !module_files(files).is_empty());
-        Ok(environments)
-    }
-
-    /// One `git cat-file --batch` for every file this run reads: a process
-    /// per file (`git show`) cost about 2 ms each, minutes for a tree of
-    /// thousands of environments.
-    fn blobs(&self) -> Result<Blobs> {
-        let args = "cat-file --batch";
-        let mut child = Command::new("git")
-            .arg("-C")
-            .arg(&self.top_level)
-            .args(["cat-file", "--batch"])
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .spawn()
-            .map_err(|error| Error::Git {
-                args: args.into(),
-                message: format!("cannot run git: {error}"),
-            })?;
-        let input = child.stdin.take().expect("stdin is piped");
-        let output = BufReader::new(child.stdout.take().expect("stdout is piped"));
-        Ok(Blobs {
-            child,
-            input: Some(input),
-            output,
-        })
-    }
-
-    /// The root module of `directory` (from the repository's root) at
-    /// `revision`, from the files listed in it.
-    fn read_files(
-        &self,
-        blobs: &mut Blobs,
-        revision: &str,
-        directory: &Path,
-        files: &[PathBuf],
-    ) -> Result<Document> {
-        let mut documents = Vec::new();
-        for module in module_files(files) {
-            let objects: Vec<String> = module
-                .iter()
-                .map(|file| format!("{revision}:{}", git_path(&directory.join(file))))
-                .collect();
-            let texts = blobs.read(&objects)?;
-            let sources: Vec<SourceFile> = objects
-                .into_iter()
-                .zip(texts)
-                .map(|(object, text)| SourceFile {
-                    path: PathBuf::from(object),
-                    text,
-                })
-                .collect();
-            let label = module
-                .first()
-                .and_then(|file| file.parent())
-                .map_or_else(|| directory.to_path_buf(), |parent| directory.join(parent));
-            documents.push((label, parse_files(&sources)?));
-        }
-        agree(documents)
-    }
+    environments.retain(|_, files| !module_files(files).is_empty());
+    environments
 }
 
-/// A running `git cat-file --batch`: object names in, contents out.
-struct Blobs {
-    child: std::process::Child,
-    /// Closed on drop.
-    input: Option<std::process::ChildStdin>,
-    output: BufReader<std::process::ChildStdout>,
-}
-
-impl Blobs {
-    /// The text of each of `objects` (`REVISION:PATH`), in order. The
-    /// requests of one call are written together (a few lines, within the
-    /// pipe's buffer), then the answers read.
-    fn read(&mut self, objects: &[String]) -> Result<Vec<String>> {
-        let failed = |message: String| Error::Git {
-            args: "cat-file --batch".into(),
-            message,
-        };
-        let mut requests = String::new();
-        for object in objects {
-            if object.contains('\n') {
-                return Err(failed(format!(
-                    "{object:?}: a path with a line break cannot be read"
-                )));
-            }
-            requests.push_str(object);
-            requests.push('\n');
-        }
-        let input = self.input.as_mut().expect("open until drop");
-        input
-            .write_all(requests.as_bytes())
-            .and_then(|()| input.flush())
-            .map_err(|error| failed(format!("cannot write to git: {error}")))?;
-        let mut texts = Vec::with_capacity(objects.len());
-        for object in objects {
-            // `<oid> blob <size>`, or `<object> missing`.
-            let mut line = String::new();
-            self.output
-                .read_line(&mut line)
-                .map_err(|error| failed(format!("cannot read from git: {error}")))?;
-            let fields: Vec<&str> = line.trim_end().split(' ').collect();
-            let size = match fields.as_slice() {
-                [_, "blob", size] => size.parse::<usize>().ok(),
-                _ => None,
-            }
-            .ok_or_else(|| failed(format!("{object}: {}", line.trim_end())))?;
-            // The contents and a line feed.
-            let mut bytes = vec![0; size + 1];
-            self.output
-                .read_exact(&mut bytes)
-                .map_err(|error| failed(format!("cannot read {object} from git: {error}")))?;
-            bytes.pop();
-            texts.push(
-                String::from_utf8(bytes)
-                    .map_err(|_| failed(format!("{object}: the file is not UTF-8")))?,
-            );
-        }
-        Ok(texts)
+/// The root module of `directory` (from the repository's root) at
+/// `revision`, from the files listed in it.
+fn read_files(
+    blobs: &mut Blobs,
+    revision: &str,
+    directory: &Path,
+    files: &[PathBuf],
+) -> Result<Document> {
+    let mut documents = Vec::new();
+    for module in module_files(files) {
+        let objects: Vec<String> = module
+            .iter()
+            .map(|file| object(revision, &directory.join(file)))
+            .collect();
+        let texts = blobs.read(&objects)?;
+        let sources: Vec<SourceFile> = objects
+            .into_iter()
+            .zip(texts)
+            .map(|(object, text)| SourceFile {
+                path: PathBuf::from(object),
+                text,
+            })
+            .collect();
+        let label = module
+            .first()
+            .and_then(|file| file.parent())
+            .map_or_else(|| directory.to_path_buf(), |parent| directory.join(parent));
+        documents.push((label, parse_files(&sources)?));
     }
-}
-
-impl Drop for Blobs {
-    /// Ends git: everything asked for was read, or an error stopped the
-    /// reading, in which case git may be blocked writing answers nobody
-    /// reads, so it is killed rather than only waited for.
-    fn drop(&mut self) {
-        drop(self.input.take());
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
+    agree(documents)
 }
 
 /// The root modules among an environment directory's files (relative
@@ -383,36 +257,4 @@ fn module_files(files: &[PathBuf]) -> Vec<Vec<PathBuf>> {
         .map(|directory| files_in(files, Path::new(directory)))
         .filter(|found| !found.is_empty())
         .collect()
-}
-
-/// A path as git spells it: `/` between components on every platform.
-fn git_path(path: &Path) -> String {
-    path.components()
-        .map(|component| component.as_os_str().to_string_lossy())
-        .collect::<Vec<_>>()
-        .join("/")
-}
-
-/// Runs git with `args` (in `directory`, or the current one) and returns its
-/// standard output; a failure is [`Error::Git`] with git's own message.
-fn run_git(directory: Option<&Path>, args: &[&str]) -> Result<String> {
-    let mut command = Command::new("git");
-    if let Some(directory) = directory {
-        command.arg("-C").arg(directory);
-    }
-    let output = command.args(args).output().map_err(|error| Error::Git {
-        args: args.join(" "),
-        message: format!("cannot run git: {error}"),
-    })?;
-    if !output.status.success() {
-        let stderr = String::from_utf8_lossy(&output.stderr);
-        return Err(Error::Git {
-            args: args.join(" "),
-            message: stderr.trim().to_string(),
-        });
-    }
-    String::from_utf8(output.stdout).map_err(|_| Error::Git {
-        args: args.join(" "),
-        message: "the output is not UTF-8".into(),
-    })
 }

@@ -14,11 +14,12 @@ mod lint;
 mod plan_summary;
 mod render;
 mod validate;
+mod verdict;
 
 use std::io::Write;
 use std::process::ExitCode;
 
-use crate::cli::{Cli, Command};
+use crate::cli::{Cli, Command, ReportFormat, VerdictFormat};
 use crate::config::{Config, Environment};
 use crate::error::{Error, Result};
 pub(crate) use crate::validate::build_valid;
@@ -31,6 +32,9 @@ pub enum Outcome {
     /// Exit 1: `check` found drift, `diff` a difference, `lint` a finding at
     /// the `--deny` level. The report is already written.
     Failure,
+    /// Exit 2: an error stopped the command, and it is already reported
+    /// (`--format json` writes it as the verdict's envelope).
+    Error,
 }
 
 impl Outcome {
@@ -38,6 +42,7 @@ impl Outcome {
         match self {
             Outcome::Success => ExitCode::SUCCESS,
             Outcome::Failure => ExitCode::from(1),
+            Outcome::Error => ExitCode::from(2),
         }
     }
 }
@@ -71,14 +76,36 @@ pub fn run_with(cli: &Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<O
     let config = || Config::load(cli.config.as_deref());
     let (text, is_verdict) = match &cli.command {
         Command::Render(args) => (render::run(&config()?, args)?, false),
-        Command::Check(args) => (check::run(&config()?, args, colour_enabled())?, true),
-        Command::Diff(args) => (escaped(diff::run(cli.config.as_deref(), args)?), true),
-        Command::Validate(args) => (escaped(validate::run(&config()?, args)?), true),
+        Command::Check(args) => (
+            // `check` escapes its diffs itself, before colouring them.
+            verdict::or_error_envelope(
+                args.format == VerdictFormat::Json,
+                "check",
+                config().and_then(|config| check::run(&config, args, colour_enabled())),
+            )?,
+            true,
+        ),
+        Command::Diff(args) => (
+            verdict_report(
+                args.format == ReportFormat::Json,
+                "diff",
+                diff::run(cli.config.as_deref(), args),
+            )?,
+            true,
+        ),
+        Command::Validate(args) => (
+            verdict_report(
+                args.format == VerdictFormat::Json,
+                "validate",
+                config().and_then(|config| validate::run(&config, args)),
+            )?,
+            true,
+        ),
         Command::Adopt(args) => (escaped(adopt::run(&config()?, args)?), false),
         Command::PlanSummary(args) => (plan_summary::run(args)?, true),
         Command::Lint(args) if !args.paths.is_empty() => (lint::run_paths(args)?, true),
         Command::Lint(args) => (lint::run(&config()?, args)?, true),
-        Command::Envs(args) => (envs::run(&config()?, args), false),
+        Command::Envs(args) => (envs::run(&config()?, args)?, false),
         Command::Graph(args) => (graph::run(&config()?, args)?, false),
         Command::Completions(args) => (completions::completions(args.shell)?, false),
         Command::Man => (completions::man()?, false),
@@ -97,6 +124,15 @@ pub fn run_with(cli: &Cli, out: &mut dyn Write, err: &mut dyn Write) -> Result<O
         }
         Err(source) => Err(Error::io("write", "standard output", source)),
     }
+}
+
+/// The report of a verdict with `--format json` or not: a JSON report as
+/// it is (JSON escapes control characters itself, and a `\u{1b}` written
+/// into it would no longer be JSON), an error as the envelope; a report for
+/// people [`escaped`].
+fn verdict_report(json: bool, command: &'static str, result: Result<Report>) -> Result<Report> {
+    let result = result.map(|report| if json { report } else { escaped(report) });
+    verdict::or_error_envelope(json, command, result)
 }
 
 /// A report with control characters from values escaped (`check` escapes

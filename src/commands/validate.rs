@@ -1,30 +1,62 @@
 //! `tfgen validate`: every AWS rule on every environment, and how close each
 //! policy document is to its size limit.
 
-use super::{Report, select};
-use crate::cli::ValidateArgs;
+use serde_json::{Map, Value, json};
+
+use super::verdict::{JsonDiagnostic, envelope};
+use super::{Outcome, Report, select};
+use crate::cli::{ValidateArgs, VerdictFormat};
 use crate::config::Config;
 use crate::error::Result;
 use crate::validate::{advice, map_valid, policy_sizes, selection};
 
 pub fn run(config: &Config, args: &ValidateArgs) -> Result<Report> {
     let selected = select(config, args.env.as_deref())?;
-    // Each environment's lines are made on the thread that checked it; the
-    // stacks are not kept.
-    let lines = map_valid(
+    let json = args.format == VerdictFormat::Json;
+    // Each environment's lines (or JSON) are made on the thread that
+    // checked it; the stacks are not kept.
+    let made = map_valid(
         config,
         &selection(config, &selected),
         |environment, stack| {
+            let advice = advice(&stack);
+            let sizes = policy_sizes(&stack);
+            if json {
+                let mut diagnostics: Vec<JsonDiagnostic> = advice.iter().map(Into::into).collect();
+                for diagnostic in &mut diagnostics {
+                    diagnostic
+                        .environment
+                        .get_or_insert(environment.name.clone());
+                }
+                let sizes: Vec<Value> = sizes
+                    .iter()
+                    .map(|size| {
+                        json!({
+                            "field": size.field,
+                            "characters": size.characters,
+                            "limit": size.limit,
+                            "percent": (1000.0 * size.characters as f64 / size.limit as f64).round() / 10.0,
+                        })
+                    })
+                    .collect();
+                let found = json!({
+                    "name": environment.name,
+                    "profile": stack.profile.name(),
+                    "defined_at": environment.origin.to_string(),
+                    "policy_sizes": sizes,
+                });
+                return Ok(Made::Json(diagnostics, found));
+            }
             let mut lines = format!(
                 "{}: ok (profile {}, defined at {})\n",
                 environment.name, stack.profile, environment.origin
             );
-            for diagnostic in advice(&stack) {
+            for diagnostic in advice {
                 for line in diagnostic.to_string().lines() {
                     lines.push_str(&format!("  {line}\n"));
                 }
             }
-            for size in policy_sizes(&stack) {
+            for size in sizes {
                 lines.push_str(&format!(
                     "  {}: {} of {} characters ({:.1}%)\n",
                     size.field,
@@ -33,8 +65,40 @@ pub fn run(config: &Config, args: &ValidateArgs) -> Result<Report> {
                     100.0 * size.characters as f64 / size.limit as f64
                 ));
             }
-            Ok(lines)
+            Ok(Made::Text(lines))
         },
     )?;
-    Ok(Report::success(lines.concat()))
+    if !json {
+        let text: String = made
+            .into_iter()
+            .filter_map(|made| match made {
+                Made::Text(lines) => Some(lines),
+                Made::Json(..) => None,
+            })
+            .collect();
+        return Ok(Report::success(text));
+    }
+    let mut diagnostics = Vec::new();
+    let mut environments = Vec::new();
+    for made in made {
+        if let Made::Json(advice, found) = made {
+            diagnostics.extend(advice);
+            environments.push(found);
+        }
+    }
+    let mut found = Map::new();
+    found.insert("environments".into(), Value::Array(environments));
+    Ok(Report::success(envelope(
+        "validate",
+        Outcome::Success,
+        &diagnostics,
+        found,
+    )?))
+}
+
+/// What one environment's check made: the text report's lines, or its
+/// advice and entry for the JSON one.
+enum Made {
+    Text(String),
+    Json(Vec<JsonDiagnostic>, Value),
 }

@@ -136,6 +136,30 @@ impl From<&Environment> for std::borrow::Cow<'_, StackInput> {
     }
 }
 
+/// What an environment's entry in `tfgen.hcl` means, without where it was
+/// written: what its stack is built from, with no origin, its variables
+/// and tags in order of name. The same meaning builds the same stack, so a
+/// comment, a moved block or reordered variables or tags are no change,
+/// while a value set in `defaults` is part of every environment that
+/// inherits it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Meaning(StackInput);
+
+impl Environment {
+    pub fn meaning(&self) -> Meaning {
+        let mut input = self.stack_input();
+        input.origin = Origin::BuiltIn(String::new());
+        for setting in &mut input.settings {
+            setting.origin = Origin::BuiltIn(String::new());
+        }
+        input
+            .settings
+            .sort_by(|one, other| one.name.cmp(&other.name));
+        input.remote.tags.sort();
+        Meaning(input)
+    }
+}
+
 impl Environment {
     /// The region the environment's stack deploys to.
     pub fn region(&self) -> String {

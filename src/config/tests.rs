@@ -420,3 +420,39 @@ fn defaults_twice_is_an_error() {
         ]
     );
 }
+
+/// `envs --changed` compares entries by meaning: where a block stands, a
+/// comment or the order of variables is no change; a value is, and so is a
+/// `defaults` value every environment inherits.
+#[test]
+fn meaning_ignores_where_and_how_an_entry_is_written() {
+    let before = parse(
+        "defaults {\n  tags = { Team = \"ml\" }\n}\nenvironment \"dev\" {}\nenvironment \"qa\" {\n  variables = {\n    region = \"eu-west-1\"\n    project_id = \"20240101\"\n  }\n}\n",
+    )
+    .unwrap();
+    let moved = parse(
+        "# qa first now\nenvironment \"qa\" {\n  variables = {\n    project_id = \"20240101\" # the same\n    region = \"eu-west-1\"\n  }\n}\n\ndefaults {\n  tags = { Team = \"ml\" }\n}\nenvironment \"dev\" {}\n",
+    )
+    .unwrap();
+    let meaning = |config: &Config, name: &str| config.environment(name).unwrap().meaning();
+    for name in ["dev", "qa"] {
+        assert_ne!(
+            before.environment(name).unwrap().origin,
+            moved.environment(name).unwrap().origin
+        );
+        assert_eq!(meaning(&before, name), meaning(&moved, name), "{name}");
+    }
+    let value = parse(
+        "defaults {\n  tags = { Team = \"ml\" }\n}\nenvironment \"dev\" {}\nenvironment \"qa\" {\n  variables = {\n    region = \"eu-west-2\"\n    project_id = \"20240101\"\n  }\n}\n",
+    )
+    .unwrap();
+    assert_eq!(meaning(&before, "dev"), meaning(&value, "dev"));
+    assert_ne!(meaning(&before, "qa"), meaning(&value, "qa"));
+    let defaults = parse(
+        "defaults {\n  tags = { Team = \"data\" }\n}\nenvironment \"dev\" {}\nenvironment \"qa\" {\n  variables = {\n    region = \"eu-west-1\"\n    project_id = \"20240101\"\n  }\n}\n",
+    )
+    .unwrap();
+    for name in ["dev", "qa"] {
+        assert_ne!(meaning(&before, name), meaning(&defaults, name), "{name}");
+    }
+}

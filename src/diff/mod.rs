@@ -22,6 +22,8 @@ pub mod risk;
 
 use std::collections::BTreeMap;
 
+use serde::Serialize;
+
 use crate::model::{Block, Body, BodyItem, Document, Expr};
 use crate::read::normalize;
 
@@ -52,7 +54,8 @@ impl Comparison {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Change {
     Added,
     Removed,
@@ -79,7 +82,8 @@ impl Change {
 }
 
 /// What kind of block an address names, in report order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Category {
     Resource,
     Data,
@@ -126,7 +130,7 @@ impl Category {
 }
 
 /// One block added, removed or changed.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct BlockChange {
     /// Terraform's address: `aws_s3_bucket.artifacts_bucket`, `var.env`.
     pub address: String,
@@ -140,7 +144,7 @@ pub struct BlockChange {
 }
 
 /// One attribute's old and new value, written compactly (`None`: absent).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct AttributeChange {
     /// The path inside the block: `default`, `rule.filter`, `rule[1].id`.
     pub name: String,

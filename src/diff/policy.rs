@@ -37,11 +37,13 @@ use std::collections::BTreeSet;
 use serde_json::Value;
 
 use super::{Change, hcl_text, template_text};
+use serde::Serialize;
+
 use crate::model::Expr;
 use crate::policy::{PolicyDocument, PrincipalValue, Statement, Values};
 
 /// The policy-document attribute changes of one block.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PolicyChange {
     /// The attribute: `policy`, `assume_role_policy`.
     pub attribute: String,
@@ -57,21 +59,25 @@ impl PolicyChange {
     }
 }
 
-/// One statement added, removed, or changed in its facts.
-#[derive(Debug, Clone, PartialEq)]
+/// One statement added, removed, or changed in its facts. As JSON (`diff`
+/// and `plan-summary`): `{"label", "change", "lines": [{"sign", "field",
+/// "value"}]}`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct StatementChange {
-    pub change: Change,
     /// The statement's `Sid`, or `#N` (its 1-based position) without one;
     /// `old → new` when a matched pair is named differently.
     pub label: String,
+    pub change: Change,
     /// The facts added and removed: all of them for an added or removed
     /// statement.
     pub lines: Vec<PermissionLine>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 pub enum Sign {
+    #[serde(rename = "-")]
     Removed,
+    #[serde(rename = "+")]
     Added,
 }
 
@@ -85,7 +91,7 @@ impl Sign {
 }
 
 /// One fact added to or removed from a statement: `+ Action s3:GetObject`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct PermissionLine {
     pub sign: Sign,
     /// `Effect`, `Principal`, `Action`, `NotResource`, `Condition`, ...

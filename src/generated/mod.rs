@@ -360,9 +360,20 @@ pub fn is_generated(path: &Path) -> bool {
         return false;
     };
     let length = file.read(&mut start).unwrap_or(0);
-    let head = String::from_utf8_lossy(&start[..length]);
-    head.starts_with(&format!("# {MARKER}"))
-        || head.starts_with(&format!("{{\n  \"//\": \"{MARKER}"))
+    starts_with_header(&start[..length], MARKER)
+}
+
+/// True when `contents` (a file's, or its first bytes) start with a header
+/// whose text begins with `marker`, as an HCL comment or a JSON `"//"` key.
+fn starts_with_header(contents: &[u8], marker: &str) -> bool {
+    contents.starts_with(format!("# {marker}").as_bytes())
+        || contents.starts_with(format!("{{\n  \"//\": \"{marker}").as_bytes())
+}
+
+/// True when a Terraform file's `contents` are tfgen's rendered output:
+/// its header, and not `tfgen adopt`'s (see [`is_adoption`]).
+pub fn is_rendered_contents(contents: &[u8]) -> bool {
+    starts_with_header(contents, MARKER) && !starts_with_header(contents, ADOPTION_MARKER)
 }
 
 /// The name `tfgen adopt` writes its import blocks under, without the
@@ -393,9 +404,7 @@ pub fn is_adoption(path: &Path) -> bool {
     let length = std::fs::File::open(path)
         .and_then(|mut file| file.read(&mut start))
         .unwrap_or(0);
-    let head = String::from_utf8_lossy(&start[..length]);
-    head.starts_with(&format!("# {ADOPTION_MARKER}"))
-        || head.starts_with(&format!("{{\n  \"//\": \"{ADOPTION_MARKER}"))
+    starts_with_header(&start[..length], ADOPTION_MARKER)
 }
 
 /// The files directly in `directory` that tfgen generated (Terraform files

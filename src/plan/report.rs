@@ -502,24 +502,11 @@ struct JsonAttribute<'a> {
     forces_replacement: bool,
 }
 
+/// A policy's statements as `tfgen diff --format json` writes them.
 #[derive(Serialize)]
 struct JsonPolicy<'a> {
     attribute: &'a str,
-    statements: Vec<JsonStatement<'a>>,
-}
-
-#[derive(Serialize)]
-struct JsonStatement<'a> {
-    label: &'a str,
-    change: &'static str,
-    lines: Vec<JsonLine<'a>>,
-}
-
-#[derive(Serialize)]
-struct JsonLine<'a> {
-    sign: &'static str,
-    field: &'a str,
-    value: &'a str,
+    statements: &'a [crate::diff::StatementChange],
 }
 
 #[derive(Serialize)]
@@ -604,26 +591,7 @@ fn json_resource(resource: &ResourceSummary, drift: bool) -> JsonResource<'_> {
             .iter()
             .map(|policy| JsonPolicy {
                 attribute: &policy.attribute,
-                statements: policy
-                    .statements
-                    .iter()
-                    .map(|statement| JsonStatement {
-                        label: &statement.label,
-                        change: statement.change.name(),
-                        lines: statement
-                            .lines
-                            .iter()
-                            .map(|line| JsonLine {
-                                sign: match line.sign {
-                                    crate::diff::Sign::Added => "+",
-                                    crate::diff::Sign::Removed => "-",
-                                },
-                                field: line.field,
-                                value: &line.value,
-                            })
-                            .collect(),
-                    })
-                    .collect(),
+                statements: &policy.statements,
             })
             .collect(),
         drift: match drift {

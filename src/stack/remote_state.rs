@@ -118,11 +118,14 @@ pub fn provider_block(region: Expr, settings: &ProviderSettings) -> Block {
     provider
 }
 
+/// The directory of the `out/` tree that holds every state bucket's module.
+pub const STATE_ROOT: &str = "_state";
+
 /// The directory, under the output root, of a state bucket's bootstrap
 /// module: named by the bucket, which one module creates, since one bucket
 /// may hold the state of environments in several accounts.
 pub fn state_bucket_directory(bucket: &str) -> String {
-    format!("_state/{bucket}")
+    format!("{STATE_ROOT}/{bucket}")
 }
 
 /// The resource label of the state bucket in its bootstrap module.

@@ -3,6 +3,7 @@
 //! and a way to render with the real binary.
 
 pub mod emulator;
+pub mod git;
 pub mod terraform;
 
 use std::path::{Path, PathBuf};
@@ -158,5 +159,25 @@ impl Output {
         let output = self.expect(2);
         assert_eq!(output.stdout, "", "stdout must stay empty on error");
         assert_eq!(output.stderr, stderr);
+    }
+}
+
+/// Compares `actual` with the committed golden file at `path` (from the
+/// repository's root), showing a unified diff on a mismatch; with
+/// `TFGEN_BLESS=1`, writes it instead.
+pub fn assert_golden(path: &str, actual: &str) {
+    let golden = project_root().join(path);
+    if std::env::var_os("TFGEN_BLESS").is_some_and(|value| value == "1") {
+        std::fs::create_dir_all(golden.parent().unwrap()).unwrap();
+        std::fs::write(&golden, actual).unwrap();
+        return;
+    }
+    let expected = std::fs::read_to_string(&golden).unwrap_or_default();
+    if expected != actual {
+        let diff = similar::TextDiff::from_lines(&expected, actual)
+            .unified_diff()
+            .header(path, "actual")
+            .to_string();
+        panic!("{path} differs from the output (re-bless with TFGEN_BLESS=1):\n{diff}");
     }
 }
