@@ -17,9 +17,10 @@ use tfgen::model::Expr;
 use tfgen::render::{Format, jsonencode::jsonencode};
 use tfgen::stack::resources::{
     BucketEncryption, BucketLifecycle, BucketPolicy, BuildspecSource, CodeBuildProject,
-    CodeCommitRepository, CodePipeline, EventRule, EventTarget, GroupMembership,
-    GroupPolicyAttachment, IamGroup, IamPolicy, IamRole, IamUser, KmsAlias, KmsKey, LogGroup,
-    Output, RolePolicyAttachment, S3Bucket, ServiceSpecificCredential, UserGroupMembership,
+    CodeCommitRepository, CodePipeline, CodeStarConnection, EventRule, EventTarget,
+    GroupMembership, GroupPolicyAttachment, IamGroup, IamPolicy, IamRole, IamUser, KmsAlias,
+    KmsKey, LogGroup, Output, RolePolicyAttachment, S3Bucket, ServiceSpecificCredential, SnsTopic,
+    SnsTopicPolicy, SnsTopicSubscription, UserGroupMembership,
 };
 use tfgen::stack::{PLACEHOLDER_ACCOUNT, Profile, Stack, StackItem};
 
@@ -35,23 +36,50 @@ const MOTO_ACCOUNT: &str = "123456789012";
 
 #[test]
 fn every_environment_applies_from_hcl() {
-    apply_every_environment(Format::Hcl);
+    apply_every_environment(Format::Hcl, Source::CodeCommit);
 }
 
 #[test]
 fn every_environment_applies_from_json() {
-    apply_every_environment(Format::Json);
+    apply_every_environment(Format::Json, Source::CodeCommit);
 }
 
-fn apply_every_environment(format: Format) {
+#[test]
+fn codeconnections_environments_apply_from_hcl() {
+    apply_every_environment(Format::Hcl, Source::Connection);
+}
+
+#[test]
+fn codeconnections_environments_apply_from_json() {
+    apply_every_environment(Format::Json, Source::Connection);
+}
+
+/// Which environments a test applies: those whose pipeline reads the
+/// CodeCommit repositories (or has none), or those reading a connection.
+#[derive(Clone, Copy, PartialEq)]
+enum Source {
+    CodeCommit,
+    Connection,
+}
+
+fn apply_every_environment(format: Format, source: Source) {
     if !terraform_available() || (!moto_server_path().is_file() && tool_missing("moto_server")) {
         return;
     }
     assert_eq!(PLACEHOLDER_ACCOUNT, MOTO_ACCOUNT);
     let config = project_config();
+    let environments = config.environments.iter().filter(|environment| {
+        let connection = environment.source.connection().is_some();
+        connection == (source == Source::Connection)
+    });
+    let environments: Vec<_> = environments.collect();
+    assert!(
+        !environments.is_empty(),
+        "tfgen.hcl has an environment of each source"
+    );
     // Every environment as configured, and an environment with the pipeline
     // under the other profile too, so both profiles' pipelines are applied.
-    let runs = config.environments.iter().flat_map(|environment| {
+    let runs = environments.into_iter().flat_map(|environment| {
         let other = match environment.profile {
             Profile::Seed => Profile::Hardened,
             Profile::Hardened => Profile::Seed,
@@ -138,7 +166,14 @@ fn apply_loop(stack: &Stack, format: Format) -> String {
 
     let inventory = emulator.inventory();
     check_created(&context, &inventory);
-    check_outputs(&context, &context.step(terraform.output_json()));
+    check_outputs(
+        &context,
+        &Applied {
+            stack,
+            inventory: &inventory,
+        },
+        &context.step(terraform.output_json()),
+    );
 
     match context.step(terraform.plan_detailed_exitcode()) {
         PlanOutcome::NoChanges => {}
@@ -260,8 +295,8 @@ fn snapshot(directory: &Path) -> Vec<(String, Vec<u8>)> {
 }
 
 /// What a reference of the stack is once applied: the model's value, except
-/// for what AWS chooses at creation (a KMS key's ID and ARN), which is read
-/// from the emulator by the key's alias.
+/// for what AWS chooses at creation (a KMS key's ID and ARN, read from the
+/// emulator by the key's alias; a connection's ARN, read by its name).
 struct Applied<'a> {
     stack: &'a Stack,
     inventory: &'a Value,
@@ -281,6 +316,18 @@ impl Applied<'_> {
                     .map(str::to_string),
                 _ => None,
             };
+        }
+        if let [kind, label, attribute] = path
+            && kind == "aws_codestarconnections_connection"
+            && (attribute == "arn" || attribute == "id")
+        {
+            let connection = self
+                .stack
+                .item::<CodeStarConnection>(&format!("{kind}.{label}"))?;
+            let name = self.stack.evaluate(&connection.name)?;
+            return self.inventory["codestar_connections"][&name]["arn"]
+                .as_str()
+                .map(str::to_string);
         }
         self.stack.resolve(path)
     }
@@ -693,11 +740,96 @@ fn check_pipeline(context: &Context, applied: &Applied) {
             })
             .collect();
         assert_eq!(created["stages"], json!(stages), "stages of {name} {here}");
+        assert_eq!(
+            created["pipeline_type"],
+            json!(pipeline.pipeline_type.unwrap_or("V1")),
+            "pipeline type of {name} {here}"
+        );
+        let triggers: Vec<Value> = pipeline
+            .triggers
+            .iter()
+            .map(|trigger| {
+                let branches: Vec<String> = trigger
+                    .branches
+                    .iter()
+                    .map(|branch| applied.evaluate(branch))
+                    .collect();
+                let mut push = json!({"branches": {"includes": branches}});
+                if !trigger.file_paths.is_empty() {
+                    push["filePaths"] = json!({"includes": trigger.file_paths});
+                }
+                json!({
+                    "providerType": "CodeStarSourceConnection",
+                    "gitConfiguration": {
+                        "sourceActionName": trigger.source_action,
+                        "push": [push],
+                    },
+                })
+            })
+            .collect();
+        assert_eq!(
+            created["triggers"],
+            json!(triggers),
+            "triggers of {name} {here}"
+        );
     }
     assert_eq!(
         count("codepipelines"),
         stack.items_of::<CodePipeline>().count()
     );
+
+    for connection in stack.items_of::<CodeStarConnection>() {
+        let name = applied.evaluate(&connection.name);
+        let created = created(context, inventory, "codestar_connections", &name);
+        assert_eq!(
+            created["provider_type"],
+            json!(connection.provider_type.name())
+        );
+        // Nothing but a person in the console makes a connection AVAILABLE.
+        assert_eq!(created["status"], "PENDING", "connection {name} {here}");
+    }
+    assert_eq!(
+        count("codestar_connections"),
+        stack.items_of::<CodeStarConnection>().count()
+    );
+
+    for topic in stack.items_of::<SnsTopic>() {
+        let name = applied.evaluate(&topic.name);
+        let created = created(context, inventory, "sns_topics", &name);
+        assert_eq!(
+            created["arn"],
+            json!(applied.evaluate(&topic.reference_to("arn")))
+        );
+        assert_eq!(
+            created["kms_master_key_id"],
+            json!(applied.evaluate(&topic.kms_master_key_id)),
+            "key of topic {name} {here}"
+        );
+        let arn = applied.evaluate(&topic.reference_to("arn"));
+        let policy = stack
+            .items_of::<SnsTopicPolicy>()
+            .find(|policy| applied.evaluate(&policy.arn) == arn)
+            .unwrap_or_else(|| context.fail(&format!("topic {name} has no policy")));
+        assert_eq!(
+            created["policy"],
+            applied.document(&policy.document),
+            "policy of topic {name} {here}"
+        );
+        let mut subscriptions: Vec<Value> = stack
+            .items_of::<SnsTopicSubscription>()
+            .filter(|subscription| applied.evaluate(&subscription.topic_arn) == arn)
+            .map(|subscription| {
+                json!({"protocol": subscription.protocol, "endpoint": subscription.endpoint})
+            })
+            .collect();
+        subscriptions.sort_by_key(|subscription| subscription.to_string());
+        assert_eq!(
+            created["subscriptions"],
+            json!(subscriptions),
+            "subscriptions of topic {name} {here}"
+        );
+    }
+    assert_eq!(count("sns_topics"), stack.items_of::<SnsTopic>().count());
 
     for rule in stack.items_of::<EventRule>() {
         let name = applied.evaluate(&rule.name);
@@ -751,8 +883,8 @@ fn check_pipeline(context: &Context, applied: &Applied) {
     assert_eq!(count("kms_keys"), stack.items_of::<KmsKey>().count());
 }
 
-/// Every output has the model's value.
-fn check_outputs(context: &Context, outputs: &Value) {
+/// Every output has the model's value (what AWS chose, as it chose it).
+fn check_outputs(context: &Context, applied: &Applied, outputs: &Value) {
     let stack = context.stack;
     for output in stack.items_of::<Output>() {
         if output.sensitive {
@@ -771,7 +903,7 @@ fn check_outputs(context: &Context, outputs: &Value) {
             );
             continue;
         }
-        let expected = stack.evaluate(&output.value);
+        let expected = output.value.evaluate_string(&|path| applied.resolve(path));
         assert!(expected.is_some(), "output {} resolves", output.name);
         assert_eq!(
             outputs[&output.name]["value"],
@@ -803,6 +935,8 @@ fn check_destroyed(context: &Context, inventory: &Value) {
         "codepipelines",
         "event_rules",
         "log_groups",
+        "codestar_connections",
+        "sns_topics",
     ];
     if !kinds.iter().all(|kind| empty(kind)) {
         context.fail(&format!("destroy left resources behind: {inventory:#}"));

@@ -212,7 +212,7 @@ fn envs_lists_profiles_and_definitions() {
     let output = tfgen(&["envs"]).in_dir(project.path()).run().expect(0);
     assert_eq!(
         output.stdout,
-        "ENV   PROFILE   DEFINED AT\ndev   seed      tfgen.hcl:5:1\nprod  hardened  tfgen.hcl:9:1\n"
+        "ENV      PROFILE   DEFINED AT\ndev      seed      tfgen.hcl:5:1\nprod     hardened  tfgen.hcl:9:1\nstaging  hardened  tfgen.hcl:29:1\n"
     );
     let empty = tempfile::tempdir().unwrap();
     let output = tfgen(&["envs"]).in_dir(empty.path()).run().expect(0);
@@ -229,7 +229,7 @@ fn envs_lists_profiles_and_definitions() {
 fn unknown_environment_is_an_error() {
     let project = project();
     tfgen(&["render", "--env", "qa"]).in_dir(project.path()).run().expect_error(
-        "tfgen: unknown environment \"qa\" (defined in tfgen.hcl: dev, prod)\n  help: pick one with --env, or add `environment \"qa\" { ... }` to tfgen.hcl\n",
+        "tfgen: unknown environment \"qa\" (defined in tfgen.hcl: dev, prod, staging)\n  help: pick one with --env, or add `environment \"qa\" { ... }` to tfgen.hcl\n",
     );
 }
 
@@ -344,10 +344,11 @@ fn render_all_writes_every_environment_in_both_formats() {
         .run()
         .expect(0);
     let files = tree(&project.path().join("out"));
-    // Two environments in two formats: dev the foundation's 6 files, prod
-    // those and the pipeline's 8 (with the git mirror and the moves); and
-    // prod's state bucket bootstrap module.
-    assert_eq!(files.len(), 2 * (6 + 14) + 1);
+    // Three environments in two formats: dev the foundation's 6 files, prod
+    // those and the pipeline's 8 (with the git mirror and the moves), staging
+    // the same 14 (the connection and the approval topic in place of the
+    // repositories and the mirror); and the state bucket's bootstrap module.
+    assert_eq!(files.len(), 2 * (6 + 14 + 14) + 1);
     assert!(
         files
             .iter()
@@ -463,7 +464,7 @@ fn check_reports_a_changed_config() {
         output.stdout
     );
     assert!(
-        output.stdout.contains("2 file(s) drifted"),
+        output.stdout.contains("4 file(s) drifted"),
         "{}",
         output.stdout
     );
@@ -551,7 +552,7 @@ fn envs_json_is_one_line_of_ci_matrix() {
 }
 
 #[test]
-fn envs_json_of_the_repository_has_remote_state_for_prod_only() {
+fn envs_json_of_the_repository_has_remote_state_where_it_is_set() {
     let project = project();
     let output = tfgen(&["envs", "--format", "json"])
         .in_dir(project.path())
@@ -578,6 +579,11 @@ fn envs_json_of_the_repository_has_remote_state_for_prod_only() {
                 "prod",
                 &serde_json::json!("123456789012"),
                 &serde_json::json!("prod/terraform.tfstate")
+            ),
+            (
+                "staging",
+                &serde_json::json!("123456789012"),
+                &serde_json::json!("staging/terraform.tfstate")
             ),
         ]
     );
@@ -681,9 +687,9 @@ fn validate_of_an_unknown_environment_is_an_error() {
         .expect(2);
     assert_eq!(output.stdout, "");
     assert!(
-        output
-            .stderr
-            .starts_with("tfgen: unknown environment \"qa\" (defined in tfgen.hcl: dev, prod)"),
+        output.stderr.starts_with(
+            "tfgen: unknown environment \"qa\" (defined in tfgen.hcl: dev, prod, staging)"
+        ),
         "{}",
         output.stderr
     );

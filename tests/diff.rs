@@ -260,6 +260,7 @@ fn base_compares_the_committed_tree_with_the_current_render() {
         unchanged.stdout,
         "No difference: out/dev at HEAD and the current render mean the same.
 No difference: out/prod at HEAD and the current render mean the same.
+No difference: out/staging at HEAD and the current render mean the same.
 "
     );
 
@@ -276,6 +277,12 @@ No difference: out/prod at HEAD and the current render mean the same.
 no difference
 
 === environment prod: out/prod at HEAD → the current render
+variables: 1 changed
+
+~ var.repository_branch
+    ~ default: \"main\" → \"release\"
+
+=== environment staging: out/staging at HEAD → the current render
 variables: 1 changed
 
 ~ var.repository_branch

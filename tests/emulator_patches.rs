@@ -90,6 +90,7 @@ patch_tests!(
     codebuild_delete_project_ignores_arn,
     codebuild_ignores_encryption_key,
     iam_has_no_service_specific_credentials,
+    codestar_connections_not_implemented,
 );
 
 #[test]

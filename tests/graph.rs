@@ -31,7 +31,7 @@ fn mermaid_is_the_default_and_dot_is_a_digraph() {
 
 #[test]
 fn an_unknown_environment_or_format_is_exit_2() {
-    let unknown = tfgen(&["graph", "--env", "staging"])
+    let unknown = tfgen(&["graph", "--env", "qa"])
         .in_dir(&project_root())
         .run()
         .expect(2);
@@ -39,7 +39,7 @@ fn an_unknown_environment_or_format_is_exit_2() {
     assert!(
         unknown
             .stderr
-            .starts_with("tfgen: unknown environment \"staging\""),
+            .starts_with("tfgen: unknown environment \"qa\""),
         "{}",
         unknown.stderr
     );
@@ -56,16 +56,35 @@ fn an_unknown_environment_or_format_is_exit_2() {
 
 #[test]
 fn the_readme_shows_prods_pipeline_as_the_command_draws_it() {
-    let drawn = tfgen(&["graph", "--env", "prod"])
+    readme_diagram_is_the_graph_of("prod");
+}
+
+/// staging reads GitHub through a connection and notifies the approvers:
+/// its diagram shows the connection and the topic.
+#[test]
+fn the_readme_shows_stagings_codeconnections_pipeline_as_the_command_draws_it() {
+    let drawn = readme_diagram_is_the_graph_of("staging");
+    for node in [
+        "[\"aws_codestarconnections_connection.source\"]",
+        "[\"aws_sns_topic.approval\"]",
+        "[\"aws_sns_topic_subscription.approver_0\"]",
+    ] {
+        assert!(drawn.contains(node), "{node} in\n{drawn}");
+    }
+    assert!(!drawn.contains("aws_codecommit_repository"), "{drawn}");
+}
+
+fn readme_diagram_is_the_graph_of(environment: &str) -> String {
+    let drawn = tfgen(&["graph", "--env", environment])
         .in_dir(&project_root())
         .run()
         .expect(0)
         .stdout;
     let readme = std::fs::read_to_string(project_root().join("README.md")).unwrap();
     let section = readme
-        .split("## The pipeline of `prod`")
+        .split(&format!("## The pipeline of `{environment}`"))
         .nth(1)
-        .expect("README has the section of prod's pipeline");
+        .unwrap_or_else(|| panic!("README has the section of {environment}'s pipeline"));
     let shown = section
         .split("```mermaid\n")
         .nth(1)
@@ -73,6 +92,7 @@ fn the_readme_shows_prods_pipeline_as_the_command_draws_it() {
         .expect("the section holds a mermaid block");
     assert_eq!(
         shown, drawn,
-        "README.md's diagram is stale: paste the output of `tfgen graph --env prod`"
+        "README.md's diagram is stale: paste the output of `tfgen graph --env {environment}`"
     );
+    drawn
 }

@@ -201,7 +201,7 @@ fn moved_and_removed_blocks_are_written_where_they_apply_only() {
         for forget in FORGETS {
             assert_eq!(
                 removed.contains(forget.address),
-                now.contains(forget.replaced_by) && !now.contains(forget.address),
+                forget.applies(|address| now.contains(address)),
                 "{name}: removed {}",
                 forget.address
             );
@@ -213,5 +213,56 @@ fn moved_and_removed_blocks_are_written_where_they_apply_only() {
                 "{name}: moved to {to}, which is not rendered"
             );
         }
+    }
+}
+
+/// A team moving an environment from CodeCommit to a CodeConnections
+/// source (tfgen.hcl's `source { kind = "codeconnections" }`) loses nothing
+/// that keeps data: the repositories, which hold its code, are forgotten by
+/// `removed` blocks (never destroyed), and everything else that keeps data
+/// is still rendered.
+#[test]
+fn switching_the_source_to_codeconnections_forgets_the_repositories_without_destroying_them() {
+    let config = crate::support::project_config();
+    let staging = config
+        .environments
+        .iter()
+        .find(|environment| environment.source.connection().is_some())
+        .expect("tfgen.hcl has an environment with a codeconnections source");
+    for profile in Profile::ALL {
+        let mut codecommit = staging.clone();
+        codecommit.profile = profile;
+        codecommit.source = Default::default();
+        let mut connection = codecommit.clone();
+        connection.source = staging.source.clone();
+        let (before, _, _) = addresses(&Stack::build(&codecommit));
+        let (after, moved, removed) = addresses(&Stack::build(&connection));
+        let mut forgotten = Vec::new();
+        for address in &before {
+            let kind = address.split('.').next().unwrap();
+            let Some(kept) = keeps(kind) else { continue };
+            if kept.tier != Tier::Data {
+                continue;
+            }
+            let carried = after.contains(address)
+                || moved.get(address).is_some_and(|to| after.contains(to))
+                || removed.contains(address);
+            assert!(
+                carried,
+                "{profile}: {address} ({}) would be destroyed by the switch",
+                kept.what
+            );
+            if removed.contains(address) {
+                forgotten.push(address.as_str());
+            }
+        }
+        assert_eq!(
+            forgotten,
+            [
+                "aws_codecommit_repository.build",
+                "aws_codecommit_repository.deploy"
+            ],
+            "{profile}"
+        );
     }
 }

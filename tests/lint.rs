@@ -54,6 +54,18 @@ fn hardened_exits_0_at_every_level_and_seed_exits_1() {
             assert_eq!(output.stderr, "");
         }
     }
+    // The repository's staging: a CodeConnections source and the approval
+    // topic. Its grants on the connection and the topic are its own.
+    for level in ["error", "warning", "info"] {
+        let output = tfgen(&["lint", "--env", "staging", "--deny", level])
+            .in_dir(&project_root())
+            .run()
+            .expect(0);
+        assert_eq!(
+            output.stdout,
+            "0 findings (0 errors, 0 warnings, 0 info) in 1 environment\n"
+        );
+    }
     let seed = tfgen(&["lint", "--env", "dev"])
         .in_dir(&project_root())
         .run()

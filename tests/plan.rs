@@ -218,9 +218,12 @@ fn seed_with_the_pipeline_plans_as_the_teams_whole_repository() {
     }
     let emulator = Emulator::start().unwrap_or_else(|error| panic!("moto did not start: {error}"));
     for environment in &project_config().environments {
-        // Upstream knows no state bucket, account guard or default tags:
-        // the environment's variables only.
+        // Upstream knows no state bucket, account guard or default tags,
+        // and builds from its CodeCommit repositories with no approval
+        // topic: the environment's variables only.
         let mut environment = environment.clone();
+        environment.source = Default::default();
+        environment.approval = None;
         environment.profile = Profile::Seed;
         environment.pipeline = true;
         environment.state = None;

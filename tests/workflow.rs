@@ -159,9 +159,11 @@ fn the_plan_jobs_matrix_has_every_key_the_plan_job_reads() {
     committed_render_of(root, &with_qa, |_| {});
     std::fs::write(
         root.join("tfgen.hcl"),
-        config.replace(
+        // prod's branch, the first environment that names one.
+        config.replacen(
             "repository_branch     = \"main\"",
             "repository_branch     = \"release\"",
+            1,
         ),
     )
     .unwrap();

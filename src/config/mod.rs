@@ -23,6 +23,7 @@ use crate::error::{Diagnostic, Error, Origin, Result, Severity};
 pub use crate::stack::Setting;
 use crate::stack::remote_state::{EnvironmentSettings, S3Backend};
 use crate::stack::rules::bucket_name_problems;
+use crate::stack::source::{Approval, ConnectionSource, OutputFormat, PipelineSource};
 use crate::stack::{Profile, StackInput, VARIABLES};
 pub use rules::StateLocation;
 
@@ -77,6 +78,10 @@ pub struct Environment {
     /// `deletion_protection = false` lifts `hardened`'s protection of what
     /// holds data, to delete the environment on purpose (default true).
     pub deletion_protection: bool,
+    /// `source { }`: where the pipelines get the code (CodeCommit unless set).
+    pub source: PipelineSource,
+    /// `approval { notify = [...] }`: who is emailed when an approval waits.
+    pub approval: Option<Approval>,
 }
 
 /// A 12-digit AWS account ID, checked.
@@ -125,6 +130,8 @@ impl Environment {
                     .collect(),
             },
             deletion_protection: self.deletion_protection,
+            source: self.source.clone(),
+            approval: self.approval.clone(),
         }
     }
 }
@@ -156,6 +163,9 @@ impl Environment {
             .settings
             .sort_by(|one, other| one.name.cmp(&other.name));
         input.remote.tags.sort();
+        if let crate::stack::source::PipelineSource::Connection(source) = &mut input.source {
+            source.origin = Origin::BuiltIn(String::new());
+        }
         Meaning(input)
     }
 }
@@ -237,6 +247,8 @@ impl Config {
                     assume_role: None,
                     tags: Vec::new(),
                     deletion_protection: true,
+                    source: PipelineSource::CodeCommit,
+                    approval: None,
                 },
                 Environment {
                     name: "prod".into(),
@@ -255,6 +267,8 @@ impl Config {
                     assume_role: None,
                     tags: Vec::new(),
                     deletion_protection: true,
+                    source: PipelineSource::CodeCommit,
+                    approval: None,
                 },
             ],
         }
@@ -353,7 +367,18 @@ pub fn environment_name_problem(name: &str) -> Option<String> {
 
 const TOP_LEVEL_HELP: &str = "tfgen.hcl holds an optional `defaults { ... }` block and `environment \"NAME\" { ... }` blocks";
 
-const ENVIRONMENT_HELP: &str = "an environment takes `profile`, `pipeline`, `deletion_protection`, `account_id`, `assume_role`, `state { ... }`, `tags = { ... }` and `variables = { ... }`";
+const ENVIRONMENT_HELP: &str = "an environment takes `profile`, `pipeline`, `deletion_protection`, `account_id`, `assume_role`, `state { ... }`, `source { ... }`, `approval { ... }`, `tags = { ... }` and `variables = { ... }`";
+
+/// The keys of `source { }`.
+const SOURCE_KEYS: [&str; 7] = [
+    "kind",
+    "provider",
+    "build_repository",
+    "deploy_repository",
+    "connection_arn",
+    "file_paths",
+    "output_format",
+];
 
 /// A string value from the file and where it is.
 type Located = (String, Origin);
@@ -698,10 +723,24 @@ impl Reader<'_> {
         let mut account_id = None;
         let mut assume_role = None;
         let mut own_tags = Vec::new();
+        let mut source_block = None;
+        let mut approval_block = None;
         let mut seen = Vec::new();
         for structure in body.iter() {
             let attribute = match structure {
                 Structure::Attribute(attribute) => attribute,
+                Structure::Block(block)
+                    if matches!(block.ident.as_str(), "source" | "approval") =>
+                {
+                    let key = block.ident.as_str();
+                    if self.first_time(&mut seen, key, self.lines.of(block), Some(&name)) {
+                        match key {
+                            "source" => source_block = Some(block),
+                            _ => approval_block = Some(block),
+                        }
+                    }
+                    continue;
+                }
                 Structure::Block(block) if block.ident.as_str() == "state" => {
                     let block_origin = self.lines.of(block);
                     if self.first_time(&mut seen, "state", block_origin.clone(), Some(&name)) {
@@ -775,17 +814,431 @@ impl Reader<'_> {
             );
         }
         let state = self.state(&name, &origin, state_block, own_state, defaults, &settings);
+        let pipeline = pipeline.unwrap_or(false);
+        let region = stack_region(&settings);
+        let account = account_id.as_ref().map(|account| account.id.as_str());
+        let source = source_block
+            .map(|block| self.source(&name, block, pipeline, account, &region))
+            .unwrap_or_default();
+        let approval = approval_block.and_then(|block| self.approval(&name, block, pipeline));
         Environment {
             name,
             profile: profile.unwrap_or(Profile::Seed),
             origin,
             settings,
-            pipeline: pipeline.unwrap_or(false),
+            pipeline,
             state,
             account_id,
             assume_role,
             tags: merge_tags(&defaults.tags, own_tags),
             deletion_protection: deletion_protection.unwrap_or(true),
+            source,
+            approval,
+        }
+    }
+
+    /// A block that only means something with the pipeline: an error
+    /// without it.
+    fn needs_pipeline(
+        &mut self,
+        environment: &str,
+        block: &hcl_edit::structure::Block,
+        pipeline: bool,
+    ) -> bool {
+        if pipeline {
+            return true;
+        }
+        let key = block.ident.as_str();
+        self.error(
+            "config-pipeline-required",
+            self.lines.of(block),
+            Some(environment),
+            Some(key.to_string()),
+            format!("`{key}` configures the pipeline, and this environment has none"),
+            "set `pipeline = true`, or remove the block",
+        );
+        false
+    }
+
+    /// `source { kind, provider, build_repository, deploy_repository,
+    /// connection_arn, file_paths, output_format }`: every value checked,
+    /// the connection against the environment's account and region.
+    fn source(
+        &mut self,
+        environment: &str,
+        block: &hcl_edit::structure::Block,
+        pipeline: bool,
+        account_id: Option<&str>,
+        region: &str,
+    ) -> PipelineSource {
+        let block_origin = self.lines.of(block);
+        if !self.needs_pipeline(environment, block, pipeline) {
+            return PipelineSource::CodeCommit;
+        }
+        let mut values: Vec<(&str, Located)> = Vec::new();
+        let mut file_paths: Option<Vec<String>> = None;
+        let mut seen = Vec::new();
+        let mut broken = false;
+        for structure in block.body.iter() {
+            let (key, origin) = match structure {
+                Structure::Attribute(attribute) => {
+                    (attribute.key.as_str(), self.lines.of(attribute))
+                }
+                Structure::Block(inner) => (inner.ident.as_str(), self.lines.of(inner)),
+            };
+            let field = format!("source.{key}");
+            let known = SOURCE_KEYS.iter().find(|known| **known == key);
+            let (Some(known), Structure::Attribute(attribute)) = (known, structure) else {
+                self.error(
+                    "config-unknown-key",
+                    origin,
+                    Some(environment),
+                    Some(field),
+                    format!("unknown key `{key}` in `source`"),
+                    &format!("`source` takes: {}", SOURCE_KEYS.join(", ")),
+                );
+                broken = true;
+                continue;
+            };
+            if !self.first_time(&mut seen, &field, origin, Some(environment)) {
+                broken = true;
+                continue;
+            }
+            if *known == "file_paths" {
+                file_paths = self.file_paths(environment, &attribute.value);
+                broken |= file_paths.is_none();
+                continue;
+            }
+            match self.string(Some(environment), &field, &attribute.value) {
+                Some(value) => values.push((known, value)),
+                None => broken = true,
+            }
+        }
+        let value = |key: &str| {
+            values
+                .iter()
+                .find(|(have, _)| *have == key)
+                .map(|(_, value)| value.clone())
+        };
+        let kind = match value("kind") {
+            Some((kind, origin)) => {
+                if let Some((rule, message, help)) = rules::source_kind_problem(&kind) {
+                    self.error(
+                        rule,
+                        origin,
+                        Some(environment),
+                        Some("source.kind".into()),
+                        message,
+                        help,
+                    );
+                    return PipelineSource::CodeCommit;
+                }
+                kind
+            }
+            None => "codecommit".to_string(),
+        };
+        if kind == "codecommit" {
+            for (key, (_, origin)) in values.iter().filter(|(key, _)| *key != "kind") {
+                self.error(
+                    "config-source-codecommit",
+                    origin.clone(),
+                    Some(environment),
+                    Some(format!("source.{key}")),
+                    format!("`{key}` is a setting of kind \"codeconnections\"; kind \"codecommit\" takes none"),
+                    "the CodeCommit repositories are named by variables.build_repository_name and deploy_repository_name: remove the key, or set kind = \"codeconnections\"",
+                );
+            }
+            return PipelineSource::CodeCommit;
+        }
+        let mut required = |key: &str, example: &str| {
+            let found = value(key);
+            if found.is_none() {
+                self.error(
+                    "config-source-missing",
+                    block_origin.clone(),
+                    Some(environment),
+                    Some(format!("source.{key}")),
+                    format!("a codeconnections source needs `{key}`"),
+                    &format!("add {key} = \"{example}\""),
+                );
+            }
+            found
+        };
+        let provider = required("provider", "GitHub");
+        let build = required("build_repository", "example-org/model-build");
+        let deploy = required("deploy_repository", "example-org/model-deploy");
+        let (Some(provider), Some(build), Some(deploy)) = (provider, build, deploy) else {
+            return PipelineSource::CodeCommit;
+        };
+        let provider = match rules::git_provider(&provider.0) {
+            Ok(known) => known,
+            Err((rule, message, help)) => {
+                self.error(
+                    rule,
+                    provider.1,
+                    Some(environment),
+                    Some("source.provider".into()),
+                    message,
+                    help,
+                );
+                return PipelineSource::CodeCommit;
+            }
+        };
+        for (key, (repository, origin)) in
+            [("build_repository", &build), ("deploy_repository", &deploy)]
+        {
+            if let Some((rule, message, help)) = rules::repository_id_problem(provider, repository)
+            {
+                self.error(
+                    rule,
+                    origin.clone(),
+                    Some(environment),
+                    Some(format!("source.{key}")),
+                    message,
+                    help,
+                );
+                broken = true;
+            }
+        }
+        let connection_arn = value("connection_arn");
+        if let Some((arn, origin)) = &connection_arn
+            && let Some((rule, message, help)) =
+                rules::connection_arn_problem(arn, account_id, region)
+        {
+            self.error(
+                rule,
+                origin.clone(),
+                Some(environment),
+                Some("source.connection_arn".into()),
+                message,
+                help,
+            );
+            broken = true;
+        }
+        let output_format = match value("output_format") {
+            None => OutputFormat::default(),
+            Some((text, origin)) => match rules::output_format(&text) {
+                Ok(format) => format,
+                Err((rule, message, help)) => {
+                    self.error(
+                        rule,
+                        origin,
+                        Some(environment),
+                        Some("source.output_format".into()),
+                        message,
+                        help,
+                    );
+                    broken = true;
+                    OutputFormat::default()
+                }
+            },
+        };
+        if broken {
+            return PipelineSource::CodeCommit;
+        }
+        PipelineSource::Connection(ConnectionSource {
+            provider,
+            build_repository: build.0,
+            deploy_repository: deploy.0,
+            connection_arn: connection_arn.map(|(arn, _)| arn),
+            file_paths: file_paths.unwrap_or_default(),
+            output_format,
+            origin: block_origin,
+        })
+    }
+
+    /// `file_paths = ["glob", ...]`: at most [`rules::FILE_PATHS_MAX`]
+    /// patterns, each within CodePipeline's length.
+    fn file_paths(&mut self, environment: &str, value: &Expression) -> Option<Vec<String>> {
+        let field = "source.file_paths";
+        let list =
+            self.string_list(environment, field, value, "file_paths = [\"pipelines/**\"]")?;
+        if list.len() > rules::FILE_PATHS_MAX {
+            self.error(
+                "config-source-file-paths",
+                self.lines.of(value),
+                Some(environment),
+                Some(field.into()),
+                format!(
+                    "{} file path patterns; a trigger filter takes at most {}",
+                    list.len(),
+                    rules::FILE_PATHS_MAX
+                ),
+                "merge patterns with globs (\"pipelines/**\")",
+            );
+            return None;
+        }
+        let mut paths = Vec::new();
+        let mut ok = true;
+        for (path, origin) in list {
+            if let Some((rule, message, help)) = rules::file_path_problem(&path) {
+                self.error(
+                    rule,
+                    origin,
+                    Some(environment),
+                    Some(field.into()),
+                    message,
+                    help,
+                );
+                ok = false;
+            }
+            paths.push(path);
+        }
+        ok.then_some(paths)
+    }
+
+    /// A list of strings, each with where it is; a type error otherwise.
+    fn string_list(
+        &mut self,
+        environment: &str,
+        field: &str,
+        value: &Expression,
+        example: &str,
+    ) -> Option<Vec<Located>> {
+        let Expression::Array(array) = value else {
+            self.error(
+                "config-type",
+                self.lines.of(value),
+                Some(environment),
+                Some(field.to_string()),
+                format!(
+                    "{field} must be a list of strings, found {}",
+                    describe(value)
+                ),
+                &format!("write {example}"),
+            );
+            return None;
+        };
+        let mut items = Vec::new();
+        let mut ok = true;
+        for item in array.iter() {
+            match self.string(Some(environment), field, item) {
+                Some(located) => items.push(located),
+                None => ok = false,
+            }
+        }
+        ok.then_some(items)
+    }
+
+    /// `approval { notify = ["address", ...] }`: at least one address, each
+    /// one SNS can subscribe, none twice.
+    fn approval(
+        &mut self,
+        environment: &str,
+        block: &hcl_edit::structure::Block,
+        pipeline: bool,
+    ) -> Option<Approval> {
+        if !self.needs_pipeline(environment, block, pipeline) {
+            return None;
+        }
+        let mut notify: Option<Vec<String>> = None;
+        let mut seen = Vec::new();
+        for structure in block.body.iter() {
+            let (key, origin) = match structure {
+                Structure::Attribute(attribute) => {
+                    (attribute.key.as_str(), self.lines.of(attribute))
+                }
+                Structure::Block(inner) => (inner.ident.as_str(), self.lines.of(inner)),
+            };
+            let field = format!("approval.{key}");
+            let Structure::Attribute(attribute) = structure else {
+                self.error(
+                    "config-unknown-key",
+                    origin,
+                    Some(environment),
+                    Some(field),
+                    format!("unknown block `{key}` in `approval`"),
+                    "`approval` takes: notify",
+                );
+                continue;
+            };
+            if key != "notify" {
+                self.error(
+                    "config-unknown-key",
+                    origin,
+                    Some(environment),
+                    Some(field),
+                    format!("unknown key `{key}` in `approval`"),
+                    "`approval` takes: notify",
+                );
+                continue;
+            }
+            if !self.first_time(&mut seen, &field, origin.clone(), Some(environment)) {
+                continue;
+            }
+            let Some(list) = self.string_list(
+                environment,
+                &field,
+                &attribute.value,
+                "notify = [\"ml-approvers@example.com\"]",
+            ) else {
+                continue;
+            };
+            if list.is_empty() {
+                self.error(
+                    "config-approval-empty",
+                    self.lines.of(&attribute.value),
+                    Some(environment),
+                    Some(field),
+                    "approval.notify names no one".into(),
+                    "list at least one address, or remove the approval block",
+                );
+                continue;
+            }
+            let mut addresses: Vec<String> = Vec::new();
+            let mut ok = true;
+            for (address, origin) in list {
+                if let Some((rule, message, help)) = rules::email_problem(&address) {
+                    self.error(
+                        rule,
+                        origin,
+                        Some(environment),
+                        Some(field.clone()),
+                        message,
+                        help,
+                    );
+                    ok = false;
+                    continue;
+                }
+                if addresses
+                    .iter()
+                    .any(|have| have.eq_ignore_ascii_case(&address))
+                {
+                    self.error(
+                        "config-duplicate-key",
+                        origin,
+                        Some(environment),
+                        Some(field.clone()),
+                        format!("\"{address}\" is listed twice"),
+                        "keep one",
+                    );
+                    ok = false;
+                    continue;
+                }
+                addresses.push(address);
+            }
+            if ok {
+                notify = Some(addresses);
+            }
+        }
+        match notify {
+            Some(notify) => Some(Approval { notify }),
+            None => {
+                if !seen
+                    .iter()
+                    .any(|(key, _): &(String, Origin)| key == "approval.notify")
+                {
+                    self.error(
+                        "config-approval-empty",
+                        self.lines.of(block),
+                        Some(environment),
+                        Some("approval.notify".into()),
+                        "the approval block names no one to notify".into(),
+                        "add notify = [\"ml-approvers@example.com\"]",
+                    );
+                }
+                None
+            }
         }
     }
 

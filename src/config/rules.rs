@@ -9,6 +9,7 @@
 
 use crate::error::{Diagnostic, Origin, Severity};
 use crate::stack::rules::{Namespace, Scope};
+use crate::stack::source::{GitProvider, OutputFormat};
 
 /// One broken rule: (rule id, what is wrong with the value, how to fix it).
 pub type Problem = (&'static str, String, &'static str);
@@ -253,6 +254,210 @@ pub fn variable_problem(variable: &str, value: &str) -> Option<Problem> {
         "project_id" => project_id_problem(value),
         _ => None,
     }
+}
+
+/// The source kinds: the stack's own CodeCommit repositories, or a Git
+/// host reached through a CodeConnections connection.
+pub const SOURCE_KINDS: [&str; 2] = ["codecommit", "codeconnections"];
+
+/// `source.kind`: one of [`SOURCE_KINDS`].
+pub fn source_kind_problem(kind: &str) -> Option<Problem> {
+    if SOURCE_KINDS.contains(&kind) {
+        return None;
+    }
+    Some((
+        "config-source-kind",
+        format!("unknown source kind \"{kind}\""),
+        "write kind = \"codecommit\" (the stack's repositories) or kind = \"codeconnections\" (GitHub, GitLab, Bitbucket)",
+    ))
+}
+
+/// `source.provider`: a provider type CodeConnections connects to.
+pub fn git_provider(value: &str) -> Result<GitProvider, Problem> {
+    GitProvider::parse(value).ok_or_else(|| {
+        (
+            "config-source-provider",
+            format!(
+                "\"{value}\" is not a CodeConnections provider type (GitHub, GitHubEnterpriseServer, GitLab, Bitbucket)"
+            ),
+            "write provider = \"GitHub\", \"GitHubEnterpriseServer\", \"GitLab\" or \"Bitbucket\", spelled as AWS spells it",
+        )
+    })
+}
+
+/// `source.output_format`: what the source action hands the builds.
+pub fn output_format(value: &str) -> Result<OutputFormat, Problem> {
+    OutputFormat::parse(value).ok_or_else(|| {
+        (
+            "config-source-output-format",
+            format!("\"{value}\" is not an OutputArtifactFormat of CodeStarSourceConnection"),
+            "write output_format = \"CODE_ZIP\" (the default) or \"CODEBUILD_CLONE_REF\" (the builds clone with Git history)",
+        )
+    })
+}
+
+/// A repository's full ID as the provider names it: `owner/name` on GitHub
+/// and Bitbucket, `group/[subgroup/...]name` on GitLab. GitHub owners are 1
+/// to 39 letters, digits and inner hyphens, names 1 to 100 letters, digits,
+/// `.`, `_` and `-`; Bitbucket workspaces and repository slugs are
+/// lowercase; GitLab paths start with a letter, digit or `_` and take
+/// letters, digits, `_`, `-` and `.`.
+pub fn repository_id_problem(provider: GitProvider, value: &str) -> Option<Problem> {
+    let parts: Vec<&str> = value.split('/').collect();
+    let github_owner = |owner: &str| {
+        (1..=39).contains(&owner.len())
+            && owner.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+            && !owner.starts_with('-')
+            && !owner.ends_with('-')
+    };
+    let github_name = |name: &str| {
+        (1..=100).contains(&name.len())
+            && name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
+            && name != "."
+            && name != ".."
+    };
+    let bitbucket = |part: &str| {
+        (1..=62).contains(&part.len())
+            && part.chars().all(|c| {
+                c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '_' | '-')
+            })
+    };
+    let gitlab = |part: &str| {
+        (1..=255).contains(&part.len())
+            && part.starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_')
+            && part
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
+            && !part.ends_with(".git")
+            && !part.ends_with(".atom")
+    };
+    let (valid, form) = match provider {
+        GitProvider::GitHub | GitProvider::GitHubEnterpriseServer => (
+            matches!(parts.as_slice(), [owner, name] if github_owner(owner) && github_name(name)),
+            "owner/name: an owner of 1 to 39 letters, digits and inner '-', a name of 1 to 100 letters, digits, '.', '_' and '-'",
+        ),
+        GitProvider::Bitbucket => (
+            matches!(parts.as_slice(), [workspace, slug] if bitbucket(workspace) && bitbucket(slug)),
+            "workspace/repository: lowercase letters, digits, '.', '_' and '-'",
+        ),
+        GitProvider::GitLab => (
+            parts.len() >= 2 && parts.iter().all(|part| gitlab(part)),
+            "group/name or group/subgroup/name: each part starting with a letter, digit or '_', of letters, digits, '.', '_' and '-'",
+        ),
+    };
+    if valid {
+        return None;
+    }
+    Some((
+        "config-source-repository",
+        format!(
+            "\"{value}\" is not a {} repository ID ({form})",
+            provider.name()
+        ),
+        "write the repository as its URL names it, without the host: example-org/model-build",
+    ))
+}
+
+/// A connection ARN,
+/// `arn:PARTITION:codeconnections|codestar-connections:REGION:ACCOUNT:connection/UUID`,
+/// in the environment's region and, when `account_id` is set, its account.
+pub fn connection_arn_problem(
+    value: &str,
+    account_id: Option<&str>,
+    region: &str,
+) -> Option<Problem> {
+    let malformed = || {
+        Some((
+            "config-source-connection-arn",
+            format!(
+                "\"{value}\" is not a connection ARN (arn:aws:codeconnections:REGION:ACCOUNT:connection/ID)"
+            ),
+            "copy the ARN from Developer Tools > Settings > Connections, or `aws codeconnections list-connections`",
+        ))
+    };
+    let parts: Vec<&str> = value.splitn(6, ':').collect();
+    let [arn, partition, service, arn_region, account, resource] = parts.as_slice() else {
+        return malformed();
+    };
+    let uuid = |id: &str| {
+        let groups: Vec<&str> = id.split('-').collect();
+        groups.iter().map(|group| group.len()).eq([8, 4, 4, 4, 12])
+            && groups
+                .iter()
+                .all(|group| group.chars().all(|c| c.is_ascii_hexdigit()))
+    };
+    let well_formed = *arn == "arn"
+        && ["aws", "aws-us-gov", "aws-cn"].contains(partition)
+        && ["codeconnections", "codestar-connections"].contains(service)
+        && account_id_problem(account).is_none()
+        && resource.strip_prefix("connection/").is_some_and(uuid);
+    if !well_formed {
+        return malformed();
+    }
+    if *arn_region != region {
+        return Some((
+            "config-source-connection-region",
+            format!(
+                "connection \"{value}\" is in region {arn_region}, but the environment deploys to {region}"
+            ),
+            "a pipeline uses a connection of its own region: create one there, or leave connection_arn out and tfgen creates it",
+        ));
+    }
+    match account_id {
+        Some(expected) if expected != *account => Some((
+            "config-source-connection-account",
+            format!("connection \"{value}\" is in account {account}, but account_id is {expected}"),
+            "use a connection of the environment's own account, or fix account_id",
+        )),
+        _ => None,
+    }
+}
+
+/// The most file-path patterns a trigger filter takes.
+pub const FILE_PATHS_MAX: usize = 8;
+
+/// One `source.file_paths` glob: 1 to 255 characters.
+pub fn file_path_problem(path: &str) -> Option<Problem> {
+    let length = path.chars().count();
+    if (1..=255).contains(&length) {
+        return None;
+    }
+    Some((
+        "config-source-file-path",
+        format!(
+            "file path pattern \"{path}\" is {length} characters long; CodePipeline allows 1 to 255"
+        ),
+        "write a glob relative to the repository root, e.g. \"pipelines/**\"",
+    ))
+}
+
+/// An email address SNS can subscribe: `local@domain.tld`, no spaces, at
+/// most 254 characters.
+pub fn email_problem(address: &str) -> Option<Problem> {
+    let valid = address.len() <= 254
+        && !address.chars().any(|c| c.is_whitespace() || c.is_control())
+        && address.split_once('@').is_some_and(|(local, domain)| {
+            !local.is_empty()
+                && local.len() <= 64
+                && !domain.contains('@')
+                && domain.contains('.')
+                && domain.split('.').all(|label| {
+                    !label.is_empty() && !label.starts_with('-') && !label.ends_with('-')
+                })
+                && domain
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-'))
+        });
+    if valid {
+        return None;
+    }
+    Some((
+        "config-approval-email",
+        format!("\"{address}\" is not an email address SNS can subscribe"),
+        "write an address such as ml-approvers@example.com",
+    ))
 }
 
 /// Where an environment's state lives: an object in an S3 bucket.

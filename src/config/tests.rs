@@ -87,7 +87,7 @@ fn unknown_key_is_an_error() {
     assert_eq!(
         problems("environment \"dev\" {\n  region = \"eu-west-1\"\n}\n"),
         [
-            "error[config-unknown-key]: tfgen.hcl:2:3: environment \"dev\": region: unknown key `region` in an environment\n  help: an environment takes `profile`, `pipeline`, `deletion_protection`, `account_id`, `assume_role`, `state { ... }`, `tags = { ... }` and `variables = { ... }`"
+            "error[config-unknown-key]: tfgen.hcl:2:3: environment \"dev\": region: unknown key `region` in an environment\n  help: an environment takes `profile`, `pipeline`, `deletion_protection`, `account_id`, `assume_role`, `state { ... }`, `source { ... }`, `approval { ... }`, `tags = { ... }` and `variables = { ... }`"
         ]
     );
 }
@@ -455,4 +455,166 @@ fn meaning_ignores_where_and_how_an_entry_is_written() {
     for name in ["dev", "qa"] {
         assert_ne!(meaning(&before, name), meaning(&defaults, name), "{name}");
     }
+    // A source block that only moves (a comment above it) means the same.
+    let staging = parse(CONNECTION_ENVIRONMENT).unwrap();
+    let commented = parse(&format!(
+        "# staging builds from GitLab\n\n{CONNECTION_ENVIRONMENT}"
+    ))
+    .unwrap();
+    assert_eq!(meaning(&staging, "staging"), meaning(&commented, "staging"));
+}
+
+const CONNECTION_ENVIRONMENT: &str = r#"environment "staging" {
+  profile    = "hardened"
+  pipeline   = true
+  account_id = "123456789012"
+  source {
+    kind              = "codeconnections"
+    provider          = "GitLab"
+    build_repository  = "example-org/ml/model-build"
+    deploy_repository = "example-org/ml/model-deploy"
+    connection_arn    = "arn:aws:codeconnections:us-east-1:123456789012:connection/0a1b2c3d-4e5f-6789-abcd-ef0123456789"
+    file_paths        = ["pipelines/**"]
+    output_format     = "CODEBUILD_CLONE_REF"
+  }
+  approval {
+    notify = ["ml-approvers@example.com", "lead@example.org"]
+  }
+}
+"#;
+
+#[test]
+fn a_connection_source_and_an_approval_are_read_with_every_value() {
+    use crate::stack::source::{GitProvider, OutputFormat, PipelineSource};
+    let config = parse(CONNECTION_ENVIRONMENT).unwrap();
+    let staging = config.environment("staging").unwrap();
+    let PipelineSource::Connection(source) = &staging.source else {
+        panic!("a connection source: {:?}", staging.source)
+    };
+    assert_eq!(source.provider, GitProvider::GitLab);
+    assert_eq!(source.build_repository, "example-org/ml/model-build");
+    assert_eq!(source.deploy_repository, "example-org/ml/model-deploy");
+    assert_eq!(
+        source.connection_arn.as_deref(),
+        Some(
+            "arn:aws:codeconnections:us-east-1:123456789012:connection/0a1b2c3d-4e5f-6789-abcd-ef0123456789"
+        )
+    );
+    assert_eq!(source.file_paths, ["pipelines/**"]);
+    assert_eq!(source.output_format, OutputFormat::CodeBuildCloneRef);
+    assert_eq!(source.origin.to_string(), "tfgen.hcl:5:3");
+    assert_eq!(
+        staging.approval.as_ref().unwrap().notify,
+        ["ml-approvers@example.com", "lead@example.org"]
+    );
+    assert_eq!(staging.stack_input().source, staging.source);
+    // Without a source block, the CodeCommit repositories as always.
+    let dev = parse("environment \"dev\" {\n  pipeline = true\n}\n").unwrap();
+    assert_eq!(
+        dev.environment("dev").unwrap().source,
+        PipelineSource::CodeCommit
+    );
+    assert_eq!(dev.environment("dev").unwrap().approval, None);
+}
+
+#[test]
+fn a_wrong_source_is_an_error_at_its_value_with_the_rule_and_a_fix() {
+    let text = |body: &str| {
+        format!(
+            "environment \"prod\" {{\n  pipeline   = true\n  account_id = \"123456789012\"\n  source {{\n{body}  }}\n}}\n"
+        )
+    };
+    let source = |provider: &str, build: &str, extra: &str| {
+        text(&format!(
+            "    kind = \"codeconnections\"\n    provider = \"{provider}\"\n    build_repository = \"{build}\"\n    deploy_repository = \"o/deploy\"\n{extra}"
+        ))
+    };
+    let first = |text: String| problems(&text).remove(0);
+    assert_eq!(
+        first(source("Github", "o/build", "")),
+        "error[config-source-provider]: tfgen.hcl:6:16: environment \"prod\": source.provider: \"Github\" is not a CodeConnections provider type (GitHub, GitHubEnterpriseServer, GitLab, Bitbucket)\n  help: write provider = \"GitHub\", \"GitHubEnterpriseServer\", \"GitLab\" or \"Bitbucket\", spelled as AWS spells it"
+    );
+    assert!(
+        first(source("GitHub", "https://github.com/o/build", ""))
+            .starts_with("error[config-source-repository]: tfgen.hcl:7:24: environment \"prod\": source.build_repository: \"https://github.com/o/build\" is not a GitHub repository ID"),
+    );
+    // GitLab takes subgroups, GitHub does not; Bitbucket is lowercase.
+    assert!(first(source("GitHub", "o/sub/build", "")).contains("config-source-repository"));
+    assert!(first(source("Bitbucket", "Org/build", "")).contains("config-source-repository"));
+    assert!(parse(&source("GitLab", "o/sub/build", "")).is_ok());
+    assert!(
+        first(source(
+            "GitHub",
+            "o/build",
+            "    connection_arn = \"arn:aws:codeconnections:us-east-1:999999999999:connection/0a1b2c3d-4e5f-6789-abcd-ef0123456789\"\n"
+        ))
+        .starts_with("error[config-source-connection-account]: tfgen.hcl:9:22: environment \"prod\": source.connection_arn: connection \"arn:aws:codeconnections:us-east-1:999999999999")
+    );
+    assert!(
+        first(source(
+            "GitHub",
+            "o/build",
+            "    connection_arn = \"arn:aws:codestar-connections:eu-west-1:123456789012:connection/0a1b2c3d-4e5f-6789-abcd-ef0123456789\"\n"
+        ))
+        .contains("config-source-connection-region")
+    );
+    assert!(
+        first(source(
+            "GitHub",
+            "o/build",
+            "    connection_arn = \"arn:aws:codeconnections:us-east-1:123456789012:host/x\"\n"
+        ))
+        .contains("config-source-connection-arn")
+    );
+    assert!(
+        first(source("GitHub", "o/build", "    output_format = \"ZIP\"\n"))
+            .contains("config-source-output-format")
+    );
+    assert!(
+        first(source("GitHub", "o/build", "    file_paths = \"pipelines/**\"\n"))
+            .starts_with("error[config-type]: tfgen.hcl:9:18: environment \"prod\": source.file_paths: source.file_paths must be a list of strings, found a string")
+    );
+    assert_eq!(
+        first(text(
+            "    kind = \"codeconnections\"\n    provider = \"GitHub\"\n"
+        )),
+        "error[config-source-missing]: tfgen.hcl:4:3: environment \"prod\": source.build_repository: a codeconnections source needs `build_repository`\n  help: add build_repository = \"example-org/model-build\""
+    );
+    assert!(first(text("    kind = \"github\"\n")).contains("config-source-kind"));
+    assert!(
+        first(text(
+            "    kind = \"codecommit\"\n    provider = \"GitHub\"\n"
+        ))
+        .starts_with("error[config-source-codecommit]: tfgen.hcl:6:16")
+    );
+    assert!(
+        first(text("    branch = \"main\"\n"))
+            .starts_with("error[config-unknown-key]: tfgen.hcl:5:5")
+    );
+    assert!(
+        first("environment \"dev\" {\n  source {\n    kind = \"codecommit\"\n  }\n}\n".into())
+            .starts_with("error[config-pipeline-required]: tfgen.hcl:2:3: environment \"dev\": source: `source` configures the pipeline, and this environment has none")
+    );
+}
+
+#[test]
+fn approval_addresses_are_checked_each_at_its_place() {
+    let approval = |body: &str| {
+        problems(&format!(
+            "environment \"prod\" {{\n  pipeline = true\n  approval {{\n{body}  }}\n}}\n"
+        ))
+    };
+    assert_eq!(
+        approval("    notify = [\"ok@example.com\", \"not an address\"]\n"),
+        [
+            "error[config-approval-email]: tfgen.hcl:4:33: environment \"prod\": approval.notify: \"not an address\" is not an email address SNS can subscribe\n  help: write an address such as ml-approvers@example.com"
+        ]
+    );
+    assert!(approval("    notify = []\n")[0].contains("config-approval-empty"));
+    assert!(approval("")[0].contains("config-approval-empty"));
+    assert!(
+        approval("    notify = [\"a@example.com\", \"A@example.com\"]\n")[0]
+            .contains("config-duplicate-key")
+    );
+    assert!(approval("    topic = \"x\"\n")[0].contains("config-unknown-key"));
 }

@@ -301,6 +301,20 @@ fn parts_intersect(pattern: &str, arn: &str) -> bool {
         .all(|&index| globs_intersect(pattern[index], arn[index]))
 }
 
+/// Service prefixes that name the same resources: CodeStar Connections was
+/// renamed CodeConnections in 2024, and each prefix's actions take the
+/// connections of both (a connection keeps the prefix it was created with).
+const SAME_RESOURCES: [[&str; 2]; 1] = [["codeconnections", "codestar-connections"]];
+
+/// Whether resources of the service `a` (in an ARN) are ones the actions
+/// of the service `b` take.
+pub fn same_resources(a: &str, b: &str) -> bool {
+    a == b
+        || SAME_RESOURCES
+            .iter()
+            .any(|pair| pair.contains(&a) && pair.contains(&b))
+}
+
 /// The six parts of `arn:partition:service:region:account:resource` (the
 /// resource keeps its colons); `None` for fewer parts.
 pub fn split_arn(text: &str) -> Option<[&str; 6]> {

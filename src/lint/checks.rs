@@ -4,7 +4,9 @@ use std::cell::OnceCell;
 
 use super::actions::{Granted, glob_matches_ignoring_case, granted};
 use super::arn::{padded_arn, parse_arn};
-use super::catalogue::{AccessLevel, Catalogue, ResourceType, Service, closest, split_arn};
+use super::catalogue::{
+    AccessLevel, Catalogue, ResourceType, Service, closest, same_resources, split_arn,
+};
 use super::context::{Placement, StackContext};
 use super::trust::unused_trusted_services;
 use super::*;
@@ -557,9 +559,11 @@ impl<'a> CheckedStatement<'a> {
                 continue;
             };
             let takes_one = actions.iter().any(|candidate| {
-                candidate
-                    .resource_types()
-                    .any(|kind| typed.contains(&(service, kind)))
+                candidate.resource_types().any(|kind| {
+                    typed
+                        .iter()
+                        .any(|(prefix, have)| *have == kind && same_resources(prefix, service))
+                })
             });
             if takes_one {
                 continue;

@@ -81,6 +81,8 @@ pub fn items(input: &StackInput, variables: Vec<Variable>) -> Vec<Box<dyn StackI
             Profile::Hardened,
             &pipeline_roles::service_roles(),
             input.deletion_protection,
+            &input.source,
+            input.approval.as_ref(),
         );
         items.extend(pipeline);
         mirror_outputs = outputs;

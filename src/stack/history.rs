@@ -24,12 +24,19 @@ pub struct Rename {
 
 /// An address a stack stops managing while what it manages stays:
 /// `removed { from; lifecycle { destroy = false } }`, written when the
-/// stack has `replaced_by`.
+/// stack has one of `replaced_by` (and not `address`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Forget {
     pub address: &'static str,
-    pub replaced_by: &'static str,
+    pub replaced_by: &'static [&'static str],
     pub why: &'static str,
+}
+
+impl Forget {
+    /// Whether a stack with these addresses forgets this one.
+    pub fn applies(&self, has: impl Fn(&str) -> bool) -> bool {
+        self.replaced_by.iter().any(|address| has(address)) && !has(self.address)
+    }
 }
 
 /// tfgen 0.1's pipeline named the repositories and the model-approval rule
@@ -61,11 +68,43 @@ pub const RENAMES: [Rename; 4] = [
     },
 ];
 
-pub const FORGETS: [Forget; 1] = [Forget {
-    address: "aws_iam_group_membership.user_membership",
-    replaced_by: "aws_iam_user_group_membership.user_membership",
-    why: "hardened puts the git mirror user in its group with aws_iam_user_group_membership; destroying upstream's exclusive membership would take the user out of the group.",
-}];
+/// A stack whose source is a CodeConnections connection (created, or an
+/// existing one looked up) has no CodeCommit repositories: a team moving
+/// from CodeCommit keeps them, with their code, outside Terraform.
+const CONNECTION: &[&str] = &[
+    "aws_codestarconnections_connection.source",
+    "data.aws_codestarconnections_connection.source",
+];
+
+const REPOSITORY_KEPT: &str = "The source is a CodeConnections connection now: the CodeCommit repository, which holds the team's code and history, leaves Terraform's state and stays in AWS (delete it in CodeCommit once nothing needs it).";
+
+pub const FORGETS: [Forget; 5] = [
+    Forget {
+        address: "aws_iam_group_membership.user_membership",
+        replaced_by: &["aws_iam_user_group_membership.user_membership"],
+        why: "hardened puts the git mirror user in its group with aws_iam_user_group_membership; destroying upstream's exclusive membership would take the user out of the group.",
+    },
+    Forget {
+        address: "aws_codecommit_repository.build",
+        replaced_by: CONNECTION,
+        why: REPOSITORY_KEPT,
+    },
+    Forget {
+        address: "aws_codecommit_repository.deploy",
+        replaced_by: CONNECTION,
+        why: REPOSITORY_KEPT,
+    },
+    Forget {
+        address: "aws_codecommit_repository.build_repository",
+        replaced_by: CONNECTION,
+        why: REPOSITORY_KEPT,
+    },
+    Forget {
+        address: "aws_codecommit_repository.deploy_repository",
+        replaced_by: CONNECTION,
+        why: REPOSITORY_KEPT,
+    },
+];
 
 /// An address tfgen stopped rendering on purpose, whose object holds
 /// nothing a team would miss: Terraform destroys it at the next apply.

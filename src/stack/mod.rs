@@ -24,6 +24,7 @@ pub mod remote_state;
 pub mod resources;
 pub mod rules;
 mod seed;
+pub mod source;
 
 use std::any::Any;
 use std::borrow::Cow;
@@ -105,6 +106,10 @@ pub struct StackInput {
     /// (`prevent_destroy`, no `force_destroy`); `deletion_protection =
     /// false` in tfgen.hcl lifts it, to delete the environment on purpose.
     pub deletion_protection: bool,
+    /// Where the pipelines get the code (CodeCommit unless `source { }`).
+    pub source: source::PipelineSource,
+    /// Who is emailed when the manual approval waits (`approval { }`).
+    pub approval: Option<source::Approval>,
 }
 
 /// A variable value set for an environment, with where it was set.
@@ -712,7 +717,7 @@ fn moves(items: &[Box<dyn StackItem>]) -> Option<Box<dyn StackItem>> {
         .collect();
     let forgets: Vec<history::Forget> = history::FORGETS
         .iter()
-        .filter(|forget| has(forget.replaced_by) && !has(forget.address))
+        .filter(|forget| forget.applies(has))
         .copied()
         .collect();
     if renames.is_empty() && forgets.is_empty() {

@@ -20,15 +20,18 @@
 
 use super::git_mirror;
 use super::pipeline_roles;
+use super::resources::codepipeline::CONNECTION_PROVIDER;
 use super::resources::{
     Action, BuildEnvironment, Buildspec, BuildspecSource, CodeBuildProject, CodeCommitRepository,
-    CodePipeline, EventRule, EventTarget, KmsAlias, KmsKey, Locals, LogGroup, Phase, SpelledOut,
-    Stage,
+    CodePipeline, CodeStarConnection, CodeStarConnectionData, EventRule, EventTarget, KmsAlias,
+    KmsKey, Locals, LogGroup, Output, Phase, SnsTopic, SnsTopicPolicy, SnsTopicSubscription,
+    SpelledOut, Stage, Trigger,
 };
 use super::seed::boxed;
+use super::source::{Approval, ConnectionSource, OutputFormat, PipelineSource};
 use super::{Items, Profile, StackFile, StackItem};
 use crate::model::Expr;
-use crate::policy::{PolicyDocument, Statement, many, one};
+use crate::policy::{PolicyDocument, Statement, Values, many, one};
 
 /// The CodeBuild projects' names; their log groups are named after them.
 pub const MODELBUILD_PROJECT: &str = "tf-mlops-modelbuild-${var.env}";
@@ -141,10 +144,17 @@ const MODELDEPLOY_BUILDSPEC: &str =
     include_str!("../../fixtures/upstream/modeldeploy_buildspec.yml");
 
 /// The pipeline's items for a profile, in the order they are written, and
-/// its outputs (the git mirror's URLs and password). `protect`: keep what
-/// holds data from `terraform destroy` (hardened only; seed keeps
-/// upstream's values).
-pub fn items(profile: Profile, roles: &ServiceRoles, protect: bool) -> (Items, Items) {
+/// its outputs (the git mirror's URLs and password, or the connection's
+/// ARN). `protect`: keep what holds data from `terraform destroy` (hardened
+/// only; seed keeps upstream's values). `source` and `approval` are the
+/// environment's `source { }` and `approval { }`.
+pub fn items(
+    profile: Profile,
+    roles: &ServiceRoles,
+    protect: bool,
+    source: &PipelineSource,
+    approval: Option<&Approval>,
+) -> (Items, Items) {
     let names = Names::of(profile);
     let hardened = profile == Profile::Hardened;
     let flavor = Flavor {
@@ -152,27 +162,10 @@ pub fn items(profile: Profile, roles: &ServiceRoles, protect: bool) -> (Items, I
         hardened,
         protect: hardened && protect,
     };
-    let descriptions = match profile {
-        Profile::Seed => [
-            "Repository for model build pipeline",
-            "Repository for model deploy pipeline",
-        ],
-        Profile::Hardened => [
-            "Code of the SageMaker pipeline that builds the model",
-            "CloudFormation templates and configuration that deploy the model",
-        ],
+    let code = match source {
+        PipelineSource::CodeCommit => Code::repositories(flavor),
+        PipelineSource::Connection(connection) => Code::connection(connection),
     };
-    let mut repositories = [
-        CodeCommitRepository::named_by("build", "build_repository_name", descriptions[0]),
-        CodeCommitRepository::named_by("deploy", "deploy_repository_name", descriptions[1]),
-    ];
-    if hardened {
-        for repository in &mut repositories {
-            repository.checkov_skips = REPOSITORY_CHECKOV_SKIPS.to_vec();
-            repository.prevent_destroy = flavor.protect;
-        }
-    }
-    let [build_repository, deploy_repository] = repositories;
     let key = hardened.then(|| artifacts_key(flavor.protect));
     let log_groups = hardened.then(|| build_log_groups(key.as_ref().expect("hardened has a key")));
     let key_arn = key.as_ref().map(|key| key.reference_to("arn"));
@@ -186,49 +179,65 @@ pub fn items(profile: Profile, roles: &ServiceRoles, protect: bool) -> (Items, I
         deploy_build(flavor, roles, &names, key_arn.clone(), log_group(1)),
         test_build(flavor, roles, &names, key_arn.clone(), log_group(2)),
     ];
+    let topic =
+        approval.map(|approval| approval_topic(flavor, roles, &names, approval, key_arn.as_ref()));
     let [modelbuild, deploybuild, testbuild] = &projects;
-    let ci = ci_pipeline(
-        flavor,
-        roles,
-        &names,
-        &build_repository,
-        modelbuild,
-        key_arn.clone(),
-    );
+    let ci = ci_pipeline(flavor, roles, &names, &code, modelbuild, key_arn.clone());
     let cd = cd_pipeline(
         flavor,
         roles,
         &names,
-        &deploy_repository,
+        &code,
         [deploybuild, testbuild],
+        topic.as_ref().map(|(topic, _)| topic.reference_to("arn")),
         key_arn,
     );
     let mut rules = Vec::new();
-    if hardened {
-        rules.push(source_rule(
-            "build",
-            &build_repository,
-            &ci,
-            "model build",
-            roles,
-        ));
-        rules.push(source_rule(
-            "deploy",
-            &deploy_repository,
-            &cd,
-            "model deploy",
-            roles,
-        ));
+    if let (true, Code::Repositories { build, deploy }) = (hardened, &code) {
+        rules.push(source_rule("build", build, &ci, "model build", roles));
+        rules.push(source_rule("deploy", deploy, &cd, "model deploy", roles));
     }
     rules.push(model_registry_rule(profile, &names, &cd, roles));
-    let (mirror, outputs) = git_mirror::items(profile, [&build_repository, &deploy_repository]);
+    let mut needs = pipeline_roles::Needs {
+        connection_arn: None,
+        builds_clone: false,
+        approval_topic: topic.is_some(),
+    };
 
     let mut items: Vec<Box<dyn StackItem>> = Vec::new();
+    let mut outputs: Items = Vec::new();
     if hardened {
         items.push(boxed(pipeline_locals()));
     }
-    items.push(boxed(build_repository));
-    items.push(boxed(deploy_repository));
+    let mut mirror: Items = Vec::new();
+    match code {
+        Code::Repositories { build, deploy } => {
+            let (mirror_items, mirror_outputs) = git_mirror::items(profile, [&build, &deploy]);
+            items.push(boxed(build));
+            items.push(boxed(deploy));
+            mirror = mirror_items;
+            outputs = mirror_outputs;
+        }
+        Code::Connection {
+            created,
+            existing,
+            connection_arn,
+            output_format,
+            ..
+        } => {
+            needs.connection_arn = Some(connection_arn);
+            needs.builds_clone = output_format == OutputFormat::CodeBuildCloneRef;
+            if let Some(created) = created {
+                outputs.push(boxed(Output::of(
+                    "source_connection_arn",
+                    "ARN of the CodeConnections connection the pipelines read the code through (PENDING until approved in the console)",
+                    &format!("{}.arn", created.address()),
+                )));
+                items.push(boxed(created));
+            }
+            items.extend(existing.map(boxed));
+        }
+    }
     if let (Some(key), Some(log_groups)) = (key, log_groups) {
         let alias = KmsAlias {
             label: key.label.clone(),
@@ -246,11 +255,201 @@ pub fn items(profile: Profile, roles: &ServiceRoles, protect: bool) -> (Items, I
         items.push(boxed(rule));
         items.push(boxed(target));
     }
-    if hardened {
-        items.extend(pipeline_roles::items());
+    if let Some((topic, rest)) = topic {
+        items.push(boxed(topic));
+        items.extend(rest);
+    }
+    match hardened {
+        true => items.extend(pipeline_roles::items(&needs)),
+        false => items.extend(pipeline_roles::seed_source_policy(&needs)),
     }
     items.extend(mirror);
     (items, outputs)
+}
+
+/// Where the pipelines read the code: the stack's CodeCommit repositories,
+/// or a connection (created by the stack, or an existing one looked up).
+enum Code {
+    Repositories {
+        build: CodeCommitRepository,
+        deploy: CodeCommitRepository,
+    },
+    Connection {
+        created: Option<CodeStarConnection>,
+        existing: Option<CodeStarConnectionData>,
+        /// The connection's ARN as the policies write it.
+        connection_arn: String,
+        repositories: [String; 2],
+        file_paths: Vec<String>,
+        output_format: OutputFormat,
+    },
+}
+
+impl Code {
+    fn repositories(flavor: Flavor) -> Code {
+        let descriptions = match flavor.profile {
+            Profile::Seed => [
+                "Repository for model build pipeline",
+                "Repository for model deploy pipeline",
+            ],
+            Profile::Hardened => [
+                "Code of the SageMaker pipeline that builds the model",
+                "CloudFormation templates and configuration that deploy the model",
+            ],
+        };
+        let mut repositories = [
+            CodeCommitRepository::named_by("build", "build_repository_name", descriptions[0]),
+            CodeCommitRepository::named_by("deploy", "deploy_repository_name", descriptions[1]),
+        ];
+        if flavor.hardened {
+            for repository in &mut repositories {
+                repository.checkov_skips = REPOSITORY_CHECKOV_SKIPS.to_vec();
+                repository.prevent_destroy = flavor.protect;
+            }
+        }
+        let [build, deploy] = repositories;
+        Code::Repositories { build, deploy }
+    }
+
+    fn connection(source: &ConnectionSource) -> Code {
+        let (created, existing, connection_arn) = match &source.connection_arn {
+            None => {
+                let created = CodeStarConnection {
+                    label: CONNECTION_LABEL.into(),
+                    name: Expr::interpolated("tf-mlops-${var.env}"),
+                    provider_type: source.provider,
+                    origin: source.origin.clone(),
+                };
+                let arn = format!("${{{}.arn}}", created.address());
+                (Some(created), None, arn)
+            }
+            Some(arn) => {
+                let existing = CodeStarConnectionData {
+                    label: CONNECTION_LABEL.into(),
+                    arn: arn.clone(),
+                };
+                let reference = format!("${{{}.arn}}", existing.address());
+                (None, Some(existing), reference)
+            }
+        };
+        Code::Connection {
+            created,
+            existing,
+            connection_arn,
+            repositories: [
+                source.build_repository.clone(),
+                source.deploy_repository.clone(),
+            ],
+            file_paths: source.file_paths.clone(),
+            output_format: source.output_format,
+        }
+    }
+
+    /// The source stage of the CI (`0`) or CD (`1`) pipeline.
+    fn source_stage(&self, flavor: Flavor, which: usize) -> Stage {
+        match self {
+            Code::Repositories { build, deploy } => source_stage(flavor, [build, deploy][which]),
+            Code::Connection {
+                connection_arn,
+                repositories,
+                output_format,
+                ..
+            } => Stage {
+                name: "Source",
+                actions: vec![Action {
+                    name: "Source",
+                    category: "Source",
+                    provider: CONNECTION_PROVIDER,
+                    input_artifacts: None,
+                    output_artifacts: vec!["SourceArtifact"],
+                    configuration: vec![
+                        ("ConnectionArn", Expr::interpolated(connection_arn)),
+                        ("FullRepositoryId", Expr::from(repositories[which].as_str())),
+                        ("BranchName", Expr::reference("var.repository_branch")),
+                        ("OutputArtifactFormat", Expr::from(output_format.name())),
+                    ],
+                    run_order: 1,
+                }],
+            },
+        }
+    }
+
+    /// The V2 pipeline type and the git trigger of a connection source: a
+    /// push to the branch (changing one of the build's file paths, for the
+    /// CI pipeline, when the source names them) starts the pipeline.
+    fn triggers(&self, which: usize) -> (Option<&'static str>, Vec<Trigger>) {
+        let Code::Connection { file_paths, .. } = self else {
+            return (None, Vec::new());
+        };
+        let trigger = Trigger {
+            source_action: "Source",
+            branches: vec![Expr::reference("var.repository_branch")],
+            file_paths: match which {
+                0 => file_paths.clone(),
+                _ => Vec::new(),
+            },
+        };
+        (Some("V2"), vec![trigger])
+    }
+}
+
+/// The label of the connection, created or looked up.
+const CONNECTION_LABEL: &str = "source";
+
+/// The topic the manual approval notifies, its policy (only the
+/// CodePipeline role publishes) and one email subscription per address.
+/// `hardened` encrypts it with the artifacts key (the CodePipeline role's
+/// `ArtifactsKey` grant covers publishing); `seed`, which has no key of its
+/// own, with the AWS-managed `alias/aws/sns`, whose key policy lets any
+/// principal of the account use it through SNS.
+fn approval_topic(
+    flavor: Flavor,
+    roles: &ServiceRoles,
+    names: &Names,
+    approval: &Approval,
+    key: Option<&Expr>,
+) -> (SnsTopic, Items) {
+    let topic = SnsTopic {
+        label: "approval".into(),
+        name: Expr::interpolated(&format!(
+            "{}-approval-${{var.env}}",
+            names.sagemaker_project
+        )),
+        kms_master_key_id: match key {
+            Some(key) if flavor.hardened => key.clone(),
+            _ => Expr::from("alias/aws/sns"),
+        },
+    };
+    let topic_arn = topic.reference_to("arn");
+    let publisher = Values::One(roles.codepipeline.clone());
+    let policy = SnsTopicPolicy {
+        label: "approval".into(),
+        arn: topic_arn.clone(),
+        document: PolicyDocument::new(vec![
+            Statement::allow()
+                .sid("CodePipelinePublishesApprovals")
+                .principal("AWS", publisher.clone())
+                .action(one("sns:Publish"))
+                .resource(Values::One(topic_arn.clone())),
+            Statement::deny()
+                .comment("An IAM grant elsewhere in the account must not let anyone else publish.")
+                .sid("OnlyCodePipelinePublishes")
+                .any_principal()
+                .action(one("sns:Publish"))
+                .resource(Values::One(topic_arn.clone()))
+                .condition("ArnNotEquals", "aws:PrincipalArn", publisher),
+        ]),
+    };
+    let mut items: Items = vec![boxed(policy)];
+    for (index, address) in approval.notify.iter().enumerate() {
+        items.push(boxed(SnsTopicSubscription {
+            label: format!("approver_{index}"),
+            topic_arn: topic_arn.clone(),
+            protocol: "email",
+            endpoint: address.clone(),
+        }));
+    }
+    (topic, items)
 }
 
 /// `hardened`'s names defined once: the SageMaker project, the two stacks
@@ -700,6 +899,8 @@ fn pipeline(
             Profile::Seed => vec![("Environment", Expr::reference("var.env"))],
             Profile::Hardened => Vec::new(),
         },
+        pipeline_type: None,
+        triggers: Vec::new(),
     }
 }
 
@@ -708,18 +909,23 @@ fn ci_pipeline(
     flavor: Flavor,
     roles: &ServiceRoles,
     names: &Names,
-    repository: &CodeCommitRepository,
+    code: &Code,
     modelbuild: &CodeBuildProject,
     key: Option<Expr>,
 ) -> CodePipeline {
-    pipeline(
-        flavor,
-        "sm_ci_pipeline",
-        names.pipelines[0],
-        roles,
-        key,
-        vec![source_stage(flavor, repository), build_stage(modelbuild)],
-    )
+    let (pipeline_type, triggers) = code.triggers(0);
+    CodePipeline {
+        pipeline_type,
+        triggers,
+        ..pipeline(
+            flavor,
+            "sm_ci_pipeline",
+            names.pipelines[0],
+            roles,
+            key,
+            vec![code.source_stage(flavor, 0), build_stage(modelbuild)],
+        )
+    }
 }
 
 /// A CloudFormation deploy of the exported template with a stage's config.
@@ -760,10 +966,16 @@ fn cd_pipeline(
     flavor: Flavor,
     roles: &ServiceRoles,
     names: &Names,
-    repository: &CodeCommitRepository,
+    code: &Code,
     [deploybuild, testbuild]: [&CodeBuildProject; 2],
+    notification: Option<Expr>,
     key: Option<Expr>,
 ) -> CodePipeline {
+    let mut approval_settings = vec![(
+        "CustomData",
+        Expr::from("Approve this model for Production"),
+    )];
+    approval_settings.extend(notification.map(|topic| ("NotificationArn", topic)));
     let staging = Stage {
         name: "DeployStaging",
         actions: vec![
@@ -792,10 +1004,7 @@ fn cd_pipeline(
                 provider: "Manual",
                 input_artifacts: None,
                 output_artifacts: vec![],
-                configuration: vec![(
-                    "CustomData",
-                    Expr::from("Approve this model for Production"),
-                )],
+                configuration: approval_settings,
                 run_order: 3,
             },
         ],
@@ -810,19 +1019,24 @@ fn cd_pipeline(
             roles,
         )],
     };
-    pipeline(
-        flavor,
-        "sm_cd_pipeline",
-        names.pipelines[1],
-        roles,
-        key,
-        vec![
-            source_stage(flavor, repository),
-            build_stage(deploybuild),
-            staging,
-            prod,
-        ],
-    )
+    let (pipeline_type, triggers) = code.triggers(1);
+    CodePipeline {
+        pipeline_type,
+        triggers,
+        ..pipeline(
+            flavor,
+            "sm_cd_pipeline",
+            names.pipelines[1],
+            roles,
+            key,
+            vec![
+                code.source_stage(flavor, 1),
+                build_stage(deploybuild),
+                staging,
+                prod,
+            ],
+        )
+    }
 }
 
 /// The target that starts `pipeline` when `rule` matches, as the events role.
@@ -988,6 +1202,8 @@ mod tests {
                 pipeline: true,
                 remote: Default::default(),
                 deletion_protection: true,
+                source: Default::default(),
+                approval: None,
             });
             let mut found = Vec::new();
             for item in &stack.items {
@@ -1008,5 +1224,252 @@ mod tests {
                 );
             }
         }
+    }
+
+    fn connection_stack(
+        profile: Profile,
+        connection_arn: Option<&str>,
+        output_format: crate::stack::source::OutputFormat,
+    ) -> Stack {
+        use crate::stack::source::{Approval, ConnectionSource, GitProvider, PipelineSource};
+        Stack::build(StackInput {
+            environment: "staging".into(),
+            profile,
+            origin: Origin::BuiltIn("test".into()),
+            settings: Vec::new(),
+            pipeline: true,
+            remote: Default::default(),
+            deletion_protection: true,
+            source: PipelineSource::Connection(ConnectionSource {
+                provider: GitProvider::GitHub,
+                build_repository: "example-org/model-build".into(),
+                deploy_repository: "example-org/model-deploy".into(),
+                connection_arn: connection_arn.map(str::to_string),
+                file_paths: vec!["pipelines/**".into()],
+                output_format,
+                origin: Origin::BuiltIn("test source".into()),
+            }),
+            approval: Some(Approval {
+                notify: vec!["a@example.com".into(), "b@example.com".into()],
+            }),
+        })
+    }
+
+    fn addresses(stack: &Stack) -> Vec<String> {
+        stack
+            .document()
+            .blocks
+            .iter()
+            .filter(|block| block.kind == "resource" || block.kind == "data")
+            .map(|block| block.address())
+            .collect()
+    }
+
+    fn statements(stack: &Stack, field: &str) -> Vec<(String, Vec<String>, Vec<String>)> {
+        let policy = stack
+            .policies()
+            .into_iter()
+            .find(|policy| policy.field == field)
+            .unwrap_or_else(|| panic!("{field}"));
+        policy
+            .document
+            .statements
+            .iter()
+            .map(|statement| {
+                let strings = |values: Option<&crate::policy::Scoped<crate::policy::Values>>| {
+                    values
+                        .map(|scoped| {
+                            scoped
+                                .values
+                                .items()
+                                .iter()
+                                .map(|item| stack.evaluate(item).unwrap_or_default())
+                                .collect()
+                        })
+                        .unwrap_or_default()
+                };
+                (
+                    statement.sid.clone().unwrap_or_default(),
+                    strings(statement.action.as_ref()),
+                    strings(statement.resource.as_ref()),
+                )
+            })
+            .collect()
+    }
+
+    const CONNECTION_ARN: &str = "arn:aws:codestar-connections:us-east-1:123456789012:connection/00000000-0000-0000-0000-000000000000";
+
+    #[test]
+    fn a_connection_source_replaces_the_repositories_mirror_and_source_rules() {
+        use crate::stack::resources::{CodePipeline, EventRule};
+        use crate::stack::source::OutputFormat;
+        for profile in Profile::ALL {
+            let stack = connection_stack(profile, None, OutputFormat::CodeZip);
+            let all = addresses(&stack);
+            assert!(all.contains(&"aws_codestarconnections_connection.source".to_string()));
+            for gone in ["aws_codecommit_repository", "aws_iam_user", "aws_iam_group"] {
+                assert!(
+                    !all.iter().any(|address| address.starts_with(gone)),
+                    "{profile}: {gone} in {all:?}"
+                );
+            }
+            let rules: Vec<&str> = stack
+                .items_of::<EventRule>()
+                .map(|rule| rule.label.as_str())
+                .collect();
+            assert_eq!(rules, ["sm_model_registry_rule"], "{profile}");
+            let removed: Vec<String> = stack
+                .document()
+                .blocks
+                .iter()
+                .filter(|block| block.kind == "removed")
+                .map(|block| format!("{:?}", block.body.attribute("from")))
+                .collect();
+            assert_eq!(removed.len(), 4, "{profile}: {removed:?}");
+            for pipeline in stack.items_of::<CodePipeline>() {
+                assert_eq!(pipeline.pipeline_type, Some("V2"));
+                let [trigger] = pipeline.triggers.as_slice() else {
+                    panic!("one trigger")
+                };
+                let source = pipeline.actions().next().unwrap();
+                assert_eq!(source.provider, "CodeStarSourceConnection");
+                assert_eq!(trigger.source_action, source.name);
+                assert_eq!(
+                    stack
+                        .evaluate(source.setting("ConnectionArn").unwrap())
+                        .as_deref(),
+                    Some(CONNECTION_ARN)
+                );
+                let paths: &[&str] = match pipeline.label.as_str() {
+                    "sm_ci_pipeline" => &["pipelines/**"],
+                    _ => &[],
+                };
+                assert_eq!(trigger.file_paths, paths, "{}", pipeline.label);
+            }
+            let cd = stack
+                .item::<CodePipeline>("aws_codepipeline.sm_cd_pipeline")
+                .unwrap();
+            let approve = cd
+                .actions()
+                .find(|action| action.category == "Approval")
+                .unwrap();
+            assert_eq!(
+                stack.evaluate(approve.setting("NotificationArn").unwrap()),
+                stack.resolve(&["aws_sns_topic".into(), "approval".into(), "arn".into()])
+            );
+            assert!(crate::validate::validate(&stack).is_empty(), "{profile}");
+            let notes = crate::validate::advice(&stack);
+            assert!(
+                notes
+                    .iter()
+                    .any(|note| note.rule == "codeconnections-connection-pending"
+                        && note.severity == crate::error::Severity::Note
+                        && note.help.contains("Update pending connection")
+                        && note.help.contains("aws codeconnections get-connection")),
+                "{profile}: {notes:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn only_the_roles_that_use_the_connection_and_the_topic_are_granted_them() {
+        use crate::stack::source::OutputFormat;
+        let stack = connection_stack(Profile::Hardened, None, OutputFormat::CodeZip);
+        let topic = stack
+            .resolve(&["aws_sns_topic".into(), "approval".into(), "arn".into()])
+            .unwrap();
+        let use_connection = vec![
+            "codeconnections:UseConnection".to_string(),
+            "codestar-connections:UseConnection".to_string(),
+        ];
+        let pipeline = statements(&stack, "aws_iam_policy.codepipeline.policy");
+        assert!(pipeline.contains(&(
+            "SourceConnection".into(),
+            use_connection.clone(),
+            vec![CONNECTION_ARN.into()]
+        )));
+        assert!(pipeline.contains(&(
+            "NotifyApprovers".into(),
+            vec!["sns:Publish".into()],
+            vec![topic.clone()]
+        )));
+        for policy in stack.policies() {
+            let granted = statements(&stack, &policy.field);
+            for (sid, actions, _) in &granted {
+                assert!(
+                    !actions
+                        .iter()
+                        .any(|action| action.starts_with("codecommit:")),
+                    "{}: {sid}",
+                    policy.field
+                );
+            }
+            let grants_connection = granted.iter().any(|(_, actions, _)| {
+                actions
+                    .iter()
+                    .any(|action| action.ends_with(":UseConnection"))
+            });
+            assert_eq!(
+                grants_connection,
+                policy.field == "aws_iam_policy.codepipeline.policy",
+                "{}",
+                policy.field
+            );
+        }
+        assert_eq!(
+            statements(&stack, "aws_iam_policy.events.policy")[0].2,
+            [stack
+                .resolve(&[
+                    "aws_codepipeline".into(),
+                    "sm_cd_pipeline".into(),
+                    "arn".into()
+                ])
+                .unwrap()]
+        );
+        // Cloning through the connection: the CodeBuild role uses it too.
+        let cloning = connection_stack(Profile::Hardened, None, OutputFormat::CodeBuildCloneRef);
+        assert!(
+            statements(&cloning, "aws_iam_policy.codebuild.policy").contains(&(
+                "CloneThroughConnection".into(),
+                use_connection.clone(),
+                vec![CONNECTION_ARN.into()]
+            ))
+        );
+        // seed's one role gets a policy of its own for both.
+        let seed = connection_stack(Profile::Seed, None, OutputFormat::CodeZip);
+        let own = statements(
+            &seed,
+            "aws_iam_policy.tf_mlops_pipeline_source_policy.policy",
+        );
+        assert_eq!(own.len(), 2, "{own:?}");
+        assert!(
+            addresses(&seed).contains(
+                &"aws_iam_role_policy_attachment.tf_mlops_pipeline_source_policy_attachment"
+                    .to_string()
+            )
+        );
+    }
+
+    #[test]
+    fn an_existing_connection_is_looked_up_not_created() {
+        use crate::stack::source::OutputFormat;
+        let arn = "arn:aws:codeconnections:us-east-1:123456789012:connection/0a1b2c3d-4e5f-6789-abcd-ef0123456789";
+        let stack = connection_stack(Profile::Hardened, Some(arn), OutputFormat::CodeZip);
+        let all = addresses(&stack);
+        assert!(all.contains(&"data.aws_codestarconnections_connection.source".to_string()));
+        assert!(!all.contains(&"aws_codestarconnections_connection.source".to_string()));
+        let pipeline = statements(&stack, "aws_iam_policy.codepipeline.policy");
+        assert!(pipeline.iter().any(
+            |(sid, _, resources)| sid == "SourceConnection" && resources == &[arn.to_string()]
+        ));
+        // Nothing is created PENDING, so there is nothing to approve.
+        assert!(crate::validate::advice(&stack).is_empty());
+        let removed = stack
+            .document()
+            .blocks
+            .iter()
+            .filter(|block| block.kind == "removed")
+            .count();
+        assert_eq!(removed, 4);
     }
 }

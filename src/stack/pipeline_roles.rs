@@ -57,23 +57,95 @@ pub fn sagemaker_trust_policy() -> PolicyDocument {
     trust("TrustSageMaker", "sagemaker.amazonaws.com")
 }
 
+/// What the pipeline's source and approval ask of the roles.
+#[derive(Debug, Clone, Default)]
+pub struct Needs {
+    /// The connection's ARN (`${aws_codestarconnections_connection.source.arn}`)
+    /// when the source actions read one; `None` for CodeCommit.
+    pub connection_arn: Option<String>,
+    /// The builds clone through the connection (`CODEBUILD_CLONE_REF`).
+    pub builds_clone: bool,
+    /// The manual approval notifies `aws_sns_topic.approval`.
+    pub approval_topic: bool,
+}
+
+/// The topic the manual approval publishes to.
+const APPROVAL_TOPIC_ARN: &str = "${aws_sns_topic.approval.arn}";
+
+/// Use the connection, on its ARN alone. IAM matches an action's prefix to
+/// the ARN's: a connection the provider creates has a `codestar-connections`
+/// ARN, one created in the console since July 2024 a `codeconnections` one,
+/// so both actions are granted and the other grants nothing more.
+fn use_connection(sid: &str, arn: &str) -> Statement {
+    Statement::allow()
+        .comment("The connection's ARN has the prefix AWS gave it at creation (codestar-connections or codeconnections); IAM matches the action's prefix to it, so both are granted on this ARN alone.")
+        .sid(sid)
+        .action(many([
+            "codeconnections:UseConnection",
+            "codestar-connections:UseConnection",
+        ]))
+        .resource(one(arn))
+}
+
+fn publish_approvals() -> Statement {
+    Statement::allow()
+        .sid("NotifyApprovers")
+        .action(one("sns:Publish"))
+        .resource(one(APPROVAL_TOPIC_ARN))
+}
+
+/// `seed`'s one role runs every service with upstream's policy, which has
+/// no grant to use a connection or to publish: a policy of its own, attached
+/// to the role, when the source or the approval needs one (none otherwise).
+pub fn seed_source_policy(needs: &Needs) -> Vec<Box<dyn StackItem>> {
+    let mut statements = Vec::new();
+    if let Some(arn) = &needs.connection_arn {
+        statements.push(use_connection("SourceConnection", arn));
+    }
+    if needs.approval_topic {
+        statements.push(publish_approvals());
+    }
+    if statements.is_empty() {
+        return Vec::new();
+    }
+    let policy = IamPolicy {
+        label: "tf_mlops_pipeline_source_policy".into(),
+        name: Expr::interpolated("tf-mlops-pipeline-source-policy-${var.env}"),
+        path: "/".into(),
+        description: Expr::interpolated(
+            "What the pipelines' source connection and approval notification need (${var.env})",
+        ),
+        document: PolicyDocument::new(statements),
+        file: super::StackFile::IAM_ROLES,
+    };
+    let attachment = RolePolicyAttachment::of(
+        &policy.label,
+        Expr::reference("aws_iam_role.tf_mlops_role.name"),
+    );
+    vec![boxed(policy), boxed(attachment)]
+}
+
 /// The roles of CodePipeline, CodeBuild, CloudFormation and EventBridge,
 /// each with its policy and the attachment.
-pub fn items() -> Vec<Box<dyn StackItem>> {
+pub fn items(needs: &Needs) -> Vec<Box<dyn StackItem>> {
+    let events = match needs.connection_arn {
+        None => "What the source and model-approval rules start (${var.env})",
+        Some(_) => "What the model-approval rule starts (${var.env})",
+    };
     [
         (
             "codepipeline",
             "TrustCodePipeline",
             "codepipeline.amazonaws.com",
             "What the CI and CD pipelines do (${var.env})",
-            codepipeline_policy(),
+            codepipeline_policy(needs),
         ),
         (
             "codebuild",
             "TrustCodeBuild",
             "codebuild.amazonaws.com",
             "What the model build, model deploy and staging test builds do (${var.env})",
-            codebuild_policy(),
+            codebuild_policy(needs),
         ),
         (
             "cloudformation",
@@ -86,8 +158,8 @@ pub fn items() -> Vec<Box<dyn StackItem>> {
             "events",
             "TrustEventBridge",
             "events.amazonaws.com",
-            "What the source and model-approval rules start (${var.env})",
-            events_policy(),
+            events,
+            events_policy(needs),
         ),
     ]
     .into_iter()
@@ -159,7 +231,7 @@ fn pass_role(sid: &str, role_arn: &str, services: &[&str]) -> Statement {
         .condition("StringEquals", "iam:PassedToService", passed_to)
 }
 
-pub fn codepipeline_policy() -> PolicyDocument {
+pub fn codepipeline_policy(needs: &Needs) -> PolicyDocument {
     let mut statements = artifacts(
         &["s3:GetObject", "s3:GetObjectVersion", "s3:PutObject"],
         &[
@@ -169,8 +241,8 @@ pub fn codepipeline_policy() -> PolicyDocument {
         ],
     )
     .to_vec();
-    statements.extend([
-        Statement::allow()
+    statements.push(match &needs.connection_arn {
+        None => Statement::allow()
             .sid("SourceRepositories")
             .action(many([
                 "codecommit:CancelUploadArchive",
@@ -184,6 +256,9 @@ pub fn codepipeline_policy() -> PolicyDocument {
                 "${aws_codecommit_repository.build.arn}",
                 "${aws_codecommit_repository.deploy.arn}",
             ])),
+        Some(arn) => use_connection("SourceConnection", arn),
+    });
+    statements.extend([
         Statement::allow()
             .sid("RunBuilds")
             .action(many(["codebuild:BatchGetBuilds", "codebuild:StartBuild"]))
@@ -221,10 +296,13 @@ pub fn codepipeline_policy() -> PolicyDocument {
             .action(one("cloudformation:ValidateTemplate"))
             .resource(one("*")),
     ]);
+    if needs.approval_topic {
+        statements.push(publish_approvals());
+    }
     PolicyDocument::new(statements)
 }
 
-pub fn codebuild_policy() -> PolicyDocument {
+pub fn codebuild_policy(needs: &Needs) -> PolicyDocument {
     let mut statements = vec![
         Statement::allow()
             .sid("BuildLogs")
@@ -280,6 +358,9 @@ pub fn codebuild_policy() -> PolicyDocument {
             &["sagemaker.amazonaws.com"],
         ),
     ]);
+    if let (Some(arn), true) = (&needs.connection_arn, needs.builds_clone) {
+        statements.push(use_connection("CloneThroughConnection", arn));
+    }
     PolicyDocument::new(statements)
 }
 
@@ -370,15 +451,22 @@ pub fn cloudformation_policy() -> PolicyDocument {
     ])
 }
 
-pub fn events_policy() -> PolicyDocument {
+/// The rules start both pipelines on a CodeCommit source; with a
+/// connection the git triggers start them, and only the model-approval
+/// rule (the CD pipeline) is left.
+pub fn events_policy(needs: &Needs) -> PolicyDocument {
+    let pipelines = match needs.connection_arn {
+        None => many([
+            "${aws_codepipeline.sm_ci_pipeline.arn}",
+            "${aws_codepipeline.sm_cd_pipeline.arn}",
+        ]),
+        Some(_) => one("${aws_codepipeline.sm_cd_pipeline.arn}"),
+    };
     PolicyDocument::new(vec![
         Statement::allow()
             .sid("StartPipelines")
             .action(one("codepipeline:StartPipelineExecution"))
-            .resource(many([
-                "${aws_codepipeline.sm_ci_pipeline.arn}",
-                "${aws_codepipeline.sm_cd_pipeline.arn}",
-            ])),
+            .resource(pipelines),
     ])
 }
 
@@ -489,6 +577,8 @@ mod tests {
             pipeline: true,
             remote: Default::default(),
             deletion_protection: true,
+            source: Default::default(),
+            approval: None,
         })
     }
 

@@ -35,11 +35,21 @@ pub fn items(input: &StackInput, variables: Vec<Variable>) -> Vec<Box<dyn StackI
         boxed(attachment),
     ]);
     // With the pipeline, the outputs are upstream's (the git mirror's), as
-    // the team's repository has them; without it, tfgen's own.
+    // the team's repository has them; without it, tfgen's own. A pipeline
+    // reading a connection has no mirror: tfgen's own, and the connection's.
     if input.pipeline {
-        let (pipeline, upstream_outputs) = pipeline::items(Profile::Seed, &roles, false);
+        let (pipeline, pipeline_outputs) = pipeline::items(
+            Profile::Seed,
+            &roles,
+            false,
+            &input.source,
+            input.approval.as_ref(),
+        );
         items.extend(pipeline);
-        items.extend(upstream_outputs);
+        if input.source.connection().is_some() {
+            items.extend(outputs);
+        }
+        items.extend(pipeline_outputs);
     } else {
         items.extend(outputs);
     }

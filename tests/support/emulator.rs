@@ -142,7 +142,7 @@ impl Emulator {
     ///                                   "image", "compute_type", "privileged_mode",
     ///                                   "variables": { NAME: { "value", "type" } } },
     ///                                   "timeout_in_minutes", "logs_config", "tags" } },
-    ///   "codepipelines": { NAME: { "arn", "role_arn", "artifact_store", "pipeline_type",
+    ///   "codepipelines": { NAME: { "arn", "role_arn", "artifact_store", "pipeline_type", "triggers",
     ///                              "stages": [ { "name", "actions": [ { "name", "category",
     ///                              "owner", "provider", "version", "run_order", "role_arn",
     ///                              "configuration", "input_artifacts", "output_artifacts" } ] } ],
@@ -150,7 +150,10 @@ impl Emulator {
     ///   "event_rules": { NAME: { "arn", "description", "state", "event_pattern",
     ///                            "schedule_expression", "role_arn", "tags",
     ///                            "targets": [ { "id", "arn", "role_arn", "input" } ] } },
-    ///   "kms_keys": { KEY_ID: { "arn", "state", "description", "aliases", "rotation", "policy" } } }
+    ///   "kms_keys": { KEY_ID: { "arn", "state", "description", "aliases", "rotation", "policy" } },
+    ///   "codestar_connections": { NAME: { "arn", "provider_type", "status", "tags" } },
+    ///   "sns_topics": { NAME: { "arn", "kms_master_key_id", "policy",
+    ///                           "subscriptions": [ { "protocol", "endpoint" } ] } } }
     /// ```
     ///
     /// Absent bucket configuration is `null`; policy documents and event
@@ -337,9 +340,11 @@ fn provider_override(endpoint: &str) -> Value {
                     "codecommit": endpoint,
                     "codebuild": endpoint,
                     "codepipeline": endpoint,
+                    "codestarconnections": endpoint,
                     "events": endpoint,
                     "kms": endpoint,
                     "logs": endpoint,
+                    "sns": endpoint,
                 },
             }
         }

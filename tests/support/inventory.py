@@ -295,6 +295,7 @@ def pipelines(codepipeline):
             "role_arn": pipeline["roleArn"],
             "artifact_store": pipeline.get("artifactStore"),
             "pipeline_type": pipeline.get("pipelineType"),
+            "triggers": pipeline.get("triggers", []),
             "stages": [
                 {
                     "name": stage["name"],
@@ -394,6 +395,40 @@ def kms_keys(kms):
     return result
 
 
+def connections(api):
+    result = {}
+    for listed in api.list_connections()["Connections"]:
+        arn = listed["ConnectionArn"]
+        connection = api.get_connection(ConnectionArn=arn)["Connection"]
+        result[connection["ConnectionName"]] = {
+            "arn": arn,
+            "provider_type": connection["ProviderType"],
+            "status": connection["ConnectionStatus"],
+            "tags": {
+                t["Key"]: t["Value"] for t in api.list_tags_for_resource(ResourceArn=arn)["Tags"]
+            },
+        }
+    return result
+
+
+def topics(sns):
+    result = {}
+    for listed in sns.list_topics()["Topics"]:
+        arn = listed["TopicArn"]
+        attributes = sns.get_topic_attributes(TopicArn=arn)["Attributes"]
+        subscriptions = sns.list_subscriptions_by_topic(TopicArn=arn)["Subscriptions"]
+        result[arn.rsplit(":", 1)[-1]] = {
+            "arn": arn,
+            "kms_master_key_id": attributes.get("KmsMasterKeyId"),
+            "policy": json.loads(attributes["Policy"]) if attributes.get("Policy") else None,
+            "subscriptions": sorted(
+                ({"protocol": s["Protocol"], "endpoint": s["Endpoint"]} for s in subscriptions),
+                key=lambda s: (s["protocol"], s["endpoint"]),
+            ),
+        }
+    return result
+
+
 def main():
     (endpoint,) = sys.argv[1:]
     iam = client("iam", endpoint)
@@ -411,6 +446,8 @@ def main():
         "event_rules": event_rules(client("events", endpoint)),
         "kms_keys": kms_keys(client("kms", endpoint)),
         "log_groups": log_groups(client("logs", endpoint)),
+        "codestar_connections": connections(client("codestar-connections", endpoint)),
+        "sns_topics": topics(client("sns", endpoint)),
     }
     json.dump(inventory, sys.stdout, indent=2, sort_keys=True, default=str)
     print()

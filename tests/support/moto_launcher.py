@@ -3,7 +3,7 @@
 Usage: python moto_launcher.py [moto_server arguments, e.g. -H 127.0.0.1 -p 5000]
 
 moto 5.2.5 departs from the AWS API in ways that stop hashicorp/aws 5.100.0
-on CodeCommit, CodePipeline, CodeBuild and IAM (or, for ListRepositories, stop the
+on CodeCommit, CodePipeline, CodeBuild, IAM and CodeStar Connections (or, for ListRepositories, stop the
 harness reading back what was applied). Rather than bend the generated
 Terraform around the emulator (it must stay exactly what a user applies), the
 test harness (tests/support/emulator.rs) starts moto through this file, which
@@ -409,6 +409,158 @@ def iam_has_no_service_specific_credentials():
     models.IAMBackend.delete_user = delete_user
 
 
+def codestar_connections_not_implemented():
+    """CodeStar Connections (CodeConnections): moto has no backend for it at
+    all; every call answers HTTP 404 "Not yet implemented", so
+    `aws_codestarconnections_connection` cannot be created, read or
+    destroyed. This adds a minimal backend of what the provider and the
+    harness call, answering as the AWS API Reference documents:
+    CreateConnection (`ConnectionName`, `ProviderType` or `HostArn`, `Tags`)
+    returns `ConnectionArn`
+    `arn:aws:codestar-connections:<region>:<account>:connection/<uuid>` and
+    `Tags`; a new connection is `PENDING` (only a person approving it in the
+    console makes it `AVAILABLE`); GetConnection returns `Connection` with
+    `ConnectionName`, `ConnectionArn`, `ProviderType`, `OwnerAccountId` and
+    `ConnectionStatus`; ListConnections filters by `ProviderTypeFilter`;
+    ListTagsForResource, TagResource and UntagResource keep `[{Key, Value}]`
+    per ARN; DeleteConnection removes it. An unknown ARN is
+    ResourceNotFoundException; a provider type not in the API's enum is
+    ValidationException; more than one of ProviderType and HostArn, or
+    neither, is InvalidInputException."""
+    import re
+    import uuid
+
+    import moto.backend_index as backend_index
+    from moto.core.base_backend import BackendDict, BaseBackend
+    from moto.core.exceptions import JsonRESTError
+    from moto.core.responses import BaseResponse
+
+    provider_types = (
+        "Bitbucket",
+        "GitHub",
+        "GitHubEnterpriseServer",
+        "GitLab",
+        "GitLabSelfManaged",
+        "AzureDevOps",
+    )
+
+    def not_found(arn):
+        return JsonRESTError("ResourceNotFoundException", f"Resource not found: {arn}")
+
+    class CodeStarConnectionsBackend(BaseBackend):
+        def __init__(self, region_name, account_id):
+            super().__init__(region_name, account_id)
+            self.connections = {}
+
+        def create_connection(self, name, provider_type, host_arn, tags):
+            if bool(provider_type) == bool(host_arn):
+                raise JsonRESTError(
+                    "InvalidInputException",
+                    "Exactly one of ProviderType and HostArn must be specified",
+                )
+            if provider_type and provider_type not in provider_types:
+                raise JsonRESTError(
+                    "ValidationException",
+                    f"1 validation error detected: Value '{provider_type}' at 'providerType' "
+                    f"failed to satisfy constraint: Member must satisfy enum value set: "
+                    f"{list(provider_types)}",
+                )
+            arn = (
+                f"arn:aws:codestar-connections:{self.region_name}:{self.account_id}:"
+                f"connection/{uuid.uuid4()}"
+            )
+            connection = {
+                "ConnectionName": name,
+                "ConnectionArn": arn,
+                "ProviderType": provider_type or "GitHubEnterpriseServer",
+                "OwnerAccountId": self.account_id,
+                "ConnectionStatus": "PENDING",
+            }
+            if host_arn:
+                connection["HostArn"] = host_arn
+            self.connections[arn] = {"connection": connection, "tags": list(tags or [])}
+            return arn, list(tags or [])
+
+        def get(self, arn):
+            if arn not in self.connections:
+                raise not_found(arn)
+            return self.connections[arn]
+
+    # moto finds a backend's URL module from the backend class's module.
+    CodeStarConnectionsBackend.__module__ = "moto.codestarconnections.models"
+    backends = BackendDict(CodeStarConnectionsBackend, "codestar-connections")
+
+    class CodeStarConnectionsResponse(BaseResponse):
+        def __init__(self):
+            super().__init__(service_name="codestar-connections")
+
+        @property
+        def backend(self):
+            return backends[self.current_account][self.region]
+
+        def create_connection(self):
+            arn, tags = self.backend.create_connection(
+                self._get_param("ConnectionName"),
+                self._get_param("ProviderType"),
+                self._get_param("HostArn"),
+                self._get_param("Tags"),
+            )
+            return json.dumps({"ConnectionArn": arn, "Tags": tags})
+
+        def get_connection(self):
+            record = self.backend.get(self._get_param("ConnectionArn"))
+            return json.dumps({"Connection": record["connection"]})
+
+        def list_connections(self):
+            wanted = self._get_param("ProviderTypeFilter")
+            listed = [
+                record["connection"]
+                for record in self.backend.connections.values()
+                if wanted is None or record["connection"]["ProviderType"] == wanted
+            ]
+            return json.dumps({"Connections": listed})
+
+        def delete_connection(self):
+            arn = self._get_param("ConnectionArn")
+            self.backend.get(arn)
+            del self.backend.connections[arn]
+            return "{}"
+
+        def list_tags_for_resource(self):
+            record = self.backend.get(self._get_param("ResourceArn"))
+            return json.dumps({"Tags": record["tags"]})
+
+        def tag_resource(self):
+            record = self.backend.get(self._get_param("ResourceArn"))
+            tags = {tag["Key"]: tag["Value"] for tag in record["tags"]}
+            tags.update({tag["Key"]: tag["Value"] for tag in self._get_param("Tags") or []})
+            record["tags"] = [{"Key": key, "Value": value} for key, value in tags.items()]
+            return "{}"
+
+        def untag_resource(self):
+            record = self.backend.get(self._get_param("ResourceArn"))
+            gone = set(self._get_param("TagKeys") or [])
+            record["tags"] = [tag for tag in record["tags"] if tag["Key"] not in gone]
+            return "{}"
+
+    url_base = r"https?://codestar-connections\.(.+)\.amazonaws\.com"
+    package = types.ModuleType("moto.codestarconnections")
+    package.__path__ = []
+    package.codestarconnections_backends = backends
+    models = types.ModuleType("moto.codestarconnections.models")
+    models.CodeStarConnectionsBackend = CodeStarConnectionsBackend
+    models.codestarconnections_backends = backends
+    responses = types.ModuleType("moto.codestarconnections.responses")
+    responses.CodeStarConnectionsResponse = CodeStarConnectionsResponse
+    urls = types.ModuleType("moto.codestarconnections.urls")
+    urls.url_bases = [url_base]
+    urls.url_paths = {"{0}/$": CodeStarConnectionsResponse.dispatch}
+    for module in (package, models, responses, urls):
+        sys.modules[module.__name__] = module
+    package.models, package.responses, package.urls = models, responses, urls
+    backend_index.backend_url_patterns.append(("codestarconnections", re.compile(url_base)))
+
+
 # Every correction, by name; the probes (moto_patch_probe.py) use the same names.
 PATCHES = {
     patch.__name__: patch
@@ -423,6 +575,7 @@ PATCHES = {
         codebuild_delete_project_ignores_arn,
         codebuild_ignores_encryption_key,
         iam_has_no_service_specific_credentials,
+        codestar_connections_not_implemented,
     )
 }
 

@@ -351,6 +351,63 @@ def probe_iam_service_specific_credentials():
     return observed
 
 
+def probe_codestar_connections():
+    api = client("codestar-connections")
+    observed = {}
+    try:
+        created = api.create_connection(
+            ConnectionName="probe", ProviderType="GitHub", Tags=[{"Key": "team", "Value": "ml"}]
+        )
+    except ClientError as err:
+        observed["create"] = f"{err.response['Error']['Code']}: {err.response['Error']['Message']}"
+        return observed
+    arn = created["ConnectionArn"]
+    observed["create"] = None
+    observed["arn"] = arn
+    observed["connection"] = api.get_connection(ConnectionArn=arn)["Connection"]
+    observed["tags"] = api.list_tags_for_resource(ResourceArn=arn)["Tags"]
+    api.tag_resource(ResourceArn=arn, Tags=[{"Key": "stage", "Value": "dev"}])
+    api.untag_resource(ResourceArn=arn, TagKeys=["team"])
+    observed["after_tag_untag"] = api.list_tags_for_resource(ResourceArn=arn)["Tags"]
+    observed["listed"] = [
+        c["ConnectionArn"] for c in api.list_connections(ProviderTypeFilter="GitHub")["Connections"]
+    ]
+    observed["listed_gitlab"] = api.list_connections(ProviderTypeFilter="GitLab")["Connections"]
+    observed["bad_provider"] = error_code(
+        lambda: api.create_connection(ConnectionName="x", ProviderType="Gitea")
+    )
+    observed["neither"] = error_code(lambda: api.create_connection(ConnectionName="x"))
+    api.delete_connection(ConnectionArn=arn)
+    observed["after_delete"] = error_code(lambda: api.get_connection(ConnectionArn=arn))
+    return observed
+
+
+def connection_as_aws(o):
+    prefix = f"arn:aws:codestar-connections:{REGION}:{ACCOUNT}:connection/"
+    arn = o.get("arn") or ""
+    connection = o.get("connection") or {}
+    return (
+        o["create"] is None
+        and arn.startswith(prefix)
+        and len(arn) - len(prefix) == 36
+        and connection
+        == {
+            "ConnectionName": "probe",
+            "ConnectionArn": arn,
+            "ProviderType": "GitHub",
+            "OwnerAccountId": ACCOUNT,
+            "ConnectionStatus": "PENDING",
+        }
+        and o["tags"] == [{"Key": "team", "Value": "ml"}]
+        and o["after_tag_untag"] == [{"Key": "stage", "Value": "dev"}]
+        and o["listed"] == [arn]
+        and o["listed_gitlab"] == []
+        and o["bad_provider"] == "ValidationException"
+        and o["neither"] == "InvalidInputException"
+        and o["after_delete"] == "ResourceNotFoundException"
+    )
+
+
 def numbers(observed):
     values = [v for group in observed.values() for v in group.values()]
     return all(is_number(v) for v in values)
@@ -431,6 +488,11 @@ PROBES = {
         and o["unknown_user"] == "NoSuchEntity"
         and o["delete_user_with_credentials"] == "DeleteConflict"
         and o["after_delete"] == [],
+    ),
+    "codestar_connections_not_implemented": (
+        probe_codestar_connections,
+        lambda o: str(o["create"]).endswith("Not yet implemented"),
+        connection_as_aws,
     ),
 }
 

@@ -155,6 +155,8 @@ mod tests {
             pipeline: true,
             remote: Default::default(),
             deletion_protection: true,
+            source: Default::default(),
+            approval: None,
         })
     }
 

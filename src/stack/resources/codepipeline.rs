@@ -41,7 +41,25 @@ pub struct CodePipeline {
     pub artifact_key: Option<Expr>,
     pub stages: Vec<Stage>,
     pub tags: Vec<(&'static str, Expr)>,
+    /// `V2` for the git triggers; `None` writes none (AWS's `V1`).
+    pub pipeline_type: Option<&'static str>,
+    /// What starts the pipeline (V2 only): a push to a branch of a
+    /// `CodeStarSourceConnection` source.
+    pub triggers: Vec<Trigger>,
 }
+
+/// A V2 pipeline's git trigger: a push to one of `branches` (changing one
+/// of `file_paths`, when there are any) of the repository `source_action`
+/// reads starts the pipeline.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Trigger {
+    pub source_action: &'static str,
+    pub branches: Vec<Expr>,
+    pub file_paths: Vec<String>,
+}
+
+/// The only provider V2 git triggers take.
+pub const CONNECTION_PROVIDER: &str = "CodeStarSourceConnection";
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Stage {
@@ -118,6 +136,9 @@ impl StackItem for CodePipeline {
         let mut block = Block::new("resource", &[KIND, &self.label])
             .attr("name", self.name.clone())
             .attr("role_arn", self.role_arn.clone());
+        if let Some(pipeline_type) = self.pipeline_type {
+            block = block.attr("pipeline_type", pipeline_type);
+        }
         if !self.tags.is_empty() {
             let tags = self.tags.iter().map(|(key, value)| (*key, value.clone()));
             block = block.attr("tags", Expr::object(tags));
@@ -149,6 +170,33 @@ impl StackItem for CodePipeline {
                 stage_block = stage_block.block(action_block.attr("run_order", action.run_order));
             }
             block = block.block(stage_block);
+        }
+        for trigger in &self.triggers {
+            let mut push = Block::new("push", &[]).block(
+                Block::new("branches", &[]).attr("includes", Expr::list(trigger.branches.clone())),
+            );
+            if !trigger.file_paths.is_empty() {
+                push = push.block(
+                    Block::new("file_paths", &[]).attr(
+                        "includes",
+                        Expr::list(
+                            trigger
+                                .file_paths
+                                .iter()
+                                .map(|path| Expr::from(path.as_str())),
+                        ),
+                    ),
+                );
+            }
+            block = block.block(
+                Block::new("trigger", &[])
+                    .attr("provider_type", CONNECTION_PROVIDER)
+                    .block(
+                        Block::new("git_configuration", &[])
+                            .attr("source_action_name", trigger.source_action)
+                            .block(push),
+                    ),
+            );
         }
         vec![block]
     }
@@ -233,6 +281,25 @@ impl StackItem for CodePipeline {
                     .flat_map(|action| action.output_artifacts.iter().copied()),
             );
         }
+        for trigger in &self.triggers {
+            let source = self
+                .actions()
+                .find(|action| action.name == trigger.source_action);
+            if self.pipeline_type != Some("V2")
+                || source.is_none_or(|action| action.provider != CONNECTION_PROVIDER)
+            {
+                checks.report(
+                    "codepipeline-trigger-source",
+                    checks.profile_origin(),
+                    &format!("{}.trigger", self.address()),
+                    format!(
+                        "the git trigger on \"{}\" needs a V2 pipeline whose action of that name is a {CONNECTION_PROVIDER} source",
+                        trigger.source_action
+                    ),
+                    "set pipeline_type = \"V2\" and name the connection's source action",
+                );
+            }
+        }
         if self.stages.len() < 2 {
             checks.report(
                 "codepipeline-stages",
@@ -274,6 +341,8 @@ mod tests {
             pipeline: false,
             remote: Default::default(),
             deletion_protection: true,
+            source: Default::default(),
+            approval: None,
         });
         let pipeline = CodePipeline {
             label: "ci".into(),
@@ -283,6 +352,8 @@ mod tests {
             artifact_key: None,
             stages,
             tags: Vec::new(),
+            pipeline_type: None,
+            triggers: Vec::new(),
         };
         let mut checks = Checks::new(&stack);
         pipeline.check(&mut checks);

@@ -10,6 +10,8 @@ pub mod cloudwatch_log_group;
 pub mod codebuild_project;
 pub mod codecommit_repository;
 pub mod codepipeline;
+pub mod codestarconnections_connection;
+pub mod codestarconnections_connection_data;
 pub mod iam_group;
 pub mod iam_group_membership;
 pub mod iam_group_policy_attachment;
@@ -33,6 +35,9 @@ pub mod s3_bucket_policy;
 pub mod s3_bucket_public_access_block;
 pub mod s3_bucket_server_side_encryption_configuration;
 pub mod s3_bucket_versioning;
+pub mod sns_topic;
+pub mod sns_topic_policy;
+pub mod sns_topic_subscription;
 pub mod terraform_settings;
 pub mod variable;
 
@@ -45,7 +50,9 @@ pub use codebuild_project::{
     BuildEnvironment, Buildspec, BuildspecSource, CodeBuildProject, Phase, SpelledOut,
 };
 pub use codecommit_repository::CodeCommitRepository;
-pub use codepipeline::{Action, CodePipeline, Stage};
+pub use codepipeline::{Action, CodePipeline, Stage, Trigger};
+pub use codestarconnections_connection::CodeStarConnection;
+pub use codestarconnections_connection_data::CodeStarConnectionData;
 pub use iam_group::IamGroup;
 pub use iam_group_membership::GroupMembership;
 pub use iam_group_policy_attachment::GroupPolicyAttachment;
@@ -69,6 +76,9 @@ pub use s3_bucket_policy::BucketPolicy;
 pub use s3_bucket_public_access_block::BucketPublicAccessBlock;
 pub use s3_bucket_server_side_encryption_configuration::BucketEncryption;
 pub use s3_bucket_versioning::BucketVersioning;
+pub use sns_topic::SnsTopic;
+pub use sns_topic_policy::SnsTopicPolicy;
+pub use sns_topic_subscription::SnsTopicSubscription;
 pub use terraform_settings::TerraformSettings;
 pub use variable::Variable;
 
