@@ -877,39 +877,15 @@ impl Reader<'_> {
         }
         let mut values: Vec<(&str, Located)> = Vec::new();
         let mut file_paths: Option<Vec<String>> = None;
-        let mut seen = Vec::new();
-        let mut broken = false;
-        for structure in block.body.iter() {
-            let (key, origin) = match structure {
-                Structure::Attribute(attribute) => {
-                    (attribute.key.as_str(), self.lines.of(attribute))
-                }
-                Structure::Block(inner) => (inner.ident.as_str(), self.lines.of(inner)),
-            };
-            let field = format!("source.{key}");
-            let known = SOURCE_KEYS.iter().find(|known| **known == key);
-            let (Some(known), Structure::Attribute(attribute)) = (known, structure) else {
-                self.error(
-                    "config-unknown-key",
-                    origin,
-                    Some(environment),
-                    Some(field),
-                    format!("unknown key `{key}` in `source`"),
-                    &format!("`source` takes: {}", SOURCE_KEYS.join(", ")),
-                );
-                broken = true;
-                continue;
-            };
-            if !self.first_time(&mut seen, &field, origin, Some(environment)) {
-                broken = true;
-                continue;
-            }
-            if *known == "file_paths" {
-                file_paths = self.file_paths(environment, &attribute.value);
+        let (attributes, mut broken) =
+            self.known_attributes(Some(environment), block, &SOURCE_KEYS);
+        for (known, field, value) in attributes {
+            if known == "file_paths" {
+                file_paths = self.file_paths(environment, value);
                 broken |= file_paths.is_none();
                 continue;
             }
-            match self.string(Some(environment), &field, &attribute.value) {
+            match self.string(Some(environment), &field, value) {
                 Some(value) => values.push((known, value)),
                 None => broken = true,
             }
@@ -1132,44 +1108,15 @@ impl Reader<'_> {
             return None;
         }
         let mut notify: Option<Vec<String>> = None;
-        let mut seen = Vec::new();
-        for structure in block.body.iter() {
-            let (key, origin) = match structure {
-                Structure::Attribute(attribute) => {
-                    (attribute.key.as_str(), self.lines.of(attribute))
-                }
-                Structure::Block(inner) => (inner.ident.as_str(), self.lines.of(inner)),
-            };
-            let field = format!("approval.{key}");
-            let Structure::Attribute(attribute) = structure else {
-                self.error(
-                    "config-unknown-key",
-                    origin,
-                    Some(environment),
-                    Some(field),
-                    format!("unknown block `{key}` in `approval`"),
-                    "`approval` takes: notify",
-                );
-                continue;
-            };
-            if key != "notify" {
-                self.error(
-                    "config-unknown-key",
-                    origin,
-                    Some(environment),
-                    Some(field),
-                    format!("unknown key `{key}` in `approval`"),
-                    "`approval` takes: notify",
-                );
-                continue;
-            }
-            if !self.first_time(&mut seen, &field, origin.clone(), Some(environment)) {
-                continue;
-            }
+        let attributes = self
+            .known_attributes(Some(environment), block, &["notify"])
+            .0;
+        let given = !attributes.is_empty();
+        for (_, field, value) in attributes {
             let Some(list) = self.string_list(
                 environment,
                 &field,
-                &attribute.value,
+                value,
                 "notify = [\"ml-approvers@example.com\"]",
             ) else {
                 continue;
@@ -1177,7 +1124,7 @@ impl Reader<'_> {
             if list.is_empty() {
                 self.error(
                     "config-approval-empty",
-                    self.lines.of(&attribute.value),
+                    self.lines.of(value),
                     Some(environment),
                     Some(field),
                     "approval.notify names no one".into(),
@@ -1224,10 +1171,7 @@ impl Reader<'_> {
         match notify {
             Some(notify) => Some(Approval { notify }),
             None => {
-                if !seen
-                    .iter()
-                    .any(|(key, _): &(String, Origin)| key == "approval.notify")
-                {
+                if !given {
                     self.error(
                         "config-approval-empty",
                         self.lines.of(block),
@@ -1303,17 +1247,20 @@ impl Reader<'_> {
         })
     }
 
-    /// The string attributes of a block such as `state { ... }`, each checked
-    /// by its own rule; unknown keys, other types and repeats are errors.
-    fn string_block<'k>(
+    /// The attributes of a block such as `state { ... }` whose keys are
+    /// among `keys`, each with its field (`state.bucket`); an unknown key,
+    /// a nested block or a repeat is an error, and makes the second value
+    /// true.
+    fn known_attributes<'b, 'k>(
         &mut self,
         environment: Option<&str>,
-        block: &hcl_edit::structure::Block,
+        block: &'b hcl_edit::structure::Block,
         keys: &[&'k str],
-    ) -> Vec<(&'k str, Located)> {
+    ) -> (Vec<(&'k str, String, &'b Expression)>, bool) {
         let block_name = block.ident.as_str();
-        let mut values: Vec<(&'k str, Located)> = Vec::new();
+        let mut found = Vec::new();
         let mut seen = Vec::new();
+        let mut broken = false;
         for structure in block.body.iter() {
             let (key, origin) = match structure {
                 Structure::Attribute(attribute) => {
@@ -1332,16 +1279,32 @@ impl Reader<'_> {
                     format!("unknown key `{key}` in `{block_name}`"),
                     &format!("`{block_name}` takes: {}", keys.join(", ")),
                 );
+                broken = true;
                 continue;
             };
             if !self.first_time(&mut seen, &field, origin, environment) {
+                broken = true;
                 continue;
             }
-            let Some((value, value_origin)) = self.string(environment, &field, &attribute.value)
-            else {
+            found.push((*known, field, &attribute.value));
+        }
+        (found, broken)
+    }
+
+    /// The string attributes of a block such as `state { ... }`, each checked
+    /// by its own rule; unknown keys, other types and repeats are errors.
+    fn string_block<'k>(
+        &mut self,
+        environment: Option<&str>,
+        block: &hcl_edit::structure::Block,
+        keys: &[&'k str],
+    ) -> Vec<(&'k str, Located)> {
+        let mut values: Vec<(&'k str, Located)> = Vec::new();
+        for (known, field, value) in self.known_attributes(environment, block, keys).0 {
+            let Some((value, value_origin)) = self.string(environment, &field, value) else {
                 continue;
             };
-            let problem = match *known {
+            let problem = match known {
                 "bucket" => bucket_name_problems(&value).into_iter().next(),
                 "region" => rules::region_problem(&value),
                 _ => state_key_problem(&value),
