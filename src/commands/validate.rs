@@ -35,7 +35,7 @@ pub fn run(config: &Config, args: &ValidateArgs) -> Result<Report> {
                             "field": size.field,
                             "characters": size.characters,
                             "limit": size.limit,
-                            "percent": (1000.0 * size.characters as f64 / size.limit as f64).round() / 10.0,
+                            "percent": (size.percent() * 10.0).round() / 10.0,
                         })
                     })
                     .collect();
@@ -62,7 +62,7 @@ pub fn run(config: &Config, args: &ValidateArgs) -> Result<Report> {
                     size.field,
                     size.characters,
                     size.limit,
-                    100.0 * size.characters as f64 / size.limit as f64
+                    size.percent()
                 ));
             }
             Ok(Made::Text(lines))

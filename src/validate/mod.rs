@@ -411,6 +411,13 @@ pub struct PolicySize {
     pub limit: usize,
 }
 
+impl PolicySize {
+    /// How much of its limit the document uses, in percent.
+    pub fn percent(&self) -> f64 {
+        100.0 * self.characters as f64 / self.limit as f64
+    }
+}
+
 /// The size of each policy document of the stack, as AWS counts it.
 pub fn policy_sizes(stack: &Stack) -> Vec<PolicySize> {
     stack
